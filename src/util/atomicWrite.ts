@@ -1,0 +1,27 @@
+/**
+ * Writes a file so that readers see either the old content or the whole new content, never a torn file:
+ * write to a temporary name in the same directory, fsync, rename over the target.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export function atomicWriteFileSync(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+    const parts = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
+    const fd = openSync(tmp, "w");
+    try {
+        for (const part of parts) {
+            let off = 0;
+            while (off < part.byteLength) {
+                off += writeSync(fd, part, off, part.byteLength - off);
+            }
+        }
+        fsyncSync(fd);
+    } catch (error) {
+        closeSync(fd);
+        rmSync(tmp, { force: true });
+        throw error;
+    }
+    closeSync(fd);
+    renameSync(tmp, path);
+}

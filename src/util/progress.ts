@@ -1,0 +1,59 @@
+/**
+ * Progress for long work: a bar with rate and ETA on a terminal (cli-progress), periodic one-line updates on
+ * stderr otherwise (CI logs), nothing when MELLAMA_QUIET=1. Labels must never contain clinical text.
+ */
+import cliProgress from "cli-progress";
+
+export interface Progress {
+    update(done: number, extra?: Record<string, string | number>): void;
+    increment(by?: number): void;
+    stop(): void;
+}
+
+export interface ProgressOptions {
+    label: string;
+    total: number;
+    unit?: string;
+}
+
+export function createProgress({ label, total, unit = "it" }: ProgressOptions): Progress {
+    if (process.env.MELLAMA_QUIET === "1") {
+        let n = 0;
+        return { update: (d) => { n = d; }, increment: (by = 1) => { n += by; }, stop: () => { void n; } };
+    }
+    if (process.stderr.isTTY) {
+        const bar = new cliProgress.SingleBar({
+            format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
+            stream: process.stderr,
+            hideCursor: true,
+        }, cliProgress.Presets.shades_classic);
+        const start = Date.now();
+        let value = 0;
+        bar.start(total, 0, { rate: "0" });
+        const rate = (): string => (value / Math.max(1e-3, (Date.now() - start) / 1000)).toFixed(1);
+        return {
+            update: (d, extra) => { value = d; bar.update(d, { rate: rate(), ...extra }); },
+            increment: (by = 1) => { value += by; bar.update(value, { rate: rate() }); },
+            stop: () => bar.stop(),
+        };
+    }
+    const start = Date.now();
+    let value = 0;
+    let last = 0;
+    const report = (force: boolean): void => {
+        const now = Date.now();
+        if (!force && now - last < 5000) {
+            return;
+        }
+        last = now;
+        const secs = Math.max(1e-3, (now - start) / 1000);
+        const rate = value / secs;
+        const eta = rate > 0 ? Math.max(0, (total - value) / rate) : 0;
+        process.stderr.write(`${label}: ${value}/${total} ${unit} (${rate.toFixed(1)} ${unit}/s, ETA ${eta.toFixed(0)} s)\n`);
+    };
+    return {
+        update: (d) => { value = d; report(false); },
+        increment: (by = 1) => { value += by; report(false); },
+        stop: () => report(true),
+    };
+}
