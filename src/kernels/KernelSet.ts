@@ -11,6 +11,8 @@
  * Accumulation: parameter gradients use `+=` (so gradient accumulation is free); activation gradients
  * use `+=` where the activation feeds more than one consumer (noted per kernel) and `=` otherwise.
  * Every buffer is a dense row-major Float32Array unless stated otherwise; views into arenas are fine.
+ * Determinism: for the same inputs and the same thread count a kernel returns bitwise the same outputs on every
+ * call (static work partitioning, no racing float accumulation), so a resumed training run continues bit for bit.
  */
 export interface KernelSet {
     /** "reference" or "native"; diagnostic. */
