@@ -1,0 +1,48 @@
+// KernelTable: the kernels one SIMD variant provides, as plain function pointers. addon.cpp validates the
+// arguments and then calls through the table chosen at run time (scalar, avx2, avx512); the variants live in
+// variantScalar.cpp, variantAvx2.cpp and variantAvx512.cpp, which all compile the same generic code
+// (kernelsImpl.inc) over a different vector type. Semantics are those of src/kernels/KernelSet.ts.
+// Shapes: B batch, T time, C channels, NH/NKV heads, HS head size, V vocabulary, N rows, OC output channels.
+#pragma once
+#include <cstdint>
+
+#include "ThreadPool.h"
+
+namespace mellama {
+
+struct KernelTable {
+    const char* name;
+    void (*matmulForward)(ThreadPool& pool, float* out, const float* inp, const float* weight, const float* bias,
+                          int N, int C, int OC);
+    void (*matmulBackward)(ThreadPool& pool, float* dinp, float* dweight, float* dbias, const float* dout,
+                           const float* inp, const float* weight, int N, int C, int OC);
+    void (*encoderForward)(ThreadPool& pool, float* out, const int32_t* tokens, const float* wte, int N, int C);
+    void (*encoderBackward)(ThreadPool& pool, float* dwte, const float* dout, const int32_t* tokens, int N, int C);
+    void (*rmsnormForward)(ThreadPool& pool, float* out, float* rstd, const float* inp, const float* weight,
+                           int N, int C, float eps);
+    void (*rmsnormBackward)(ThreadPool& pool, float* dinp, float* dweight, const float* dout, const float* inp,
+                            const float* weight, const float* rstd, int N, int C);
+    void (*ropeForward)(ThreadPool& pool, float* out, const float* inp, const float* cos, const float* sin,
+                        int B, int T, int NHx, int HS, int pos0, bool transpose);
+    void (*attentionForward)(ThreadPool& pool, float* out, float* lse, const float* q, const float* k,
+                             const float* v, int B, int T, int NH, int NKV, int HS);
+    void (*attentionBackward)(ThreadPool& pool, float* dq, float* dk, float* dv, const float* dout,
+                              const float* q, const float* k, const float* v, const float* out, const float* lse,
+                              int B, int T, int NH, int NKV, int HS);
+    void (*swigluForward)(ThreadPool& pool, float* out, const float* gate, const float* up, int64_t n);
+    void (*swigluBackward)(ThreadPool& pool, float* dgate, float* dup, const float* dout, const float* gate,
+                           const float* up, int64_t n);
+    void (*addInPlace)(ThreadPool& pool, float* out, const float* inp, int64_t n);
+    double (*crossEntropyForwardBackward)(ThreadPool& pool, float* losses, float* dlogits, const float* logits,
+                                          const int32_t* targets, int N, int V, float gradScale);
+    void (*adamwUpdate)(ThreadPool& pool, float* params, const float* grads, float* m, float* v, int64_t n,
+                        float lr, float beta1, float beta2, float eps, float weightDecay, int step, float gradScale);
+    double (*sumSquares)(ThreadPool& pool, const float* x, int64_t n);
+};
+
+const KernelTable* scalarKernels();
+// nullptr when this build has no such variant (non-x86 targets); the CPU check is separate (cpu.h).
+const KernelTable* avx2Kernels();
+const KernelTable* avx512Kernels();
+
+}  // namespace mellama

@@ -1,0 +1,505 @@
+// addon.cpp: the N-API boundary of the native kernels. Exports
+//   Context(threads, simd)  a kernel context: a thread pool plus the SIMD variant picked at construction;
+//                           its methods have the KernelSet signatures (src/kernels/KernelSet.ts)
+//   cpuFeatures()           what this CPU (and OS) supports: {avx2, fma, avx512f, avx512bw, avx512vl}
+//   variants()              the variants this CPU can run, best first
+//   setErrorFactory(fn)     fn(field, message) builds the typed error thrown on bad arguments
+// Every argument is checked here, before any memory is touched: types, integer shapes, and that each typed
+// array is long enough for the shapes given. The kernels themselves (kernelsImpl.inc) trust their inputs.
+// Typed arrays are used in place (pointer + byte offset from the view), never copied.
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "KernelTable.h"
+#include "ThreadPool.h"
+
+namespace mellama {
+namespace {
+
+struct Features {
+    bool avx2 = false, fma = false, avx512f = false, avx512bw = false, avx512vl = false;
+};
+
+Features detect() {
+    Features f;
+#if defined(__x86_64__) && defined(__GNUC__)
+    // libgcc's checks include the OS (XGETBV) saving the wider registers, not only the CPUID bits.
+    __builtin_cpu_init();
+    f.avx2 = __builtin_cpu_supports("avx2");
+    f.fma = __builtin_cpu_supports("fma");
+    f.avx512f = __builtin_cpu_supports("avx512f");
+    f.avx512bw = __builtin_cpu_supports("avx512bw");
+    f.avx512vl = __builtin_cpu_supports("avx512vl");
+#endif
+    return f;
+}
+
+const KernelTable* variantByName(const std::string& name) {
+    const Features f = detect();
+    if (name == "avx512") {
+        return f.avx512f && f.avx512bw && f.avx512vl && f.fma ? avx512Kernels() : nullptr;
+    }
+    if (name == "avx2") {
+        return f.avx2 && f.fma ? avx2Kernels() : nullptr;
+    }
+    if (name == "scalar") {
+        return scalarKernels();
+    }
+    return nullptr;
+}
+
+const KernelTable* bestVariant() {
+    for (const char* name : {"avx512", "avx2", "scalar"}) {
+        if (const KernelTable* t = variantByName(name)) {
+            return t;
+        }
+    }
+    return scalarKernels();
+}
+
+[[noreturn]] void fail(Napi::Env env, const char* field, const std::string& message) {
+    // The factory lives in the environment's instance data, so worker threads each have their own.
+    auto* factory = env.GetInstanceData<Napi::FunctionReference>();
+    if (factory != nullptr && !factory->IsEmpty()) {
+        Napi::Value err = factory->Call({Napi::String::New(env, field), Napi::String::New(env, message)});
+        throw Napi::Error(env, err);
+    }
+    throw Napi::RangeError::New(env, std::string(field) + ": " + message);
+}
+
+// Saturating product: shapes are checked against array lengths, so an overflow must read as "too big".
+int64_t mul(int64_t a, int64_t b) {
+    if (a == 0 || b == 0) {
+        return 0;
+    }
+    if (a > std::numeric_limits<int64_t>::max() / b) {
+        return std::numeric_limits<int64_t>::max();
+    }
+    return a * b;
+}
+
+// Argument reader for one call: each getter names the field in its error.
+class Args {
+public:
+    explicit Args(const Napi::CallbackInfo& info) : info_(info), env_(info.Env()) {}
+
+    // A Float32Array with at least `need` elements (null allowed when `nullable`).
+    float* f32(int i, const char* name, int64_t need, bool nullable = false) {
+        const Napi::Value v = info_[i];
+        if (nullable && (v.IsNull() || v.IsUndefined())) {
+            return nullptr;
+        }
+        if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+            fail(env_, name, nullable ? "expected a Float32Array or null" : "expected a Float32Array");
+        }
+        auto a = v.As<Napi::Float32Array>();
+        if ((int64_t)a.ElementLength() < need) {
+            fail(env_, name, "has " + std::to_string(a.ElementLength()) + " elements, the shapes need " +
+                                 std::to_string(need));
+        }
+        return a.Data();
+    }
+    int64_t f32Length(int i) const { return (int64_t)info_[i].As<Napi::Float32Array>().ElementLength(); }
+
+    const int32_t* i32(int i, const char* name, int64_t need) {
+        const Napi::Value v = info_[i];
+        if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+            fail(env_, name, "expected an Int32Array");
+        }
+        auto a = v.As<Napi::Int32Array>();
+        if ((int64_t)a.ElementLength() < need) {
+            fail(env_, name, "has " + std::to_string(a.ElementLength()) + " elements, the shapes need " +
+                                 std::to_string(need));
+        }
+        return a.Data();
+    }
+
+    // An integer in [lo, hi].
+    int64_t integer(int i, const char* name, int64_t lo, int64_t hi = std::numeric_limits<int32_t>::max()) {
+        const Napi::Value v = info_[i];
+        if (!v.IsNumber()) {
+            fail(env_, name, "expected an integer");
+        }
+        const double d = v.As<Napi::Number>().DoubleValue();
+        if (!(d == std::floor(d)) || d < (double)lo || d > (double)hi) {
+            fail(env_, name, "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                                 "], got " + std::to_string(d));
+        }
+        return (int64_t)d;
+    }
+
+    float number(int i, const char* name) {
+        const Napi::Value v = info_[i];
+        if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
+            fail(env_, name, "expected a finite number");
+        }
+        return (float)v.As<Napi::Number>().DoubleValue();
+    }
+
+    void count(int n) {
+        if ((int)info_.Length() != n) {
+            fail(env_, "arguments", "expected " + std::to_string(n) + " arguments, got " +
+                                        std::to_string(info_.Length()));
+        }
+    }
+
+    Napi::Env env() const { return env_; }
+
+private:
+    const Napi::CallbackInfo& info_;
+    Napi::Env env_;
+};
+
+constexpr int64_t kMaxElements = int64_t(1) << 53;
+
+bool overlaps(const float* a, int64_t na, const float* b, int64_t nb) {
+    return a != nullptr && b != nullptr && a < b + nb && b < a + na;
+}
+
+class Context : public Napi::ObjectWrap<Context> {
+public:
+    static Napi::Function define(Napi::Env env) {
+        return DefineClass(env, "Context", {
+            InstanceAccessor<&Context::threads>("threads"),
+            InstanceAccessor<&Context::simd>("simd"),
+            InstanceMethod<&Context::matmulForward>("matmulForward"),
+            InstanceMethod<&Context::matmulBackward>("matmulBackward"),
+            InstanceMethod<&Context::encoderForward>("encoderForward"),
+            InstanceMethod<&Context::encoderBackward>("encoderBackward"),
+            InstanceMethod<&Context::rmsnormForward>("rmsnormForward"),
+            InstanceMethod<&Context::rmsnormBackward>("rmsnormBackward"),
+            InstanceMethod<&Context::ropeForward>("ropeForward"),
+            InstanceMethod<&Context::ropeBackward>("ropeBackward"),
+            InstanceMethod<&Context::attentionForward>("attentionForward"),
+            InstanceMethod<&Context::attentionBackward>("attentionBackward"),
+            InstanceMethod<&Context::swigluForward>("swigluForward"),
+            InstanceMethod<&Context::swigluBackward>("swigluBackward"),
+            InstanceMethod<&Context::addInPlace>("addInPlace"),
+            InstanceMethod<&Context::crossEntropyForwardBackward>("crossEntropyForwardBackward"),
+            InstanceMethod<&Context::adamwUpdate>("adamwUpdate"),
+            InstanceMethod<&Context::sumSquares>("sumSquares"),
+            InstanceMethod<&Context::dispose>("dispose"),
+        });
+    }
+
+    explicit Context(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Context>(info) {
+        Args a(info);
+        a.count(2);
+        const int threads = (int)a.integer(0, "threads", 1, 1024);
+        const Napi::Value simd = info[1];
+        if (simd.IsString() && simd.As<Napi::String>().Utf8Value() != "auto") {
+            const std::string name = simd.As<Napi::String>().Utf8Value();
+            if (name != "scalar" && name != "avx2" && name != "avx512") {
+                fail(info.Env(), "simd", "expected auto, scalar, avx2 or avx512, got " + name);
+            }
+            table_ = variantByName(name);
+            if (table_ == nullptr) {
+                fail(info.Env(), "simd", name + " is not supported by this CPU (or this build)");
+            }
+        } else {
+            table_ = bestVariant();
+        }
+        pool_ = std::make_unique<ThreadPool>(threads);
+    }
+
+private:
+    ThreadPool& pool(Napi::Env env) {
+        if (!pool_) {
+            fail(env, "kernels", "this native kernel set was disposed");
+        }
+        return *pool_;
+    }
+
+    Napi::Value threads(const Napi::CallbackInfo& info) {
+        return Napi::Number::New(info.Env(), pool_ ? pool_->size() : 0);
+    }
+    Napi::Value simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), table_->name); }
+
+    void matmulForward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(7);
+        const int64_t N = a.integer(4, "N", 0), C = a.integer(5, "C", 0), OC = a.integer(6, "OC", 0);
+        float* out = a.f32(0, "out", mul(N, OC));
+        const float* inp = a.f32(1, "inp", mul(N, C));
+        const float* weight = a.f32(2, "weight", mul(OC, C));
+        const float* bias = a.f32(3, "bias", OC, true);
+        if (overlaps(out, N * OC, inp, N * C) || overlaps(out, N * OC, weight, OC * C)) {
+            fail(info.Env(), "out", "may not alias inp or weight");
+        }
+        table_->matmulForward(pool(info.Env()), out, inp, weight, bias, (int)N, (int)C, (int)OC);
+    }
+
+    void matmulBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(9);
+        const int64_t N = a.integer(6, "N", 0), C = a.integer(7, "C", 0), OC = a.integer(8, "OC", 0);
+        float* dinp = a.f32(0, "dinp", mul(N, C), true);
+        float* dweight = a.f32(1, "dweight", mul(OC, C), true);
+        float* dbias = a.f32(2, "dbias", OC, true);
+        const float* dout = a.f32(3, "dout", mul(N, OC));
+        const float* inp = a.f32(4, "inp", mul(N, C));
+        const float* weight = a.f32(5, "weight", mul(OC, C));
+        table_->matmulBackward(pool(info.Env()), dinp, dweight, dbias, dout, inp, weight, (int)N, (int)C, (int)OC);
+    }
+
+    // Tokens must index rows of a (V, C) table; V comes from the table's length.
+    void checkTokens(Args& a, const int32_t* tokens, int64_t N, int64_t V, const char* name) {
+        for (int64_t n = 0; n < N; n++) {
+            if (tokens[n] < 0 || tokens[n] >= V) {
+                fail(a.env(), name, "token " + std::to_string(tokens[n]) + " at index " + std::to_string(n) +
+                                        " is outside the table's " + std::to_string(V) + " rows");
+            }
+        }
+    }
+
+    void encoderForward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(5);
+        const int64_t N = a.integer(3, "N", 0), C = a.integer(4, "C", 1);
+        float* out = a.f32(0, "out", mul(N, C));
+        const int32_t* tokens = a.i32(1, "tokens", N);
+        const float* wte = a.f32(2, "wte", 0);
+        checkTokens(a, tokens, N, a.f32Length(2) / C, "tokens");
+        table_->encoderForward(pool(info.Env()), out, tokens, wte, (int)N, (int)C);
+    }
+
+    void encoderBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(5);
+        const int64_t N = a.integer(3, "N", 0), C = a.integer(4, "C", 1);
+        float* dwte = a.f32(0, "dwte", 0);
+        const float* dout = a.f32(1, "dout", mul(N, C));
+        const int32_t* tokens = a.i32(2, "tokens", N);
+        checkTokens(a, tokens, N, a.f32Length(0) / C, "tokens");
+        table_->encoderBackward(pool(info.Env()), dwte, dout, tokens, (int)N, (int)C);
+    }
+
+    void rmsnormForward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(7);
+        const int64_t N = a.integer(4, "N", 0), C = a.integer(5, "C", 1);
+        const float eps = a.number(6, "eps");
+        float* out = a.f32(0, "out", mul(N, C));
+        float* rstd = a.f32(1, "rstd", N);
+        const float* inp = a.f32(2, "inp", mul(N, C));
+        const float* weight = a.f32(3, "weight", C);
+        if (overlaps(out, N * C, inp, N * C)) {
+            fail(info.Env(), "out", "may not alias inp");
+        }
+        table_->rmsnormForward(pool(info.Env()), out, rstd, inp, weight, (int)N, (int)C, eps);
+    }
+
+    void rmsnormBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(8);
+        const int64_t N = a.integer(6, "N", 0), C = a.integer(7, "C", 1);
+        float* dinp = a.f32(0, "dinp", mul(N, C));
+        float* dweight = a.f32(1, "dweight", C);
+        const float* dout = a.f32(2, "dout", mul(N, C));
+        const float* inp = a.f32(3, "inp", mul(N, C));
+        const float* weight = a.f32(4, "weight", C);
+        const float* rstd = a.f32(5, "rstd", N);
+        table_->rmsnormBackward(pool(info.Env()), dinp, dweight, dout, inp, weight, rstd, (int)N, (int)C);
+    }
+
+    void rope(const Napi::CallbackInfo& info, bool transpose) {
+        Args a(info);
+        a.count(9);
+        const int64_t B = a.integer(4, "B", 0), T = a.integer(5, "T", 0), NHx = a.integer(6, "NHx", 1);
+        const int64_t HS = a.integer(7, "HS", 2), pos0 = a.integer(8, "pos0", 0);
+        if (HS % 2 != 0) {
+            fail(info.Env(), "HS", "must be even for rotate-half RoPE, got " + std::to_string(HS));
+        }
+        const int64_t n = mul(mul(mul(B, T), NHx), HS);
+        float* out = a.f32(0, transpose ? "dinp" : "out", n);
+        const float* inp = a.f32(1, transpose ? "dout" : "inp", n);
+        const int64_t table = mul(pos0 + T, HS / 2);
+        const float* cosT = a.f32(2, "cos", table);
+        const float* sinT = a.f32(3, "sin", table);
+        table_->ropeForward(pool(info.Env()), out, inp, cosT, sinT, (int)B, (int)T, (int)NHx, (int)HS, (int)pos0,
+                            transpose);
+    }
+    void ropeForward(const Napi::CallbackInfo& info) { rope(info, false); }
+    void ropeBackward(const Napi::CallbackInfo& info) { rope(info, true); }
+
+    struct AttnShape {
+        int64_t B, T, NH, NKV, HS;
+    };
+    AttnShape attnShape(Args& a, int i) {
+        AttnShape s{a.integer(i, "B", 0), a.integer(i + 1, "T", 0), a.integer(i + 2, "NH", 1),
+                    a.integer(i + 3, "NKV", 1), a.integer(i + 4, "HS", 1)};
+        if (s.NH % s.NKV != 0) {
+            fail(a.env(), "NKV", "must divide NH (" + std::to_string(s.NH) + "), got " + std::to_string(s.NKV));
+        }
+        return s;
+    }
+
+    void attentionForward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(10);
+        const AttnShape s = attnShape(a, 5);
+        const int64_t nq = mul(mul(mul(s.B, s.T), s.NH), s.HS), nkv = mul(mul(mul(s.B, s.T), s.NKV), s.HS);
+        float* out = a.f32(0, "out", nq);
+        float* lse = a.f32(1, "lse", mul(mul(s.B, s.NH), s.T));
+        const float* q = a.f32(2, "q", nq);
+        const float* k = a.f32(3, "k", nkv);
+        const float* v = a.f32(4, "v", nkv);
+        table_->attentionForward(pool(info.Env()), out, lse, q, k, v, (int)s.B, (int)s.T, (int)s.NH, (int)s.NKV,
+                                 (int)s.HS);
+    }
+
+    void attentionBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(14);
+        const AttnShape s = attnShape(a, 9);
+        const int64_t nq = mul(mul(mul(s.B, s.T), s.NH), s.HS), nkv = mul(mul(mul(s.B, s.T), s.NKV), s.HS);
+        float* dq = a.f32(0, "dq", nq);
+        float* dk = a.f32(1, "dk", nkv);
+        float* dv = a.f32(2, "dv", nkv);
+        const float* dout = a.f32(3, "dout", nq);
+        const float* q = a.f32(4, "q", nq);
+        const float* k = a.f32(5, "k", nkv);
+        const float* v = a.f32(6, "v", nkv);
+        const float* out = a.f32(7, "out", nq);
+        const float* lse = a.f32(8, "lse", mul(mul(s.B, s.NH), s.T));
+        table_->attentionBackward(pool(info.Env()), dq, dk, dv, dout, q, k, v, out, lse, (int)s.B, (int)s.T,
+                                  (int)s.NH, (int)s.NKV, (int)s.HS);
+    }
+
+    void swigluForward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(4);
+        const int64_t n = a.integer(3, "n", 0, kMaxElements);
+        float* out = a.f32(0, "out", n);
+        const float* gate = a.f32(1, "gate", n);
+        const float* up = a.f32(2, "up", n);
+        table_->swigluForward(pool(info.Env()), out, gate, up, n);
+    }
+
+    void swigluBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(6);
+        const int64_t n = a.integer(5, "n", 0, kMaxElements);
+        float* dgate = a.f32(0, "dgate", n);
+        float* dup = a.f32(1, "dup", n);
+        const float* dout = a.f32(2, "dout", n);
+        const float* gate = a.f32(3, "gate", n);
+        const float* up = a.f32(4, "up", n);
+        table_->swigluBackward(pool(info.Env()), dgate, dup, dout, gate, up, n);
+    }
+
+    void addInPlace(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(3);
+        const int64_t n = a.integer(2, "n", 0, kMaxElements);
+        float* out = a.f32(0, "out", n);
+        const float* inp = a.f32(1, "inp", n);
+        table_->addInPlace(pool(info.Env()), out, inp, n);
+    }
+
+    Napi::Value crossEntropyForwardBackward(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(7);
+        const int64_t N = a.integer(4, "N", 0), V = a.integer(5, "V", 1);
+        const float gradScale = a.number(6, "gradScale");
+        float* losses = a.f32(0, "losses", N);
+        float* dlogits = a.f32(1, "dlogits", mul(N, V), true);
+        const float* logits = a.f32(2, "logits", mul(N, V));
+        const int32_t* targets = a.i32(3, "targets", N);
+        for (int64_t n = 0; n < N; n++) {
+            if (targets[n] != -100 && (targets[n] < 0 || targets[n] >= V)) {
+                fail(info.Env(), "targets", "target " + std::to_string(targets[n]) + " at row " + std::to_string(n) +
+                                                " is outside [0, " + std::to_string(V) + ") and is not -100");
+            }
+        }
+        if (overlaps(losses, N, logits, N * V) || overlaps(losses, N, dlogits, N * V)) {
+            fail(info.Env(), "losses", "may not alias logits or dlogits");
+        }
+        if (dlogits != nullptr && dlogits != logits && overlaps(dlogits, N * V, logits, N * V)) {
+            fail(info.Env(), "dlogits", "may alias logits only exactly (same start), not partially");
+        }
+        const double sum = table_->crossEntropyForwardBackward(pool(info.Env()), losses, dlogits, logits, targets,
+                                                               (int)N, (int)V, gradScale);
+        return Napi::Number::New(info.Env(), sum);
+    }
+
+    void adamwUpdate(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(12);
+        const int64_t n = a.integer(4, "n", 0, kMaxElements);
+        float* params = a.f32(0, "params", n);
+        const float* grads = a.f32(1, "grads", n);
+        float* m = a.f32(2, "m", n);
+        float* v = a.f32(3, "v", n);
+        const float lr = a.number(5, "lr"), beta1 = a.number(6, "beta1"), beta2 = a.number(7, "beta2");
+        const float eps = a.number(8, "eps"), weightDecay = a.number(9, "weightDecay");
+        const int step = (int)a.integer(10, "step", 1);
+        const float gradScale = a.number(11, "gradScale");
+        table_->adamwUpdate(pool(info.Env()), params, grads, m, v, n, lr, beta1, beta2, eps, weightDecay, step,
+                            gradScale);
+    }
+
+    Napi::Value sumSquares(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(2);
+        const int64_t n = a.integer(1, "n", 0, kMaxElements);
+        const float* x = a.f32(0, "x", n);
+        return Napi::Number::New(info.Env(), table_->sumSquares(pool(info.Env()), x, n));
+    }
+
+    void dispose(const Napi::CallbackInfo&) { pool_.reset(); }
+
+    const KernelTable* table_ = nullptr;
+    std::unique_ptr<ThreadPool> pool_;
+};
+
+Napi::Value cpuFeatures(const Napi::CallbackInfo& info) {
+    const Features f = detect();
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("avx2", f.avx2);
+    o.Set("fma", f.fma);
+    o.Set("avx512f", f.avx512f);
+    o.Set("avx512bw", f.avx512bw);
+    o.Set("avx512vl", f.avx512vl);
+    return o;
+}
+
+Napi::Value variants(const Napi::CallbackInfo& info) {
+    Napi::Array out = Napi::Array::New(info.Env());
+    uint32_t i = 0;
+    for (const char* name : {"avx512", "avx2", "scalar"}) {
+        if (variantByName(name) != nullptr) {
+            out.Set(i++, Napi::String::New(info.Env(), name));
+        }
+    }
+    return out;
+}
+
+void setErrorFactory(const Napi::CallbackInfo& info) {
+    if (info.Length() != 1 || !info[0].IsFunction()) {
+        throw Napi::TypeError::New(info.Env(), "setErrorFactory: expected a function (field, message) => Error");
+    }
+    info.Env().SetInstanceData<Napi::FunctionReference>(
+        new Napi::FunctionReference(Napi::Persistent(info[0].As<Napi::Function>())));
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+    exports.Set("Context", Context::define(env));
+    exports.Set("cpuFeatures", Napi::Function::New(env, cpuFeatures));
+    exports.Set("variants", Napi::Function::New(env, variants));
+    exports.Set("setErrorFactory", Napi::Function::New(env, setErrorFactory));
+    return exports;
+}
+
+}  // namespace
+}  // namespace mellama
+
+static Napi::Object initModule(Napi::Env env, Napi::Object exports) { return mellama::init(env, exports); }
+
+NODE_API_MODULE(mellama_kernels, initModule)

@@ -1,0 +1,83 @@
+// The AVX2 + FMA variant: kernelsImpl.inc over __m256 (W = 8), GEMM micro-tile 6 x 16 (12 accumulators, the
+// most that leaves registers for the B row and the broadcast). Compiled for avx2,fma by the target pragma below
+// (no per-file compiler flags needed), selected at run time only when the CPU reports AVX2 and FMA.
+#include <cmath>
+#include <cstdint>
+
+#include "KernelTable.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+
+namespace mellama {
+namespace avx2 {
+
+struct S {
+    using V = __m256;
+    static constexpr int W = 8;
+    static constexpr int MR = 6;
+    static constexpr int NV = 2;
+    static V zero() { return _mm256_setzero_ps(); }
+    static V set1(float x) { return _mm256_set1_ps(x); }
+    static V load(const float* p) { return _mm256_loadu_ps(p); }
+    static void store(float* p, V x) { _mm256_storeu_ps(p, x); }
+    static V add(V a, V b) { return _mm256_add_ps(a, b); }
+    static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+    static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+    static V div(V a, V b) { return _mm256_div_ps(a, b); }
+    static V min(V a, V b) { return _mm256_min_ps(a, b); }
+    static V max(V a, V b) { return _mm256_max_ps(a, b); }
+    static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+    static V sqrt(V a) { return _mm256_sqrt_ps(a); }
+    static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static V pow2n(V n) {
+        const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+    }
+    static float hsum(V a) {
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_add_ss(s, _mm_movehdup_ps(s));
+        return _mm_cvtss_f32(s);
+    }
+    static float hmax(V a) {
+        __m128 s = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+        s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_max_ss(s, _mm_movehdup_ps(s));
+        return _mm_cvtss_f32(s);
+    }
+    static V exp(V a);
+};
+
+#include "expPoly.inc"
+inline S::V S::exp(V a) { return expPoly<S>(a); }
+
+#define MELLAMA_VARIANT_NAMESPACE avx2
+#define MELLAMA_VARIANT_NAME "avx2"
+#include "kernelsImpl.inc"
+
+}  // namespace avx2
+}  // namespace mellama
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+namespace mellama {
+const KernelTable* avx2Kernels() { return &avx2::kTable; }
+}  // namespace mellama
+
+#else
+namespace mellama {
+const KernelTable* avx2Kernels() { return nullptr; }
+}  // namespace mellama
+#endif

@@ -1,0 +1,41 @@
+// The scalar variant: kernelsImpl.inc over plain floats (W = 1). Runs on any CPU and is the fallback when
+// neither AVX2+FMA nor AVX-512 is available; `MELLAMA_SIMD=scalar` forces it. exp is the C library's.
+#include <cmath>
+#include <cstdint>
+
+#include "KernelTable.h"
+
+namespace mellama {
+namespace scalar {
+
+struct S {
+    using V = float;
+    static constexpr int W = 1;
+    static constexpr int MR = 4;  // 4 x 4 accumulators fit the 16 SSE registers of baseline x86-64
+    static constexpr int NV = 4;
+    static V zero() { return 0.0f; }
+    static V set1(float x) { return x; }
+    static V load(const float* p) { return *p; }
+    static void store(float* p, V x) { *p = x; }
+    static V add(V a, V b) { return a + b; }
+    static V sub(V a, V b) { return a - b; }
+    static V mul(V a, V b) { return a * b; }
+    static V div(V a, V b) { return a / b; }
+    static V min(V a, V b) { return a < b ? a : b; }
+    static V max(V a, V b) { return a > b ? a : b; }
+    static V fmadd(V a, V b, V c) { return a * b + c; }
+    static V sqrt(V a) { return std::sqrt(a); }
+    static float hsum(V a) { return a; }
+    static float hmax(V a) { return a; }
+    static V exp(V a) { return std::exp(a); }
+};
+
+#define MELLAMA_VARIANT_NAMESPACE scalar
+#define MELLAMA_VARIANT_NAME "scalar"
+#include "kernelsImpl.inc"
+
+}  // namespace scalar
+
+const KernelTable* scalarKernels() { return &scalar::kTable; }
+
+}  // namespace mellama
