@@ -1,0 +1,35 @@
+/**
+ * AddonTypes: the typed boundary of the native addon (build/Release/mellama_kernels.node, sources beside this
+ * file). Everything that crosses into C++ is declared here and nowhere else, as node-llama-cpp does.
+ */
+import type { KernelSet } from "../KernelSet.js";
+
+/** SIMD paths the addon is built with; which ones run depends on the CPU (see `variants()`). */
+export type SimdKind = "avx512" | "avx2" | "scalar";
+
+export interface CpuFeatures {
+    avx2: boolean;
+    fma: boolean;
+    avx512f: boolean;
+    avx512bw: boolean;
+    avx512vl: boolean;
+}
+
+/** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's. */
+export interface AddonContext extends Omit<KernelSet, "name"> {
+    readonly simd: SimdKind;
+}
+
+export interface AddonContextConstructor {
+    /** threads in [1, 1024]; simd "auto" picks the best variant this CPU runs. */
+    new (threads: number, simd: SimdKind | "auto"): AddonContext;
+}
+
+export interface NativeAddon {
+    Context: AddonContextConstructor;
+    cpuFeatures(): CpuFeatures;
+    /** The variants this CPU can run, best first. */
+    variants(): SimdKind[];
+    /** Sets the constructor of the error thrown on bad arguments (called once by the loader). */
+    setErrorFactory(factory: (field: string, message: string) => Error): void;
+}

@@ -1,0 +1,124 @@
+/**
+ * nativeKernels: the KernelSet backed by the C++ addon (sources beside this file, built by node-gyp into
+ * build/Release/mellama_kernels.node during `npm ci`). The addon checks every argument before touching memory
+ * and throws KernelArgumentError naming the field; this wrapper only loads it and binds the methods.
+ *
+ * Variants (chosen at run time, best first): avx512 (F/BW/VL, 12x32 GEMM tile), avx2 (AVX2+FMA, 6x16 tile),
+ * scalar (any CPU). `simd` in the options, else the MELLAMA_SIMD environment variable, forces one; forcing a
+ * variant this CPU cannot run is an error rather than a silent fallback.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { KernelSet } from "../KernelSet.js";
+import type { NativeAddon, SimdKind } from "./AddonTypes.js";
+import { KernelArgumentError } from "./KernelArgumentError.js";
+
+export interface NativeKernelOptions {
+    /** Worker threads, the calling thread included; default: every core (os.availableParallelism()). */
+    threads?: number;
+    /** Force a SIMD path; default: MELLAMA_SIMD, else "auto". */
+    simd?: SimdKind | "auto";
+}
+
+/** A KernelSet that also says which SIMD path it runs. */
+export interface NativeKernelSet extends KernelSet {
+    readonly simd: SimdKind;
+}
+
+const SIMD_KINDS: readonly string[] = ["auto", "avx512", "avx2", "scalar"];
+
+/** Where the addon may be: MELLAMA_NATIVE_ADDON, then node-gyp's Release and Debug outputs at the repo root. */
+function candidatePaths(): string[] {
+    const root = new URL("../../../", import.meta.url);
+    const paths = ["build/Release/mellama_kernels.node", "build/Debug/mellama_kernels.node"]
+        .map((p) => fileURLToPath(new URL(p, root)));
+    const override = process.env.MELLAMA_NATIVE_ADDON;
+    return override !== undefined && override !== "" ? [override, ...paths] : paths;
+}
+
+let cached: { addon: NativeAddon | null; error: Error | null } | null = null;
+
+/** Loads the addon once; null when it is not built or fails to load (see nativeLoadError()). */
+export function loadNativeAddon(): NativeAddon | null {
+    if (cached !== null) {
+        return cached.addon;
+    }
+    const require = createRequire(import.meta.url);
+    const paths = candidatePaths();
+    const path = paths.find((p) => existsSync(p));
+    if (path === undefined) {
+        cached = { addon: null, error: new Error(`native kernel addon not built (looked in ${paths.join(", ")}); run \`npx node-gyp rebuild\` or \`npm ci\``) };
+        return null;
+    }
+    try {
+        const addon = require(path) as NativeAddon;
+        addon.setErrorFactory((field, message) => new KernelArgumentError(field, message));
+        cached = { addon, error: null };
+    } catch (error) {
+        cached = { addon: null, error: error instanceof Error ? error : new Error(String(error)) };
+    }
+    return cached.addon;
+}
+
+/** Why loadNativeAddon() returned null, or null when it loaded. */
+export function nativeLoadError(): Error | null {
+    loadNativeAddon();
+    return cached?.error ?? null;
+}
+
+/** The SIMD paths this CPU can run with this build, best first; empty when the addon is missing. */
+export function nativeSimdVariants(): SimdKind[] {
+    return loadNativeAddon()?.variants() ?? [];
+}
+
+function resolveSimd(simd: string | undefined): SimdKind | "auto" {
+    const fromEnv = process.env.MELLAMA_SIMD;
+    const value = simd ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");
+    if (!SIMD_KINDS.includes(value)) {
+        const field = simd !== undefined ? "simd" : "MELLAMA_SIMD";
+        throw new KernelArgumentError(field, `expected one of ${SIMD_KINDS.join(", ")}, got ${JSON.stringify(value)}`);
+    }
+    return value as SimdKind | "auto";
+}
+
+/**
+ * Creates a native kernel set with its own thread pool; call dispose() to stop the threads.
+ * @example
+ * const kernels = createNativeKernels({ threads: 2 });
+ * kernels.matmulForward(out, inp, weight, null, N, C, OC);
+ * kernels.dispose();
+ */
+export function createNativeKernels({ threads = availableParallelism(), simd }: NativeKernelOptions = {}): NativeKernelSet {
+    if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+        throw new KernelArgumentError("threads", `expected an integer in [1, 1024], got ${threads}`);
+    }
+    const addon = loadNativeAddon();
+    if (addon === null) {
+        throw nativeLoadError() ?? new Error("native kernel addon unavailable");
+    }
+    const ctx = new addon.Context(threads, resolveSimd(simd));
+    return {
+        name: "native",
+        threads: ctx.threads,
+        simd: ctx.simd,
+        matmulForward: ctx.matmulForward.bind(ctx),
+        matmulBackward: ctx.matmulBackward.bind(ctx),
+        encoderForward: ctx.encoderForward.bind(ctx),
+        encoderBackward: ctx.encoderBackward.bind(ctx),
+        rmsnormForward: ctx.rmsnormForward.bind(ctx),
+        rmsnormBackward: ctx.rmsnormBackward.bind(ctx),
+        ropeForward: ctx.ropeForward.bind(ctx),
+        ropeBackward: ctx.ropeBackward.bind(ctx),
+        attentionForward: ctx.attentionForward.bind(ctx),
+        attentionBackward: ctx.attentionBackward.bind(ctx),
+        swigluForward: ctx.swigluForward.bind(ctx),
+        swigluBackward: ctx.swigluBackward.bind(ctx),
+        addInPlace: ctx.addInPlace.bind(ctx),
+        crossEntropyForwardBackward: ctx.crossEntropyForwardBackward.bind(ctx),
+        adamwUpdate: ctx.adamwUpdate.bind(ctx),
+        sumSquares: ctx.sumSquares.bind(ctx),
+        dispose: ctx.dispose.bind(ctx),
+    };
+}
