@@ -1,0 +1,34 @@
+/** JSON-lines reader: each non-blank line is parsed; a line that is not a JSON object is a malformed record. */
+import { readFileSync } from "node:fs";
+import type { BadRecord } from "./recordErrors.js";
+import { isObject } from "./recordErrors.js";
+
+export interface JsonlRecord {
+    line: number;
+    value: Record<string, unknown>;
+}
+
+export function readJsonl(file: string, bad: BadRecord): JsonlRecord[] {
+    const text = readFileSync(file, "utf8");
+    const out: JsonlRecord[] = [];
+    let line = 0;
+    for (const raw of text.split("\n")) {
+        line++;
+        if (raw.trim() === "") {
+            continue;
+        }
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            bad(line, "not valid JSON");
+            continue;
+        }
+        if (!isObject(value)) {
+            bad(line, "not a JSON object");
+            continue;
+        }
+        out.push({ line, value });
+    }
+    return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * PubMedQA PQA-L: ori_pqal.json is a dict keyed by PMID {QUESTION, CONTEXTS[], final_decision, …}; the official
+ * test split is the 500 PMIDs of test_ground_truth.json beside it ({PMID: yes|no|maybe}). Without that file every
+ * labelled entry is returned (the instruction builder uses the non-test 500 as the supervised train split).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { FormatError } from "../../errors/MellamaError.js";
+import type { BadRecord } from "./recordErrors.js";
+import { isObject, needString, needStringList, RecordRejected } from "./recordErrors.js";
+
+export interface PubmedqaRecord {
+    pmid: string;
+    question: string;
+    contexts: string[];
+    finalDecision: string;
+}
+
+export type PubmedqaSplit = "test" | "train" | "all";
+
+const DECISIONS = new Set(["yes", "no", "maybe"]);
+
+function readJsonObject(file: string): Record<string, unknown> {
+    let value: unknown;
+    try {
+        value = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+        throw new FormatError(basename(file), "(file)", "not valid JSON");
+    }
+    if (!isObject(value)) {
+        throw new FormatError(basename(file), "(file)", "expected a JSON object keyed by PMID");
+    }
+    return value;
+}
+
+/**
+ * Records of the split. JSON dicts have no lines, so malformed entries are reported with their 1-based entry
+ * number in the file as the line.
+ */
+export function readPubmedqa(file: string, bad: BadRecord, split: PubmedqaSplit = "test"): PubmedqaRecord[] {
+    const pqal = readJsonObject(file);
+    const truthFile = join(dirname(file), "test_ground_truth.json");
+    const truth = split !== "all" && existsSync(truthFile) ? readJsonObject(truthFile) : undefined;
+    const entries = Object.entries(pqal);
+    const position = new Map(entries.map(([pmid], i) => [pmid, i + 1]));
+    let selected: [string, unknown][];
+    if (truth === undefined) {
+        selected = entries;
+    } else if (split === "test") {
+        selected = Object.keys(truth).map((pmid) => [pmid, pqal[pmid]]);
+    } else {
+        selected = entries.filter(([pmid]) => !(pmid in truth));
+    }
+    const out: PubmedqaRecord[] = [];
+    for (const [pmid, entry] of selected) {
+        const line = position.get(pmid) ?? 0;
+        try {
+            if (!isObject(entry)) {
+                throw new RecordRejected(`PMID ${pmid} has no entry in ${basename(file)}`);
+            }
+            const finalDecision = truth !== undefined && split === "test" ? String(truth[pmid]) : needString(entry, "final_decision");
+            if (!DECISIONS.has(finalDecision)) {
+                throw new RecordRejected(`PMID ${pmid}: final_decision is not yes, no or maybe`);
+            }
+            out.push({ pmid, question: needString(entry, "QUESTION"), contexts: needStringList(entry, "CONTEXTS"), finalDecision });
+        } catch (error) {
+            if (!(error instanceof RecordRejected)) {
+                throw error;
+            }
+            bad(line, error.message);
+        }
+    }
+    return out;
+}
