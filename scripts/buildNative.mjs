@@ -10,7 +10,9 @@ if (process.env.MELLAMA_SKIP_NATIVE === "1") {
 if (!existsSync("binding.gyp")) {
     process.exit(0);
 }
-const result = spawnSync("npx", ["--no-install", "node-gyp", "rebuild", "--jobs=max"], { stdio: "inherit", shell: false });
+// `configure build` rather than `rebuild`: rebuild starts with `clean`, which deletes all of build/ (tsc's
+// declarations included) and recompiles from scratch on every re-run. Two jobs: the machines are small and shared.
+const result = spawnSync("npx", ["--no-install", "node-gyp", "configure", "build", "--jobs=2"], { stdio: "inherit", shell: false });
 if (result.status !== 0) {
     console.warn("mellama: the native kernel addon did not build; mellama will run on the reference kernels (slow).");
 }
