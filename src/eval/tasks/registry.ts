@@ -4,10 +4,17 @@
  */
 import { UnknownTaskError } from "../../errors/UnknownTaskError.js";
 import type { Task } from "../api/Task.js";
+import { bionli } from "./bionli/bionli.js";
+import { ddi2013 } from "./ddi2013/ddi2013.js";
+import { hoc } from "./hoc/hoc.js";
+import { medmcqa } from "./medmcqa/medmcqa.js";
+import { mednli } from "./mednli/mednli.js";
+import { medqa } from "./medqa/medqa.js";
+import { mtsample } from "./mtsample/mtsample.js";
 import { pubmedqa } from "./pubmedqa/pubmedqa.js";
 
 const TASKS: readonly Task[] = [
-    pubmedqa,
+    pubmedqa, medqa, medmcqa, ddi2013, hoc, mtsample, bionli, mednli,
 ];
 
 const BY_NAME = new Map(TASKS.map((task) => [task.name, task]));
