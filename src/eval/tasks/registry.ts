@@ -6,15 +6,19 @@ import { UnknownTaskError } from "../../errors/UnknownTaskError.js";
 import type { Task } from "../api/Task.js";
 import { bionli } from "./bionli/bionli.js";
 import { ddi2013 } from "./ddi2013/ddi2013.js";
+import { emrqa } from "./emrqa/emrqa.js";
 import { hoc } from "./hoc/hoc.js";
+import { i2b2 } from "./i2b2/i2b2.js";
 import { medmcqa } from "./medmcqa/medmcqa.js";
 import { mednli } from "./mednli/mednli.js";
 import { medqa } from "./medqa/medqa.js";
+import { mimicsum } from "./mimicsum/mimicsum.js";
 import { mtsample } from "./mtsample/mtsample.js";
 import { pubmedqa } from "./pubmedqa/pubmedqa.js";
+import { pubmedsum } from "./pubmedsum/pubmedsum.js";
 
 const TASKS: readonly Task[] = [
-    pubmedqa, medqa, medmcqa, ddi2013, hoc, mtsample, bionli, mednli,
+    pubmedqa, medqa, medmcqa, emrqa, i2b2, ddi2013, hoc, mtsample, pubmedsum, mimicsum, bionli, mednli,
 ];
 
 const BY_NAME = new Map(TASKS.map((task) => [task.name, task]));

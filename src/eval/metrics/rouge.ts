@@ -1,0 +1,85 @@
+/**
+ * ROUGE-1, ROUGE-2 and ROUGE-L as Google's rouge-score package computes them with its defaults (the ones HF
+ * `evaluate`'s "rouge" metric uses, and so Me-LLaMA):
+ * - tokenizer: lowercase, every run of characters outside [a-z0-9] becomes a space, split on whitespace, keep
+ *   tokens matching ^[a-z0-9]+$ (so accented letters and non-Latin scripts vanish); no stemming;
+ * - ROUGE-N: clipped n-gram overlap; precision = overlap / max(#pred n-grams, 1), recall = overlap / max(#ref n-grams, 1);
+ * - ROUGE-L: sentence-level LCS over the whole token lists (not rougeLsum's per-line union LCS); an empty side
+ *   scores 0;
+ * - F = 2PR / (P + R), 0 when P + R = 0.
+ * Not here: the Porter stemmer option (Me-LLaMA runs without it) and the BootstrapAggregator: evaluate reports the
+ * median of 1000 unseeded bootstrap means, which this toolkit replaces by the plain mean (tasks document it).
+ */
+export interface RougeScore {
+    precision: number;
+    recall: number;
+    fmeasure: number;
+}
+
+export interface RougeScores {
+    rouge1: RougeScore;
+    rouge2: RougeScore;
+    rougeL: RougeScore;
+}
+
+export function rougeTokenize(text: string): string[] {
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(/\s+/).filter((t) => /^[a-z0-9]+$/.test(t));
+}
+
+function fmeasure(precision: number, recall: number): number {
+    return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+}
+
+function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i + n <= tokens.length; i++) {
+        // \u0001 cannot occur inside a token (tokens are [a-z0-9]+), so joined n-grams are unambiguous.
+        const key = tokens.slice(i, i + n).join("\u0001");
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+}
+
+export function rougeN(target: readonly string[], prediction: readonly string[], n: number): RougeScore {
+    const t = ngramCounts(target, n);
+    const p = ngramCounts(prediction, n);
+    let overlap = 0;
+    for (const [gram, count] of t) {
+        overlap += Math.min(count, p.get(gram) ?? 0);
+    }
+    const tCount = Math.max(0, target.length - n + 1);
+    const pCount = Math.max(0, prediction.length - n + 1);
+    const precision = overlap / Math.max(pCount, 1);
+    const recall = overlap / Math.max(tCount, 1);
+    return { precision, recall, fmeasure: fmeasure(precision, recall) };
+}
+
+/** Length of the longest common subsequence, O(|a|·|b|) time and O(|b|) memory. */
+export function lcsLength(a: readonly string[], b: readonly string[]): number {
+    let prev = new Uint32Array(b.length + 1);
+    let curr = new Uint32Array(b.length + 1);
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            curr[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, curr[j - 1]!);
+        }
+        [prev, curr] = [curr, prev];
+    }
+    return prev[b.length]!;
+}
+
+export function rougeL(target: readonly string[], prediction: readonly string[]): RougeScore {
+    if (target.length === 0 || prediction.length === 0) {
+        return { precision: 0, recall: 0, fmeasure: 0 };
+    }
+    const lcs = lcsLength(target, prediction);
+    const precision = lcs / prediction.length;
+    const recall = lcs / target.length;
+    return { precision, recall, fmeasure: fmeasure(precision, recall) };
+}
+
+/** rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"]).score(target, prediction). */
+export function rougeScores(target: string, prediction: string): RougeScores {
+    const t = rougeTokenize(target);
+    const p = rougeTokenize(prediction);
+    return { rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p) };
+}
