@@ -28,6 +28,8 @@ export const instructConfigSchema = z.object({
         /** Evaluation tasks whose test documents training data must not overlap; "all" = every registered task with data. */
         tasks: z.union([z.literal("all"), z.array(z.string())]).default("all"),
         ngram: z.number().int().min(4).max(50).default(13),
+        /** An example leaks when at least this fraction of its n-grams occurs in test documents; 0 = any overlap. */
+        minOverlap: z.number().min(0).max(1).default(0.5),
         /** drop = remove leaking examples (default); report = keep them and count. */
         action: z.enum(["drop", "report"]).default("drop"),
     }).strict().prefault({}),

@@ -21,11 +21,13 @@ export interface InstructionExample {
     source: string;
     prompt: string;
     answer: string;
+    /** The filled-in content (input and context, not the template): what the leakage check compares. */
+    content: string;
 }
 
 /** A benchmark train split, already rendered with the evaluation task's prompt. */
 export interface BenchmarkTrainSplit {
-    examples: { prompt: string; answer: string }[];
+    examples: { prompt: string; answer: string; content: string }[];
     /** The task's fixed instruction text, whose n-grams never count as leakage. */
     templateTexts: string[];
 }
@@ -48,6 +50,8 @@ export interface SourceReport {
     requested: number | null;
     written: number;
     leaked: number;
+    /** Examples sharing at least one n-gram with a test document (the GPT-3 criterion), leaking or not. */
+    overlapping: number;
     skipped: number;
 }
 
@@ -69,7 +73,7 @@ export async function buildInstructions({ config, baseDir = ".", loadBenchmarkTr
 
     for (const [i, src] of config.sources.entries()) {
         const field = `sources.${i}`;
-        let examples: { prompt: string; answer: string }[];
+        let examples: { prompt: string; answer: string; content: string }[];
         let skipped = 0;
         let name: string;
         if (src.name !== undefined) {
@@ -92,7 +96,7 @@ export async function buildInstructions({ config, baseDir = ".", loadBenchmarkTr
                         onSkip?.({ file: path, line, reason: "record has no answer" });
                         continue;
                     }
-                    examples.push({ prompt: pyFormat(source.prompt, filled.fields), answer: filled.answer });
+                    examples.push({ prompt: pyFormat(source.prompt, filled.fields), answer: filled.answer, content: Object.values(filled.fields).join("\n") });
                 } catch (error) {
                     if (!(error instanceof MissingFieldError)) {
                         throw error;
@@ -126,8 +130,8 @@ export async function buildInstructions({ config, baseDir = ".", loadBenchmarkTr
                 }
             }
         }
-        perSource.push(chosen.map((e, k) => ({ id: `${name}${k}`, source: name, prompt: e.prompt, answer: e.answer })));
-        reports.push({ source: name, available: examples.length, requested: src.count ?? null, written: 0, leaked: 0, skipped });
+        perSource.push(chosen.map((e, k) => ({ id: `${name}${k}`, source: name, prompt: e.prompt, answer: e.answer, content: e.content })));
+        reports.push({ source: name, available: examples.length, requested: src.count ?? null, written: 0, leaked: 0, overlapping: 0, skipped });
     }
 
     // Test texts first: their tasks' fixed instructions join the ignore list before the index is built.
@@ -148,7 +152,11 @@ export async function buildInstructions({ config, baseDir = ".", loadBenchmarkTr
     perSource.forEach((examples, i) => {
         const report = reports[i]!;
         for (const example of examples) {
-            if (index.size > 0 && index.leaks(example.prompt)) {
+            const overlap = index.size > 0 ? index.overlap(example.content) : 0;
+            if (overlap > 0) {
+                report.overlapping++;
+            }
+            if (overlap > 0 && overlap >= config.decontaminate.minOverlap) {
                 report.leaked++;
                 if (config.decontaminate.action === "drop") {
                     continue;

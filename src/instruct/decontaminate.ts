@@ -1,7 +1,7 @@
 /**
  * Test-set leakage check by n-gram overlap (the GPT-3 / lm-evaluation-harness decontamination idea): a
  * training example leaks when it shares an n-gram (default 13 words, lowercased, punctuation stripped) with a
- * test document. N-grams of the templates themselves are ignored, or every example of a benchmark task would
+ * test document, and leaks when the shared fraction of its n-grams reaches a threshold. N-grams of the templates themselves are ignored, or every example of a benchmark task would
  * "leak" its own instruction text.
  */
 export interface LeakIndexOptions {
@@ -70,13 +70,23 @@ export class LeakIndex {
         return this.test.size;
     }
 
-    /** True when `text` shares a non-template n-gram with any test text. */
-    public leaks(text: string): boolean {
+    /**
+     * The fraction of `text`'s non-template n-grams that occur in the test texts (0 when it has none).
+     * Any overlap (> 0) is the GPT-3 criterion; clinical notes share so much boilerplate ("prepped and draped in
+     * the usual sterile fashion") that a fraction threshold separates copies from look-alikes.
+     */
+    public overlap(text: string): number {
+        let total = 0;
+        let hit = 0;
         for (const g of grams(text, this.n)) {
-            if (this.test.has(g) && !this.ignored.has(g)) {
-                return true;
+            if (this.ignored.has(g)) {
+                continue;
+            }
+            total++;
+            if (this.test.has(g)) {
+                hit++;
             }
         }
-        return false;
+        return total === 0 ? 0 : hit / total;
     }
 }

@@ -52,13 +52,14 @@ test("drops training examples that overlap a test document, ignoring shared temp
         config: config(out),
         loadTestTexts: async () => [{
             task: "planted",
-            // 13+ words shared with the Alpaca "mitochondrion" record: a leak. The template sentence alone is not.
-            texts: ["Q: The mitochondrion is the powerhouse of the cell and produces ATP through oxidative phosphorylation in eukaryotic organisms",
+            // The Alpaca "mitochondrion" passage as a test document: a leak. The template sentence alone is not.
+            texts: ["The mitochondrion is the powerhouse of the cell and produces ATP through oxidative phosphorylation in eukaryotic organisms across many tissues.",
                 "Below is an input that describes a task, maybe paired with a context that provides further information."],
             templateTexts: [],
         }],
     });
     assert.equal(report.leakedTotal, 1);
+    assert.equal(report.sources[0]!.overlapping, 1);
     assert.equal(report.sources[0]!.leaked, 1);
     assert.equal(report.total, 5);
     assert.deepEqual(report.testTasksChecked, ["planted"]);
