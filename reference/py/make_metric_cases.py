@@ -1,0 +1,86 @@
+"""Oracle cases for mellama's eval metrics, computed with scikit-learn (Debian's python3-sklearn).
+
+Writes test/fixtures/eval/metrics/sklearn_cases.json. Run from the repository root:
+    /usr/bin/python3 reference/py/make_metric_cases.py
+Cases mirror how Me-LLaMA's vital_measure.py calls sklearn:
+- single-label: f1_score(golds, preds, average="weighted"|"macro", labels=list(set(golds))), with "missing"
+  predictions and labels that are predicted but never gold;
+- HoC multi-label: f1_score(preds, golds, average="macro") over N x 10 indicator matrices (arguments swapped as
+  in the source) and the per-label f1_score(gold_col, pred_col, average="binary").
+The zero_division default ("warn") of the installed version is recorded; warnings are silenced.
+rouge-score and seqeval are not installed here: their tests use hand-computed cases instead.
+"""
+import json
+import random
+import warnings
+
+import numpy as np
+import sklearn
+from sklearn.metrics import f1_score
+
+warnings.filterwarnings("ignore")
+rng = random.Random(20240601)
+
+
+def single_label_case(name, golds, preds):
+    labels = list(set(golds))
+    return {
+        "name": name,
+        "golds": golds,
+        "preds": preds,
+        "weighted": float(f1_score(np.array(golds), np.array(preds), average="weighted", labels=labels)),
+        "macro": float(f1_score(np.array(golds), np.array(preds), average="macro", labels=labels)),
+    }
+
+
+def random_single(name, n, labels, extra, p_correct):
+    golds = [rng.choice(labels) for _ in range(n)]
+    preds = [g if rng.random() < p_correct else rng.choice(labels + extra) for g in golds]
+    return single_label_case(name, golds, preds)
+
+
+def multilabel_case(name, golds, preds):
+    g = np.array(golds)
+    p = np.array(preds)
+    return {
+        "name": name,
+        "golds": golds,
+        "preds": preds,
+        "macro_swapped": float(f1_score(p, g, average="macro")),
+        "per_label": [float(f1_score(g[:, j], p[:, j], average="binary")) for j in range(g.shape[1])],
+    }
+
+
+def random_multi(name, n, width, p_pos, p_flip, dead_columns=()):
+    golds = [[0 if j in dead_columns else int(rng.random() < p_pos) for j in range(width)] for _ in range(n)]
+    preds = [[0 if j in dead_columns else (1 - v if rng.random() < p_flip else v) for j, v in enumerate(row)] for row in golds]
+    return multilabel_case(name, golds, preds)
+
+
+single = [
+    single_label_case("all correct", ["yes", "no", "maybe", "yes"], ["yes", "no", "maybe", "yes"]),
+    single_label_case("missing only", ["yes", "no", "maybe"], ["missing", "missing", "missing"]),
+    single_label_case("gold class never predicted", ["a", "a", "b", "c"], ["a", "b", "b", "missing"]),
+    single_label_case("predicted label not in gold", ["a", "a", "b"], ["c", "a", "c"]),
+    random_single("pubmedqa-like", 60, ["yes", "no", "maybe"], ["missing"], 0.6),
+    random_single("ddi-like", 120, ["DDI-effect", "DDI-mechanism", "DDI-advise", "DDI-false", "DDI-int"], ["missing"], 0.5),
+    random_single("mtsample-like", 150, [f"spec{i}" for i in range(12)], ["missing", "surgery"], 0.4),
+]
+multi = [
+    random_multi("hoc-like", 40, 10, 0.25, 0.15),
+    random_multi("hoc with dead label", 30, 10, 0.3, 0.2, dead_columns=(9,)),
+    multilabel_case("all zeros", [[0, 0, 0]] * 3, [[0, 0, 0]] * 3),
+    multilabel_case("pred-only positives", [[0, 1], [0, 0]], [[1, 1], [1, 0]]),
+]
+
+out = {
+    "generator": "reference/py/make_metric_cases.py",
+    "sklearn_version": sklearn.__version__,
+    "zero_division": "warn (0.0 with a warning) in this sklearn version",
+    "tolerance": "1e-12 absolute: same formula, float64 on both sides",
+    "single_label": single,
+    "multi_label": multi,
+}
+with open("test/fixtures/eval/metrics/sklearn_cases.json", "w") as f:
+    json.dump(out, f, indent=1)
+print("wrote", len(single), "single-label and", len(multi), "multi-label cases with sklearn", sklearn.__version__)
