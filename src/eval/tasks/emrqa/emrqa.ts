@@ -36,7 +36,8 @@ export const emrqa: Task = {
     version: 1,
     description: "emrQA test (credentialed; 26,804 questions): extract the answer from a clinical note; exact match and F1.",
     strictDifferences: "Paper: normalisation joins every character with spaces (tokens are characters), F1 counts the "
-        + "set of shared characters, and exact match ignores spacing. Strict: SQuAD v1.1 normalisation (punctuation "
+        + "set of shared characters over the character counts (so an exact answer scores |distinct chars| / |chars|, below 1 "
+        + "whenever a character repeats), and exact match ignores spacing. Strict: SQuAD v1.1 normalisation (punctuation "
         + "and articles removed) with word tokens and multiset F1.",
     reportedMetrics: ["acc", "f1"],
     generation: { until: [], maxTokens: 256 },
