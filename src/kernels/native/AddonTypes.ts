@@ -3,6 +3,7 @@
  * file). Everything that crosses into C++ is declared here and nowhere else, as node-llama-cpp does.
  */
 import type { KernelSet } from "../KernelSet.js";
+import type { DecodeKernels } from "./DecodeKernels.js";
 
 /** SIMD paths the addon is built with; which ones run depends on the CPU (see `variants()`). */
 export type SimdKind = "avx512" | "avx2" | "scalar";
@@ -10,13 +11,14 @@ export type SimdKind = "avx512" | "avx2" | "scalar";
 export interface CpuFeatures {
     avx2: boolean;
     fma: boolean;
+    f16c: boolean;
     avx512f: boolean;
     avx512bw: boolean;
     avx512vl: boolean;
 }
 
-/** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's. */
-export interface AddonContext extends Omit<KernelSet, "name"> {
+/** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's and the DecodeKernels'. */
+export interface AddonContext extends Omit<KernelSet, "name">, DecodeKernels {
     readonly simd: SimdKind;
 }
 

@@ -38,6 +38,11 @@ struct KernelTable {
     void (*adamwUpdate)(ThreadPool& pool, float* params, const float* grads, float* m, float* v, int64_t n,
                         float lr, float beta1, float beta2, float eps, float weightDecay, int step, float gradScale);
     double (*sumSquares)(ThreadPool& pool, const float* x, int64_t n);
+    // Decode kernels (DecodeKernels.ts): quantized-weight matmuls and attention over a KV cache.
+    void (*matmulF16)(ThreadPool& pool, float* out, const float* inp, const uint16_t* weight, int N, int C, int OC);
+    void (*matmulQ8_0)(ThreadPool& pool, float* out, const float* inp, const uint8_t* weight, int N, int C, int OC);
+    void (*attentionForwardCached)(ThreadPool& pool, float* out, const float* q, const float* kCache,
+                                   const float* vCache, int T, int pos0, int NH, int NKV, int HS);
 };
 
 const KernelTable* scalarKernels();

@@ -23,7 +23,7 @@ namespace mellama {
 namespace {
 
 struct Features {
-    bool avx2 = false, fma = false, avx512f = false, avx512bw = false, avx512vl = false;
+    bool avx2 = false, fma = false, f16c = false, avx512f = false, avx512bw = false, avx512vl = false;
 };
 
 Features detect() {
@@ -33,6 +33,7 @@ Features detect() {
     __builtin_cpu_init();
     f.avx2 = __builtin_cpu_supports("avx2");
     f.fma = __builtin_cpu_supports("fma");
+    f.f16c = __builtin_cpu_supports("f16c");
     f.avx512f = __builtin_cpu_supports("avx512f");
     f.avx512bw = __builtin_cpu_supports("avx512bw");
     f.avx512vl = __builtin_cpu_supports("avx512vl");
@@ -43,10 +44,10 @@ Features detect() {
 const KernelTable* variantByName(const std::string& name) {
     const Features f = detect();
     if (name == "avx512") {
-        return f.avx512f && f.avx512bw && f.avx512vl && f.fma ? avx512Kernels() : nullptr;
+        return f.avx512f && f.avx512bw && f.avx512vl && f.fma && f.f16c ? avx512Kernels() : nullptr;
     }
     if (name == "avx2") {
-        return f.avx2 && f.fma ? avx2Kernels() : nullptr;
+        return f.avx2 && f.fma && f.f16c ? avx2Kernels() : nullptr;
     }
     if (name == "scalar") {
         return scalarKernels();
@@ -120,6 +121,21 @@ public:
         return a.Data();
     }
 
+    // Raw weight bytes: a Uint16Array of half bits (F16) or a Uint8Array of GGUF blocks (Q8_0).
+    template <class T, napi_typedarray_type Type>
+    const T* typed(int i, const char* name, const char* typeName, int64_t need) {
+        const Napi::Value v = info_[i];
+        if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != Type) {
+            fail(env_, name, std::string("expected a ") + typeName);
+        }
+        auto a = v.As<Napi::TypedArrayOf<T>>();
+        if ((int64_t)a.ElementLength() < need) {
+            fail(env_, name, "has " + std::to_string(a.ElementLength()) + " elements, the shapes need " +
+                                 std::to_string(need));
+        }
+        return a.Data();
+    }
+
     // An integer in [lo, hi].
     int64_t integer(int i, const char* name, int64_t lo, int64_t hi = std::numeric_limits<int32_t>::max()) {
         const Napi::Value v = info_[i];
@@ -184,6 +200,9 @@ public:
             InstanceMethod<&Context::crossEntropyForwardBackward>("crossEntropyForwardBackward"),
             InstanceMethod<&Context::adamwUpdate>("adamwUpdate"),
             InstanceMethod<&Context::sumSquares>("sumSquares"),
+            InstanceMethod<&Context::matmulF16>("matmulF16"),
+            InstanceMethod<&Context::matmulQ8_0>("matmulQ8_0"),
+            InstanceMethod<&Context::attentionForwardCached>("attentionForwardCached"),
             InstanceMethod<&Context::dispose>("dispose"),
         });
     }
@@ -453,6 +472,49 @@ private:
         return Napi::Number::New(info.Env(), table_->sumSquares(pool(info.Env()), x, n));
     }
 
+    void matmulF16(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(6);
+        const int64_t N = a.integer(3, "N", 0), C = a.integer(4, "C", 0), OC = a.integer(5, "OC", 0);
+        float* out = a.f32(0, "out", mul(N, OC));
+        const float* inp = a.f32(1, "inp", mul(N, C));
+        const uint16_t* weight =
+            a.typed<uint16_t, napi_uint16_array>(2, "weight", "Uint16Array of half bits", mul(OC, C));
+        table_->matmulF16(pool(info.Env()), out, inp, weight, (int)N, (int)C, (int)OC);
+    }
+
+    void matmulQ8_0(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(6);
+        const int64_t N = a.integer(3, "N", 0), C = a.integer(4, "C", 0), OC = a.integer(5, "OC", 0);
+        if (C % 32 != 0) {
+            fail(info.Env(), "C", "Q8_0 rows are whole 32-weight blocks: C must be a multiple of 32, got " +
+                                      std::to_string(C));
+        }
+        float* out = a.f32(0, "out", mul(N, OC));
+        const float* inp = a.f32(1, "inp", mul(N, C));
+        const uint8_t* weight = a.typed<uint8_t, napi_uint8_array>(
+            2, "weight", "Uint8Array of Q8_0 blocks", mul(OC, (C / 32) * 34));
+        table_->matmulQ8_0(pool(info.Env()), out, inp, weight, (int)N, (int)C, (int)OC);
+    }
+
+    void attentionForwardCached(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(9);
+        const int64_t T = a.integer(4, "T", 0), pos0 = a.integer(5, "pos0", 0);
+        const int64_t NH = a.integer(6, "NH", 1), NKV = a.integer(7, "NKV", 1), HS = a.integer(8, "HS", 1);
+        if (NH % NKV != 0) {
+            fail(info.Env(), "NKV", "must divide NH (" + std::to_string(NH) + "), got " + std::to_string(NKV));
+        }
+        const int64_t nq = mul(mul(T, NH), HS), ncache = mul(mul(pos0 + T, NKV), HS);
+        float* out = a.f32(0, "out", nq);
+        const float* q = a.f32(1, "q", nq);
+        const float* kCache = a.f32(2, "kCache", ncache);
+        const float* vCache = a.f32(3, "vCache", ncache);
+        table_->attentionForwardCached(pool(info.Env()), out, q, kCache, vCache, (int)T, (int)pos0, (int)NH,
+                                       (int)NKV, (int)HS);
+    }
+
     void dispose(const Napi::CallbackInfo&) { pool_.reset(); }
 
     const KernelTable* table_ = nullptr;
@@ -464,6 +526,7 @@ Napi::Value cpuFeatures(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("avx2", f.avx2);
     o.Set("fma", f.fma);
+    o.Set("f16c", f.f16c);
     o.Set("avx512f", f.avx512f);
     o.Set("avx512bw", f.avx512bw);
     o.Set("avx512vl", f.avx512vl);

@@ -13,6 +13,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { KernelSet } from "../KernelSet.js";
 import type { NativeAddon, SimdKind } from "./AddonTypes.js";
+import type { DecodeKernels } from "./DecodeKernels.js";
 import { KernelArgumentError } from "./KernelArgumentError.js";
 
 export interface NativeKernelOptions {
@@ -22,8 +23,8 @@ export interface NativeKernelOptions {
     simd?: SimdKind | "auto";
 }
 
-/** A KernelSet that also says which SIMD path it runs. */
-export interface NativeKernelSet extends KernelSet {
+/** A KernelSet that also runs the decode kernels and says which SIMD path it runs. */
+export interface NativeKernelSet extends KernelSet, DecodeKernels {
     readonly simd: SimdKind;
 }
 
@@ -119,6 +120,9 @@ export function createNativeKernels({ threads = availableParallelism(), simd }: 
         crossEntropyForwardBackward: ctx.crossEntropyForwardBackward.bind(ctx),
         adamwUpdate: ctx.adamwUpdate.bind(ctx),
         sumSquares: ctx.sumSquares.bind(ctx),
+        matmulF16: ctx.matmulF16.bind(ctx),
+        matmulQ8_0: ctx.matmulQ8_0.bind(ctx),
+        attentionForwardCached: ctx.attentionForwardCached.bind(ctx),
         dispose: ctx.dispose.bind(ctx),
     };
 }

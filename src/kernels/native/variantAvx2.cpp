@@ -1,8 +1,9 @@
 // The AVX2 + FMA variant: kernelsImpl.inc over __m256 (W = 8), GEMM micro-tile 6 x 16 (12 accumulators, the
-// most that leaves registers for the B row and the broadcast). Compiled for avx2,fma by the target pragma below
-// (no per-file compiler flags needed), selected at run time only when the CPU reports AVX2 and FMA.
+// most that leaves registers for the B row and the broadcast). Compiled for avx2,fma,f16c by the target pragma below
+// (no per-file compiler flags needed), selected at run time only when the CPU reports AVX2, FMA and F16C.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "KernelTable.h"
 
@@ -10,14 +11,16 @@
 #include <immintrin.h>
 
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx2,fma")
+#pragma GCC target("avx2,fma,f16c")
 #endif
 
 namespace mellama {
 namespace avx2 {
+
+#include "half.inc"
 
 struct S {
     using V = __m256;
@@ -54,6 +57,11 @@ struct S {
         return _mm_cvtss_f32(s);
     }
     static V exp(V a);
+    static V loadHalf(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+    static float halfScalar(uint16_t h) { return _cvtsh_ss(h); }
+    static V loadI8(const int8_t* p) {
+        return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+    }
 };
 
 #include "expPoly.inc"

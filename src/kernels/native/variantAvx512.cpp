@@ -1,8 +1,9 @@
 // The AVX-512 variant (F, BW, VL): kernelsImpl.inc over __m512 (W = 16), GEMM micro-tile 12 x 32 (24
-// accumulators of the 32 zmm registers). Compiled for avx512f,avx512bw,avx512vl,fma by the target pragma below
+// accumulators of the 32 zmm registers). Compiled for avx512f/bw/vl,fma,f16c by the target pragma below
 // (no per-file compiler flags needed), selected at run time only when the CPU and OS report AVX-512 F/BW/VL.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "KernelTable.h"
 
@@ -10,16 +11,18 @@
 #include <immintrin.h>
 
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx2,fma")
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")
 // GCC 12 warns falsely about _mm256_undefined_pd inside the AVX-512 extract intrinsics.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace mellama {
 namespace avx512 {
+
+#include "half.inc"
 
 struct S {
     using V = __m512;
@@ -61,6 +64,11 @@ struct S {
         return _mm_cvtss_f32(s);
     }
     static V exp(V a);
+    static V loadHalf(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+    static float halfScalar(uint16_t h) { return _cvtsh_ss(h); }
+    static V loadI8(const int8_t* p) {
+        return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+    }
 };
 
 #include "expPoly.inc"

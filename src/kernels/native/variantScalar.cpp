@@ -2,11 +2,14 @@
 // neither AVX2+FMA nor AVX-512 is available; `MELLAMA_SIMD=scalar` forces it. exp is the C library's.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "KernelTable.h"
 
 namespace mellama {
 namespace scalar {
+
+#include "half.inc"
 
 struct S {
     using V = float;
@@ -28,6 +31,9 @@ struct S {
     static float hsum(V a) { return a; }
     static float hmax(V a) { return a; }
     static V exp(V a) { return std::exp(a); }
+    static V loadHalf(const uint16_t* p) { return halfToFloat(*p); }
+    static float halfScalar(uint16_t h) { return halfToFloat(h); }
+    static V loadI8(const int8_t* p) { return (float)*p; }
 };
 
 #define MELLAMA_VARIANT_NAMESPACE scalar

@@ -1,0 +1,29 @@
+/**
+ * DecodeKernels: the kernels inference needs beyond KernelSet (batch-1 decoding and prompt processing from
+ * quantized GGUF weights). Same conventions as KernelSet: outputs first, shapes last, no allocation, `=`
+ * semantics. Implemented by the native set (createNativeKernels) and, as the definition of correct, by
+ * referenceDecodeKernels (plain TypeScript).
+ *
+ * Weight formats (GGUF / ggml):
+ *   F16   Uint16Array of IEEE binary16 bits, (OC, C) row-major.
+ *   Q8_0  Uint8Array of blocks of 32 weights: {d: f16 scale (2 bytes, little endian), qs: 32 x int8}, 34 bytes,
+ *         weight = d * qs[i]; each of the OC rows is C/32 consecutive blocks (C % 32 == 0).
+ */
+export const Q8_0_BLOCK = 32;
+export const Q8_0_BLOCK_BYTES = 34;
+
+export interface DecodeKernels {
+    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as F16 bits. */
+    matmulF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
+
+    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as Q8_0 blocks; C % 32 == 0. */
+    matmulQ8_0(out: Float32Array, inp: Float32Array, weight: Uint8Array, N: number, C: number, OC: number): void;
+
+    /**
+     * Causal grouped-query attention of T new query rows at positions pos0 .. pos0+T-1 over a KV cache:
+     * q and out (T, NH, HS); kCache and vCache (maxT, NKV, HS), indexed by position, already holding positions
+     * [0, pos0 + T) (the new rows' keys and values included). Query t attends to positions [0, pos0 + t].
+     */
+    attentionForwardCached(out: Float32Array, q: Float32Array, kCache: Float32Array, vCache: Float32Array,
+        T: number, pos0: number, NH: number, NKV: number, HS: number): void;
+}

@@ -1,0 +1,97 @@
+/**
+ * Conformance of DecodeKernels implementations against referenceDecodeKernels (plain TS, float64 sums):
+ * F16 and Q8_0 matmuls at N = 1 (the batch-1 decode path) and N > 1 (prompt processing), odd C and OC for F16,
+ * subnormal and negative halves, full-range int8; cached attention with GQA, pos0 > 0, T > 1 and a cache
+ * longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64 ones).
+ */
+import { describe, test } from "node:test";
+import type { DecodeKernels } from "../../src/kernels/native/DecodeKernels.js";
+import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../src/kernels/native/DecodeKernels.js";
+import { referenceDecodeKernels } from "../../src/kernels/native/referenceDecodeKernels.js";
+import { checkClose, makeRng, randomArray } from "./checkClose.js";
+
+const TOL = 1e-5;
+
+/** Random half bits: magnitudes about 2^-6 .. 2^2, both signs, with every 17th a subnormal. */
+export function randomHalfBits(rng: () => number, n: number): Uint16Array {
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+        const sign = rng() < 0.5 ? 0x8000 : 0;
+        const exp = i % 17 === 5 ? 0 : 9 + Math.floor(rng() * 8);
+        out[i] = sign | (exp << 10) | Math.floor(rng() * 1024);
+    }
+    return out;
+}
+
+/** Random Q8_0 rows: scales like real ones (about 2^-8 .. 2^-4), quants over the whole int8 range. */
+export function randomQ8_0(rng: () => number, OC: number, C: number): Uint8Array {
+    const blocks = OC * (C / Q8_0_BLOCK);
+    const out = new Uint8Array(blocks * Q8_0_BLOCK_BYTES);
+    for (let b = 0; b < blocks; b++) {
+        const at = b * Q8_0_BLOCK_BYTES;
+        const d = ((3 + Math.floor(rng() * 5)) << 10) | Math.floor(rng() * 1024);
+        out[at] = d & 0xff;
+        out[at + 1] = d >> 8;
+        for (let i = 0; i < Q8_0_BLOCK; i++) {
+            out[at + 2 + i] = Math.floor(rng() * 256);
+        }
+    }
+    return out;
+}
+
+export interface DecodeConformanceOptions {
+    newDecodeKernels: () => DecodeKernels & { dispose?: () => void };
+    label?: string;
+}
+
+export function runDecodeConformance({ newDecodeKernels, label }: DecodeConformanceOptions): void {
+    const ref = referenceDecodeKernels;
+    describe(`decode kernel conformance: ${label ?? "kernel set"}`, () => {
+        test("matmulF16: N = 1 and N > 1, odd shapes", () => {
+            const ks = newDecodeKernels();
+            const rng = makeRng(31);
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [1, 1, 1]] as const) {
+                const inp = randomArray(rng, N * C);
+                const weight = randomHalfBits(rng, OC * C);
+                const expected = new Float32Array(N * OC);
+                const actual = randomArray(rng, N * OC);
+                ref.matmulF16(expected, inp, weight, N, C, OC);
+                ks.matmulF16(actual, inp, weight, N, C, OC);
+                checkClose(actual, expected, `matmulF16 N=${N} C=${C} OC=${OC}`, TOL);
+            }
+            ks.dispose?.();
+        });
+
+        test("matmulQ8_0: N = 1 and N > 1", () => {
+            const ks = newDecodeKernels();
+            const rng = makeRng(32);
+            for (const [N, C, OC] of [[1, 32, 19], [1, 288, 768], [7, 96, 33], [2, 768, 5]] as const) {
+                const inp = randomArray(rng, N * C);
+                const weight = randomQ8_0(rng, OC, C);
+                const expected = new Float32Array(N * OC);
+                const actual = randomArray(rng, N * OC);
+                ref.matmulQ8_0(expected, inp, weight, N, C, OC);
+                ks.matmulQ8_0(actual, inp, weight, N, C, OC);
+                checkClose(actual, expected, `matmulQ8_0 N=${N} C=${C} OC=${OC}`, TOL);
+            }
+            ks.dispose?.();
+        });
+
+        test("attentionForwardCached: GQA, pos0 > 0, T > 1, cache beyond one key block", () => {
+            const ks = newDecodeKernels();
+            const rng = makeRng(33);
+            for (const [T, pos0, NH, NKV, HS] of [[1, 0, 2, 1, 6], [1, 100, 6, 6, 48], [5, 7, 4, 2, 13], [3, 70, 3, 1, 8]] as const) {
+                const maxT = pos0 + T + 3;
+                const q = randomArray(rng, T * NH * HS, 2);
+                const kCache = randomArray(rng, maxT * NKV * HS, 2);
+                const vCache = randomArray(rng, maxT * NKV * HS);
+                const expected = new Float32Array(T * NH * HS);
+                const actual = randomArray(rng, T * NH * HS);
+                ref.attentionForwardCached(expected, q, kCache, vCache, T, pos0, NH, NKV, HS);
+                ks.attentionForwardCached(actual, q, kCache, vCache, T, pos0, NH, NKV, HS);
+                checkClose(actual, expected, `attentionForwardCached T=${T} pos0=${pos0} NH=${NH} NKV=${NKV} HS=${HS}`, TOL);
+            }
+            ks.dispose?.();
+        });
+    });
+}
