@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { DatasetMissingError } from "../../../src/errors/DatasetMissingError.js";
+import { FormatError } from "../../../src/errors/MellamaError.js";
+import { getTask } from "../../../src/eval/tasks/registry.js";
+import { FIXTURE_DATA } from "./taskFixtures.js";
+
+const layout = fileURLToPath(new URL("../../fixtures/eval/layout/", import.meta.url));
+
+test("a missing dataset names the task, the path looked at and the fetch command", async () => {
+    const missing = join(tmpdir(), "mellama-no-such-data");
+    await assert.rejects(getTask("mednli").loadDocs({ dataDir: missing, onError: "fail" }), (e: unknown) => {
+        assert.ok(e instanceof DatasetMissingError);
+        assert.equal(e.task, "mednli");
+        assert.ok(e.message.includes(join(missing, "mednli/mli_test_v1.jsonl")));
+        assert.ok(e.message.includes("mellama data fetch mednli"));
+        return true;
+    });
+});
+
+test("Me-LLaMA's {query, answer, choices, gold} layout loads from jsonl and parquet as the same docs", async () => {
+    const task = getTask("pubmedqa");
+    const fromJsonl = await task.loadDocs({ dataDir: FIXTURE_DATA, path: join(layout, "pubmedqa_test.jsonl"), onError: "fail" });
+    const fromParquet = await task.loadDocs({ dataDir: FIXTURE_DATA, path: join(layout, "pubmedqa_test.parquet"), onError: "fail" });
+    assert.equal(fromJsonl.length, 2);
+    assert.deepEqual(fromParquet, fromJsonl);
+    assert.deepEqual([fromJsonl[1]!.gold, fromJsonl[1]!.answer], [2, "maybe"]);
+    assert.equal(task.processResult(fromJsonl[1]!, "Maybe.", "paper").scores.acc, 1);
+});
+
+test("malformed records: fail names file and line without the record's text; skip reports each and keeps the rest", async () => {
+    const path = join(layout, "malformed.jsonl");
+    await assert.rejects(getTask("pubmedqa").loadDocs({ dataDir: FIXTURE_DATA, path, onError: "fail" }), (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.match(e.message, /malformed\.jsonl: line 2: not valid JSON/);
+        assert.ok(!e.message.includes("PATIENT-SECRET"));
+        return true;
+    });
+    const skipped: { line: number; reason: string }[] = [];
+    const docs = await getTask("pubmedqa").loadDocs({ dataDir: FIXTURE_DATA, path, onError: "skip", onSkip: (w) => skipped.push(w) });
+    assert.equal(docs.length, 2);
+    assert.deepEqual(skipped.map((s) => s.line), [2, 3, 4]);
+    assert.ok(skipped.every((s) => !s.reason.includes("PATIENT-SECRET")));
+    assert.deepEqual(docs[1]!.gold, [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+});
+
+test("original-format readers report bad records by line: MedNLI label, DDI tsv columns, MTSamples csv", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-loaders-"));
+    const mednli = join(dir, "mednli.jsonl");
+    writeFileSync(mednli, [
+        JSON.stringify({ pairID: "a", sentence1: "x", sentence2: "y", gold_label: "entailment" }),
+        JSON.stringify({ pairID: "b", sentence1: "PATIENT-SECRET", sentence2: "y", gold_label: "-" }),
+    ].join("\n"));
+    const skipped: number[] = [];
+    const docs = await getTask("mednli").loadDocs({ dataDir: dir, path: mednli, onError: "skip", onSkip: (w) => skipped.push(w.line) });
+    assert.deepEqual([docs.length, skipped], [1, [2]]);
+    const tsv = join(dir, "ddi.tsv");
+    writeFileSync(tsv, "p1\t@DRUG$ with @DRUG$\tDDI-effect\np2\tno label column\np3\tx\tDDI-bogus\n");
+    await assert.rejects(getTask("ddi2013").loadDocs({ dataDir: dir, path: tsv, onError: "fail" }), /ddi\.tsv: line 2: expected 3 tab-separated columns/);
+    const lines: number[] = [];
+    const ddi = await getTask("ddi2013").loadDocs({ dataDir: dir, path: tsv, onError: "skip", onSkip: (w) => lines.push(w.line) });
+    assert.deepEqual([ddi.length, lines], [1, [2, 3]]);
+});
+
+test("docs are cached per file: a second load returns equal docs without re-reading", async () => {
+    const task = getTask("hoc");
+    const a = await task.loadDocs({ dataDir: FIXTURE_DATA, path: join(layout, "pubmedqa_test.jsonl"), onError: "fail" });
+    const b = await task.loadDocs({ dataDir: FIXTURE_DATA, path: join(layout, "pubmedqa_test.jsonl"), onError: "fail" });
+    assert.notEqual(a, b);
+    assert.equal(a[0], b[0]);
+});
