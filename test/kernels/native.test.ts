@@ -1,0 +1,92 @@
+/**
+ * The native kernel set: the conformance suite on every SIMD path this CPU runs (2 threads), the default path on
+ * 1 thread, results that do not depend on the thread count, and the typed errors on bad arguments.
+ * Skips with the loader's reason when the addon is not built (e.g. MELLAMA_SKIP_NATIVE=1 at install).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { KernelArgumentError } from "../../src/kernels/native/KernelArgumentError.js";
+import { createNativeKernels, loadNativeAddon, nativeLoadError, nativeSimdVariants } from "../../src/kernels/native/nativeKernels.js";
+import { assertBitwiseEqual, makeRng, randomArray } from "./checkClose.js";
+import { runKernelConformance } from "./conformance.js";
+
+const addon = loadNativeAddon();
+
+if (addon === null) {
+    test("native kernels", { skip: `native addon not built: ${nativeLoadError()?.message ?? "unknown"}` }, () => {});
+} else {
+    const variants = nativeSimdVariants();
+    for (const simd of variants) {
+        runKernelConformance({ newKernelSet: () => createNativeKernels({ simd, threads: 2 }), label: `native ${simd} threads=2` });
+    }
+    runKernelConformance({ newKernelSet: () => createNativeKernels({ threads: 1 }), label: `native ${variants[0]} threads=1` });
+
+    const features = addon.cpuFeatures();
+    test("native avx512 path", { skip: variants.includes("avx512") ? false : `this CPU has no AVX-512 F/BW/VL (${JSON.stringify(features)}); the avx512 path is compiled but not run here` }, () => {
+        assert.ok(variants.includes("avx512"));
+    });
+
+    test("native: outputs do not depend on the thread count", () => {
+        const one = createNativeKernels({ threads: 1 });
+        const three = createNativeKernels({ threads: 3 });
+        try {
+            const rng = makeRng(21);
+            const [N, C, OC] = [200, 290, 150];
+            const inp = randomArray(rng, N * C);
+            const weight = randomArray(rng, OC * C);
+            const dout = randomArray(rng, N * OC);
+            const results = [one, three].map((ks) => {
+                const out = new Float32Array(N * OC);
+                const dinp = new Float32Array(N * C);
+                const dweight = new Float32Array(OC * C);
+                const dbias = new Float32Array(OC);
+                ks.matmulForward(out, inp, weight, null, N, C, OC);
+                ks.matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+                return { out, dinp, dweight, dbias, ss: ks.sumSquares(dweight, OC * C) };
+            });
+            const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
+            assertBitwiseEqual(a.out, b.out, "out");
+            assertBitwiseEqual(a.dinp, b.dinp, "dinp");
+            assertBitwiseEqual(a.dweight, b.dweight, "dweight");
+            assertBitwiseEqual(a.dbias, b.dbias, "dbias");
+            assert.equal(a.ss, b.ss);
+        } finally {
+            one.dispose();
+            three.dispose();
+        }
+    });
+
+    test("native: bad arguments throw KernelArgumentError naming the field, before touching memory", () => {
+        const ks = createNativeKernels({ threads: 2 });
+        const expectField = (field: string, fn: () => unknown): void => {
+            assert.throws(fn, (error: unknown) => error instanceof KernelArgumentError && error.field === field, `expected a KernelArgumentError for ${field}`);
+        };
+        const f = (n: number): Float32Array => new Float32Array(n);
+        expectField("out", () => ks.matmulForward(f(5), f(6), f(6), null, 2, 3, 3));
+        expectField("weight", () => ks.matmulForward(f(6), f(6), f(5), null, 2, 3, 3));
+        expectField("bias", () => ks.matmulForward(f(6), f(6), f(9), f(2), 2, 3, 3));
+        expectField("N", () => ks.matmulForward(f(6), f(6), f(9), null, 1.5, 3, 3));
+        expectField("C", () => ks.matmulForward(f(6), f(6), f(9), null, 2, -3, 3));
+        expectField("inp", () => ks.matmulForward(f(6), new Float64Array(6) as unknown as Float32Array, f(9), null, 2, 3, 3));
+        expectField("dinp", () => ks.matmulBackward(f(2), null, null, f(6), f(6), f(9), 2, 3, 3));
+        expectField("tokens", () => ks.encoderForward(f(6), Int32Array.of(0, 7), f(15), 2, 3));
+        expectField("tokens", () => ks.encoderBackward(f(15), f(6), Int32Array.of(-1, 0), 2, 3));
+        expectField("tokens", () => ks.encoderForward(f(6), new Float32Array(2) as unknown as Int32Array, f(15), 2, 3));
+        expectField("targets", () => ks.crossEntropyForwardBackward(f(2), null, f(8), Int32Array.of(1, 4), 2, 4, 1));
+        expectField("gradScale", () => ks.crossEntropyForwardBackward(f(2), null, f(8), Int32Array.of(1, -100), 2, 4, Number.NaN));
+        expectField("HS", () => ks.ropeForward(f(6), f(6), f(10), f(10), 1, 2, 1, 3, 0));
+        expectField("cos", () => ks.ropeForward(f(8), f(8), f(3), f(10), 1, 2, 1, 4, 1));
+        expectField("NKV", () => ks.attentionForward(f(12), f(3), f(12), f(8), f(8), 1, 2, 3, 2, 2));
+        expectField("out", () => {
+            const buf = f(12);
+            ks.rmsnormForward(buf, f(2), buf, f(6), 2, 6, 1e-5);
+        });
+        expectField("step", () => ks.adamwUpdate(f(3), f(3), f(3), f(3), 3, 1e-3, 0.9, 0.95, 1e-8, 0, 0, 1));
+        expectField("x", () => ks.sumSquares(f(3), 4));
+
+        ks.dispose();
+        expectField("kernels", () => ks.sumSquares(f(3), 3));
+        expectField("threads", () => createNativeKernels({ threads: 0 }));
+        expectField("simd", () => createNativeKernels({ simd: "neon" as "scalar" }));
+    });
+}
