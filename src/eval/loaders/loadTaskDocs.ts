@@ -4,6 +4,7 @@
  * with the task's reader for the original format, and keep the result in memory per file.
  */
 import type { Doc, LoadOptions } from "../api/Task.js";
+import type { SkipReport } from "./docCache.js";
 import { cachedDocs } from "./docCache.js";
 import { isMeLlamaLayout, readMeLlamaLayout } from "./readMeLlamaLayout.js";
 import type { BadRecord } from "./recordErrors.js";
@@ -21,8 +22,16 @@ export interface TaskSource {
 
 export async function loadTaskDocs(source: TaskSource, options: LoadOptions): Promise<Doc[]> {
     const file = resolveDataFile(source.task, source.fetchHint, options, source.defaultPath);
-    const bad = recordErrors(file, options);
     const layout = isMeLlamaLayout(file);
     const key = `${source.task}:${layout ? "me-llama" : "original"}:${options.onError}`;
-    return cachedDocs(key, file, () => (layout ? readMeLlamaLayout(file, source.task, bad) : source.read(file, bad)));
+    const { docs, skips } = await cachedDocs(key, file, async () => {
+        const reports: SkipReport[] = [];
+        const bad = recordErrors(file, { onError: options.onError, onSkip: (where) => reports.push(where) });
+        const loaded = await (layout ? readMeLlamaLayout(file, source.task, bad) : source.read(file, bad));
+        return { docs: loaded, skips: reports };
+    });
+    for (const where of skips) {
+        options.onSkip?.(where);
+    }
+    return docs;
 }

@@ -46,6 +46,10 @@ test("malformed records: fail names file and line without the record's text; ski
     assert.deepEqual(skipped.map((s) => s.line), [2, 3, 4]);
     assert.ok(skipped.every((s) => !s.reason.includes("PATIENT-SECRET")));
     assert.deepEqual(docs[1]!.gold, [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    // A cached second load reports the same skipped lines to its own onSkip.
+    const again: number[] = [];
+    await getTask("pubmedqa").loadDocs({ dataDir: FIXTURE_DATA, path, onError: "skip", onSkip: (w) => again.push(w.line) });
+    assert.deepEqual(again, [2, 3, 4]);
 });
 
 test("original-format readers report bad records by line: MedNLI label, DDI tsv columns, MTSamples csv", async () => {
