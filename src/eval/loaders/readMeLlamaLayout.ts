@@ -3,7 +3,7 @@
  * clinicalnlplab/*_test datasets store them (jsonl, or the Hub's parquet export). The query already holds the
  * filled prompt, so these docs are used as they are. Not here: the original dataset formats (one loader each).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { parquetReadObjects } from "hyparquet";
 import type { Doc } from "../api/Task.js";
 import { readJsonl } from "./readJsonl.js";
@@ -18,7 +18,13 @@ export function isMeLlamaLayout(file: string): boolean {
     if (!file.endsWith(".jsonl")) {
         return false;
     }
-    const text = readFileSync(file, "utf8");
+    // Only the first record is needed: read a bounded prefix, not the whole file.
+    const fd = openSync(file, "r");
+    const head = Buffer.alloc(1 << 20);
+    const n = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    // A first record longer than the prefix (a long article) falls back to reading the file.
+    const text = n === head.length && !head.includes(10) ? readFileSync(file, "utf8") : head.subarray(0, n).toString("utf8");
     const first = text.slice(0, text.indexOf("\n") >= 0 ? text.indexOf("\n") : text.length);
     try {
         const value: unknown = JSON.parse(first);

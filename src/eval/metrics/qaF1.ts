@@ -9,13 +9,12 @@
  * whitespace; F1 over the multiset (Counter) of common word tokens.
  * Both: if either side has no tokens, F1 is 1 when both have none, else 0.
  */
-// Python's string.punctuation.
+import { pySplit } from "../parsers/pyText.js";
+
+// Python's string.punctuation. (SQuAD's \b is Unicode-aware in Python 3, hence the \p{L}\p{N}_ lookarounds.)
 const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 
-/** Python's str.split() with no argument. */
-export function pySplit(text: string): string[] {
-    return text.split(/\s+/).filter((t) => t !== "");
-}
+export { pySplit };
 
 export function paperNormalize(text: string): string {
     const kept = [...text.toLowerCase()].filter((ch) => !PUNCTUATION.has(ch));
@@ -24,7 +23,7 @@ export function paperNormalize(text: string): string {
 
 export function squadNormalize(text: string): string {
     const noPunct = [...text.toLowerCase()].filter((ch) => !PUNCTUATION.has(ch)).join("");
-    return pySplit(noPunct.replace(/\b(a|an|the)\b/g, " ")).join(" ");
+    return pySplit(noPunct.replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, " ")).join(" ");
 }
 
 export function paperSetF1(prediction: string, truth: string): number {

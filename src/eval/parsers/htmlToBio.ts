@@ -9,6 +9,7 @@
  * with its B- turned into I-.
  */
 import { parseTopLevel } from "./htmlTopLevel.js";
+import { pySplit } from "./pyText.js";
 import { spacyLikeTokenize } from "./spacyLikeTokenize.js";
 
 export const NER_ENTITY_TYPES = ["problem", "treatment", "test", "drug"];
@@ -19,10 +20,8 @@ export function htmlToTagged(html: string, tokenize: (text: string) => string[] 
     const out: Tagged[] = [];
     for (const node of parseTopLevel(html)) {
         if (node.kind === "text") {
-            for (const word of node.text.split(/\s+/)) {
-                if (word !== "") {
-                    out.push([word, "O"]);
-                }
+            for (const word of pySplit(node.text)) {
+                out.push([word, "O"]);
             }
             continue;
         }

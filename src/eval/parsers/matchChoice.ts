@@ -12,12 +12,11 @@
  * choices (MedQA, MedMCQA) are matched case-sensitively, since a lowercase "a" is an article, not an answer,
  * and an explicit "answer is X" / "Answer: X" takes precedence over a capital letter earlier in the text.
  */
+import { pyStrip } from "./pyText.js";
+
 export const MISSING = "missing";
 
-/** Python's str.strip() with no argument (Unicode whitespace); JS trim() differs only on a few code points. */
-export function pyStrip(text: string): string {
-    return text.trim();
-}
+export { pyStrip };
 
 export function paperFirstChoice(output: string, choices: readonly string[], lowerCase: boolean): string {
     const text = lowerCase ? pyStrip(output).toLowerCase() : pyStrip(output);

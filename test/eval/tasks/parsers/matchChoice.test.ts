@@ -43,3 +43,10 @@ test("HoC: label sets by substring (paper) or whole phrase, any case (strict)", 
     assert.deepEqual(strictChoiceSet("Resisting cell death; cellular energetics", hoc), [1, 1]);
     assert.deepEqual(strictChoiceSet("noncellular energeticsX", hoc), [0, 0]);
 });
+
+test("Python whitespace: strip and split follow str.isspace (\\x1c-\\x1f and \\x85 yes, BOM no)", async () => {
+    const { pySplit, pyStrip } = await import("../../../../src/eval/parsers/pyText.js");
+    assert.equal(pyStrip("\x1c\x85 yes \u3000"), "yes");
+    assert.equal(pyStrip("\ufeffyes"), "\ufeffyes");
+    assert.deepEqual(pySplit("a\x1fb\u2028c  d"), ["a", "b", "c", "d"]);
+});
