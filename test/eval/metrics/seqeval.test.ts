@@ -25,3 +25,9 @@ test("micro precision, recall and F1 over exact entity matches", () => {
     // nothing predicted and nothing gold: 0/0 is 0
     assert.equal(entityPrf([["O"]], [["O"]]).f1, 0);
 });
+
+test("seqeval README example: f1_score = 0.50", () => {
+    const yTrue = [["O", "O", "O", "B-MISC", "I-MISC", "I-MISC", "O"], ["B-PER", "I-PER", "O"]];
+    const yPred = [["O", "O", "B-MISC", "I-MISC", "I-MISC", "I-MISC", "O"], ["B-PER", "I-PER", "O"]];
+    assert.equal(entityPrf(yTrue, yPred).f1, 0.5);
+});

@@ -77,3 +77,35 @@ test("docs are cached per file: a second load returns equal docs without re-read
     assert.notEqual(a, b);
     assert.equal(a[0], b[0]);
 });
+
+test("i2b2 XML layout: PROBLEM/TEST/TREATMENT events become inline HTML per line; the oracle scores 1.0", async () => {
+    const task = getTask("i2b2");
+    const docs = await task.loadDocs({ dataDir: FIXTURE_DATA, path: join(FIXTURE_DATA, "i2b2_xml"), onError: "fail" });
+    assert.deepEqual(docs.map((d) => d.answer), [
+        "The patient reported <span class=\"problem\">fever</span> &amp; <span class=\"problem\">chills</span> .",
+        "<span class=\"test\">A CT scan</span> showed <span class=\"problem\">a small abscess</span> , treated with <span class=\"treatment\">cefazolin</span> .",
+    ]);
+    for (const scoring of ["paper", "strict"] as const) {
+        const metrics = task.aggregate(docs, docs.map((d) => task.processResult(d, d.answer, scoring)), scoring);
+        assert.equal(metrics.f1!.value, 1);
+    }
+});
+
+test("multiple-choice formats: MedMCQA opa..opd/cop (json array) and MedQA options as [{key, value}]", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-mc-"));
+    const mcqa = join(dir, "dev.json");
+    writeFileSync(mcqa, JSON.stringify([
+        { id: "q1", question: "Which vitamin is fat soluble", opa: "B1", opb: "C", opc: "K", opd: "B12", cop: 2, choice_type: "single" },
+        { id: "q2", question: "Broken", opa: "x", cop: 1 },
+    ]));
+    const skipped: number[] = [];
+    const docs = await getTask("medmcqa").loadDocs({ dataDir: dir, path: mcqa, onError: "skip", onSkip: (w) => skipped.push(w.line) });
+    assert.deepEqual([docs.length, skipped, docs[0]!.answer, docs[0]!.gold], [1, [2], "C", 2]);
+    assert.ok(docs[0]!.query.includes("Question: Which vitamin is fat soluble?\n\nOptions:\nA. B1\nB. C\nC. K\nD. B12\n\nThe answer is\n"));
+    const medqa = join(dir, "medqa.jsonl");
+    writeFileSync(medqa, `${JSON.stringify({ question: "Pick one.", answer_idx: "E",
+        options: ["A", "B", "C", "D", "E"].map((key) => ({ key, value: `option ${key}` })) })}\n`);
+    const [q] = await getTask("medqa").loadDocs({ dataDir: dir, path: medqa, onError: "fail" });
+    assert.deepEqual([q!.gold, q!.choices.length], [4, 5]);
+    assert.ok(q!.query.includes("Question: Pick one.\n\nOptions:\nA. option A\n"));
+});

@@ -4,13 +4,19 @@
  * (parsers/htmlToBio.ts) scored with seqeval's entity-level micro P/R/F1 (the paper's tables call it Macro-F1).
  * Me-LLaMA's repository has no i2b2 prompt builder: i2b2Prompt is an UNVERIFIED reconstruction.
  */
+import { readdirSync, statSync } from "node:fs";
 import type { Doc, MetricValue, SampleResult, Scoring, Task } from "../../api/Task.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
 import { readI2b2Concepts } from "../../loaders/readI2b2Concepts.js";
+import { readI2b2Xml } from "../../loaders/readI2b2Xml.js";
 import { bootstrapStderr } from "../../metrics/bootstrapStderr.js";
 import { entityPrf } from "../../metrics/seqeval.js";
 import { htmlToBio, NER_ENTITY_TYPES } from "../../parsers/htmlToBio.js";
 import { parseTopLevel } from "../../parsers/htmlTopLevel.js";
+
+function isXmlLayout(path: string): boolean {
+    return path.endsWith(".xml") || (statSync(path).isDirectory() && readdirSync(path).some((n) => n.endsWith(".xml")));
+}
 
 export function i2b2Prompt({ text }: { text: string }): string {
     return "\nTASK: Identify the medical problems, treatments and tests mentioned in the input sentence. Return the "
@@ -82,7 +88,8 @@ export const i2b2: Task = {
         task: "i2b2",
         fetchHint: "mellama data fetch i2b2",
         defaultPath: "i2b2/test",
-        read: (file, bad) => readI2b2Concepts(file, bad).map((s): Doc => ({
+        // A directory of .xml files or an .xml file is the XML layout; anything else the 2010 txt + concept layout.
+        read: (file, bad) => (isXmlLayout(file) ? readI2b2Xml(file, bad) : readI2b2Concepts(file, bad)).map((s): Doc => ({
             id: `i2b2-${s.id}`, query: i2b2Prompt(s), answer: s.html, choices: [], gold: -1,
         })),
     }, options),
