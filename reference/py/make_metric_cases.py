@@ -8,7 +8,8 @@ Cases mirror how Me-LLaMA's vital_measure.py calls sklearn:
 - HoC multi-label: f1_score(preds, golds, average="macro") over N x 10 indicator matrices (arguments swapped as
   in the source) and the per-label f1_score(gold_col, pred_col, average="binary").
 The zero_division default ("warn") of the installed version is recorded; warnings are silenced.
-rouge-score and seqeval are not installed here: their tests use hand-computed cases instead.
+rouge-score and seqeval are not installed here: their tests use hand-computed cases instead. With python3-nltk
+installed, NLTK's PorterStemmer (the stemmer rouge-score's use_stemmer option calls) is recorded on a word list.
 """
 import json
 import random
@@ -73,13 +74,45 @@ multi = [
     multilabel_case("pred-only positives", [[0, 1], [0, 0]], [[1, 1], [1, 0]]),
 ]
 
+def porter_cases():
+    """NLTK 3.8's PorterStemmer (NLTK_EXTENSIONS, what rouge-score uses) on a word list: the rule examples of
+    Porter's paper and NLTK's irregular forms, plus frequent words of the shared HoC abstracts and WikiText-2.
+    Skipped (None) when python3-nltk is not installed."""
+    try:
+        from nltk.stem import porter
+    except ImportError:
+        return None
+    import collections
+    import glob
+    import os
+    import re
+    stemmer = porter.PorterStemmer()
+    words = set("""caresses ponies ties caress cats feed agreed plastered bled motoring sing conflated troubled sized
+        hopping tanned falling hissing fizzed failing filing happy sky relational conditional rational valenci
+        hesitanci digitizer conformabli radicalli differentli vileli analogousli vietnamization predication operator
+        feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative
+        formalize electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic adjustable
+        defensible irritant replacement adjustment dependent adoption homologou communism activate angulariti
+        homologous effective bowdlerize probate rate cease controll roll dying lying tying news innings outings
+        cannings howe proceed exceed succeed skies spies died tied enjoy enjoyment generously analogi
+        fulli beautifulli ion ions sion oed""".split())
+    data = os.environ.get("MELLAMA_DATA", "../shared/data")
+    counts = collections.Counter()
+    for path in sorted(glob.glob(os.path.join(data, "hoc/text/*.txt")))[:200] + [os.path.join(data, "wikitext2/valid.txt")]:
+        if os.path.exists(path):
+            counts.update(w for w in re.findall(r"[a-z]+", open(path).read().lower()) if len(w) > 3)
+    words.update(w for w, _ in counts.most_common(600))
+    return [[w, stemmer.stem(w)] for w in sorted(words)]
+
+
 out = {
     "generator": "reference/py/make_metric_cases.py",
     "sklearn_version": sklearn.__version__,
     "zero_division": "warn (0.0 with a warning) in this sklearn version",
-    "tolerance": "1e-12 absolute: same formula, float64 on both sides",
+    "tolerance": "1e-12 absolute: same formula in float64; labels=list(set(golds)) iterates in hash-seed order, so sklearn's own sums differ between runs in the last bit",
     "single_label": single,
     "multi_label": multi,
+    "porter_nltk": porter_cases(),
 }
 with open("test/fixtures/eval/metrics/sklearn_cases.json", "w") as f:
     json.dump(out, f, indent=1)

@@ -7,9 +7,12 @@
  * - ROUGE-L: sentence-level LCS over the whole token lists (not rougeLsum's per-line union LCS); an empty side
  *   scores 0;
  * - F = 2PR / (P + R), 0 when P + R = 0.
- * Not here: the Porter stemmer option (Me-LLaMA runs without it) and the BootstrapAggregator: evaluate reports the
+ * Option: `useStemmer` (rouge-score's use_stemmer; Me-LLaMA runs without it) stems tokens longer than 3 characters
+ * with NLTK's Porter stemmer (porterStem.ts). Not here: the BootstrapAggregator: evaluate reports the
  * median of 1000 unseeded bootstrap means, which this toolkit replaces by the plain mean (tasks document it).
  */
+import { porterStem } from "./porterStem.js";
+
 export interface RougeScore {
     precision: number;
     recall: number;
@@ -22,8 +25,15 @@ export interface RougeScores {
     rougeL: RougeScore;
 }
 
-export function rougeTokenize(text: string): string[] {
-    return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(/\s+/).filter((t) => /^[a-z0-9]+$/.test(t));
+export interface RougeOptions {
+    /** rouge-score's use_stemmer: NLTK's Porter stemmer on tokens longer than 3 characters (Me-LLaMA: off). */
+    useStemmer?: boolean;
+}
+
+export function rougeTokenize(text: string, { useStemmer = false }: RougeOptions = {}): string[] {
+    const tokens = text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(/\s+/);
+    const stemmed = useStemmer ? tokens.map((t) => (t.length > 3 ? porterStem(t) : t)) : tokens;
+    return stemmed.filter((t) => /^[a-z0-9]+$/.test(t));
 }
 
 function fmeasure(precision: number, recall: number): number {
@@ -77,9 +87,9 @@ export function rougeL(target: readonly string[], prediction: readonly string[])
     return { precision, recall, fmeasure: fmeasure(precision, recall) };
 }
 
-/** rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"]).score(target, prediction). */
-export function rougeScores(target: string, prediction: string): RougeScores {
-    const t = rougeTokenize(target);
-    const p = rougeTokenize(prediction);
+/** rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer).score(target, prediction). */
+export function rougeScores(target: string, prediction: string, options: RougeOptions = {}): RougeScores {
+    const t = rougeTokenize(target, options);
+    const p = rougeTokenize(prediction, options);
     return { rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p) };
 }
