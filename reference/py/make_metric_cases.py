@@ -9,7 +9,8 @@ Cases mirror how Me-LLaMA's vital_measure.py calls sklearn:
   in the source) and the per-label f1_score(gold_col, pred_col, average="binary").
 The zero_division default ("warn") of the installed version is recorded; warnings are silenced.
 rouge-score and seqeval are not installed here: their tests use hand-computed cases instead. With python3-nltk
-installed, NLTK's PorterStemmer (the stemmer rouge-score's use_stemmer option calls) is recorded on a word list.
+installed, NLTK's PorterStemmer (the stemmer rouge-score's use_stemmer option calls) is recorded on a word list;
+with python3-bs4, BeautifulSoup's html.parser top-level children (what the i2b2 scorer walks) on tricky HTML.
 """
 import json
 import random
@@ -105,6 +106,44 @@ def porter_cases():
     return [[w, stemmer.stem(w)] for w in sorted(words)]
 
 
+def html_cases():
+    """BeautifulSoup(html, "html.parser") top-level children as Me-LLaMA's i2b2 scorer walks them: text nodes
+    (NavigableString, comments included) and tags with their first class and get_text()."""
+    try:
+        from bs4 import BeautifulSoup, NavigableString, Tag
+    except ImportError:
+        return None
+    htmls = [
+        'He has <span class="problem">chest pain</span> and <span class="test">an ECG</span> .',
+        'no <span class="problem big">chest <b>pain</b></span> &amp; fever',
+        '<span class=treatment>aspirin</span><span class="drug">x</span>',
+        'a < b and c > d',
+        'stray </span> closing',
+        'unclosed <span class="problem">cough and fever',
+        'line<br>break upper <SPAN CLASS="test">CBC</SPAN>',
+        'a<BR/>b c',
+        'ab</x>cd',
+        'a <span class="x"/> b',
+        'x<span class="problem">a<br/>b</span>y',
+        'comment <!-- hidden --> after',
+        '<span>no class</span> <span class="">empty class</span> <span class="  test  other">spaced</span>',
+        'entities &lt;5 mg&gt; &#945; &#x3b2; &nbsp;end &unknown; done',
+        '<p>para <span class="problem">one</span></p> tail',
+        '',
+    ]
+    out = []
+    for html in htmls:
+        nodes = []
+        for child in BeautifulSoup(html, "html.parser").children:
+            if isinstance(child, NavigableString):
+                nodes.append({"kind": "text", "text": str(child)})
+            elif isinstance(child, Tag):
+                cls = child.attrs.get("class")
+                nodes.append({"kind": "element", "tag": child.name, "className": cls[0] if cls else None, "text": child.get_text()})
+        out.append({"html": html, "nodes": nodes})
+    return out
+
+
 out = {
     "generator": "reference/py/make_metric_cases.py",
     "sklearn_version": sklearn.__version__,
@@ -113,6 +152,7 @@ out = {
     "single_label": single,
     "multi_label": multi,
     "porter_nltk": porter_cases(),
+    "html_top_level": html_cases(),
 }
 with open("test/fixtures/eval/metrics/sklearn_cases.json", "w") as f:
     json.dump(out, f, indent=1)

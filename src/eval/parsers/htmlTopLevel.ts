@@ -3,7 +3,8 @@
  * a list of text runs (NavigableString children, entity references decoded; comments count as text, being
  * NavigableStrings too) and elements, each element with its FIRST class (bs4 splits `class` on whitespace) and
  * its get_text() (all descendant text, tags removed). Unclosed elements run to the end of the input; a stray
- * closing tag is dropped; void elements (br, img, …) have no content. A "<" that does not open a tag is text.
+ * closing tag is dropped but splits the text around it; void and self-closed elements (br, img, <x/>) have no
+ * content. Checked against bs4 4.11 on the cases in test/fixtures/eval/metrics/sklearn_cases.json. A "<" that does not open a tag is text.
  * Not a general HTML parser: no scripts/styles, no implicit closing of <p>/<li>.
  */
 export type TopLevelNode = { kind: "text"; text: string } | { kind: "element"; tag: string; className: string | undefined; text: string };
@@ -19,7 +20,8 @@ export function decodeEntities(text: string): string {
         if (body.startsWith("#")) {
             return String.fromCodePoint(parseInt(body.slice(1), 10));
         }
-        return NAMED[body] ?? whole;
+        // html.parser via bs4 keeps an unknown named reference without its semicolon.
+        return NAMED[body] ?? `&${body}`;
     });
 }
 
@@ -77,6 +79,11 @@ export function parseTopLevel(html: string): TopLevelNode[] {
         const name = rawName!.toLowerCase();
         const isVoid = VOID.has(name) || selfClosing === "/";
         if (closing === "/") {
+            if (current === undefined) {
+                // A stray closing tag at the top level still ends the current text node, as in bs4.
+                flushText();
+                continue;
+            }
             const at = stack.lastIndexOf(name);
             if (at >= 0) {
                 stack.length = at;

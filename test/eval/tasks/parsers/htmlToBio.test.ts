@@ -13,7 +13,7 @@ test("top-level HTML: text runs and elements with first class and descendant tex
         { kind: "text", text: "fever" },
         { kind: "element", tag: "i", className: undefined, text: "x" },
     ]);
-    assert.deepEqual(parseTopLevel("a < b </span> c"), [{ kind: "text", text: "a < b  c" }]);
+    assert.deepEqual(parseTopLevel("a < b </span> c"), [{ kind: "text", text: "a < b " }, { kind: "text", text: " c" }]);
 });
 
 test("spaCy-like tokenizer: punctuation, hyphen infixes, units, contractions, abbreviations, extra spaces", () => {
@@ -40,4 +40,15 @@ test("align_tokens: equal pairs, prefix carry-over with B- turned into I-, and t
     const { pred, gold } = htmlToBio('<span class="problem">chest pain</span> today', 'chest pain <span class="test">today</span>');
     assert.deepEqual(pred, ["B-problem", "I-problem", "O"]);
     assert.deepEqual(gold, ["O", "O", "B-test"]);
+});
+
+test("top-level HTML parsing equals BeautifulSoup html.parser on the recorded cases", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { html_top_level: cases } = JSON.parse(readFileSync(new URL("../../../fixtures/eval/metrics/sklearn_cases.json", import.meta.url), "utf8")) as
+        { html_top_level: { html: string; nodes: { kind: string; tag?: string; className?: string | null; text: string }[] }[] };
+    assert.ok(cases.length >= 15);
+    for (const c of cases) {
+        const expected = c.nodes.map((n) => (n.kind === "text" ? n : { ...n, className: n.className ?? undefined }));
+        assert.deepEqual(parseTopLevel(c.html), expected, c.html);
+    }
 });
