@@ -10,7 +10,8 @@
  * word or phrase (no letter or digit on either side), and the choice that occurs EARLIEST in the output wins
  * (the longest one at the same position, so "Cosmetic / Plastic Surgery" beats "Surgery"). Single-letter
  * choices (MedQA, MedMCQA) are matched case-sensitively, since a lowercase "a" is an article, not an answer,
- * and an explicit "answer is X" / "Answer: X" takes precedence over a capital letter earlier in the text.
+ * and the letter is taken, in this order, from an explicit "answer is X" / "Answer: X", a letter opening the
+ * output ("B. …", "(B)"), a bracketed "(X)" anywhere, and only then the earliest capital letter standing alone.
  */
 import { pyStrip } from "./pyText.js";
 
@@ -73,14 +74,21 @@ export function findChoices(output: string, choices: readonly string[]): [number
 }
 
 /** "The answer is (B)", "Answer: B" — the explicit statement wins over letters elsewhere in the output. */
-const STATED_LETTER = /(?:[Aa]nswer|ANSWER)(?:\s+is)?\s*[:：]?\s*\(?([A-Z])(?![\p{L}\p{N}])/u;
+const STATED_LETTER = /(?:[Aa]nswer|ANSWER)(?:\s+is)?\s*[:：]?\s*(?:option\s+)?\(?([A-Z])(?![\p{L}\p{N}])/u;
+/** "B. Tell the attending…", "(B)", "B)" or a lone "B" opening the output; "A 45-year-old…" is not a letter answer. */
+const LEADING_LETTER = /^\s*\(?([A-Z])(?:[.):]|\s*$)/u;
+/** "(B)" anywhere: a parenthesised option letter. */
+const BRACKETED_LETTER = /\(([A-Z])\)/u;
 
 /** Strict single answer: the earliest whole-word choice (longest at a tie); returns the normalised label. */
 export function strictFirstChoice(output: string, choices: readonly string[]): string {
     if (choices.length > 0 && choices.every((c) => c.length === 1)) {
-        const stated = STATED_LETTER.exec(output)?.[1];
-        if (stated !== undefined && choices.includes(stated)) {
-            return normalizeLabel(stated);
+        // In order of how explicitly the letter is given as the answer.
+        for (const pattern of [STATED_LETTER, LEADING_LETTER, BRACKETED_LETTER]) {
+            const letter = pattern.exec(output)?.[1];
+            if (letter !== undefined && choices.includes(letter)) {
+                return normalizeLabel(letter);
+            }
         }
     }
     let best: [number, number, number] | undefined;

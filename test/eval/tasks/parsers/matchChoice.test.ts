@@ -24,6 +24,9 @@ test("strict: whole words, earliest occurrence, longest at a tie, explicit lette
     assert.equal(strictFirstChoice("Answer: (B) because", LETTERS), "b");
     assert.equal(strictFirstChoice("B. Tell the attending", LETTERS), "b");
     assert.equal(strictFirstChoice("a cat", LETTERS), MISSING);
+    assert.equal(strictFirstChoice("A 45-year-old man needs (D) surgery", LETTERS), "d");
+    assert.equal(strictFirstChoice("I think A is wrong; the answer is option E", LETTERS), "e");
+    assert.equal(strictFirstChoice("C", LETTERS), "c");
     assert.equal(strictFirstChoice("Cosmetic / Plastic Surgery", ["Surgery", "Cosmetic / Plastic Surgery"]), "cosmetic / plastic surgery");
     assert.equal(strictFirstChoice("Neurology", ["Urology", "Neurology"]), "neurology");
 });
