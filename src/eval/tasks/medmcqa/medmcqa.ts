@@ -25,8 +25,8 @@ export const medmcqa: Task = createClassificationTask({
     version: 1,
     description: "MedMCQA (shared copy: 2816 single-choice dev questions): pick the letter A–D; acc and macro-F1.",
     strictDifferences: "Paper: case-sensitive, the first of A..D in list order found anywhere in the output wins. "
-        + "Strict: an explicit 'answer is X' / 'Answer: X' wins, else the earliest capital letter standing alone; "
-        + "F1s get seeded bootstrap stderrs.",
+        + "Strict: the letter comes from an explicit 'answer is X' / 'Answer: X', else a letter opening the output, "
+        + "else a bracketed '(X)', else the earliest capital letter standing alone; F1s get seeded bootstrap stderrs.",
     reportedMetrics: ["acc", "macro_f1"],
     fetchHint: "mellama data fetch medmcqa",
     lowerCase: false,

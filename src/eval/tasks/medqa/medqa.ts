@@ -39,8 +39,9 @@ export const medqa: Task = createClassificationTask({
     version: 1,
     description: "MedQA USMLE test (1273, 4 options in the shared copy): pick the letter; acc and macro-F1.",
     strictDifferences: "Paper: case-sensitive, the first of A..E in list order found ANYWHERE in the output wins, so "
-        + "'A 45-year-old… the answer is C' scores as A. Strict: an explicit 'answer is X' / 'Answer: X' wins, else the "
-        + "earliest capital letter standing alone; F1s get seeded bootstrap stderrs.",
+        + "'A 45-year-old… the answer is C' scores as A. Strict: the letter comes from an explicit 'answer is X' / "
+        + "'Answer: X', else a letter opening the output ('B. …', '(B)'), else a bracketed '(X)', else the earliest "
+        + "capital letter standing alone; F1s get seeded bootstrap stderrs.",
     reportedMetrics: ["acc", "macro_f1"],
     fetchHint: "mellama data fetch medqa",
     lowerCase: false,
