@@ -1,6 +1,6 @@
 /**
  * Conformance of DecodeKernels implementations against referenceDecodeKernels (plain TS, float64 sums):
- * F16 and Q8_0 matmuls at N = 1 (the batch-1 decode path) and N > 1 (prompt processing), odd C and OC for F16,
+ * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path) and N > 1 (prompt processing), odd C and OC for F16,
  * subnormal and negative halves, full-range int8; cached attention with GQA, pos0 > 0, T > 1 and a cache
  * longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64 ones).
  */
@@ -58,6 +58,22 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
                 ref.matmulF16(expected, inp, weight, N, C, OC);
                 ks.matmulF16(actual, inp, weight, N, C, OC);
                 checkClose(actual, expected, `matmulF16 N=${N} C=${C} OC=${OC}`, TOL);
+            }
+            ks.dispose?.();
+        });
+
+        test("matmulBF16: N = 1 and N > 1, odd shapes", () => {
+            const ks = newDecodeKernels();
+            const rng = makeRng(34);
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33]] as const) {
+                const inp = randomArray(rng, N * C);
+                // bfloat16 = top half of a float32: random floats truncated
+                const weight = Uint16Array.from(new Uint32Array(randomArray(rng, OC * C, 3).buffer), (bits) => bits >>> 16);
+                const expected = new Float32Array(N * OC);
+                const actual = randomArray(rng, N * OC);
+                ref.matmulBF16(expected, inp, weight, N, C, OC);
+                ks.matmulBF16(actual, inp, weight, N, C, OC);
+                checkClose(actual, expected, `matmulBF16 N=${N} C=${C} OC=${OC}`, TOL);
             }
             ks.dispose?.();
         });

@@ -1,7 +1,7 @@
 /** The reference decode kernels' own checks: half decoding on known bit patterns, Q8_0 block layout by hand. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { halfToFloat, referenceDecodeKernels } from "../../src/kernels/native/referenceDecodeKernels.js";
+import { bf16ToFloat, halfToFloat, referenceDecodeKernels } from "../../src/kernels/native/referenceDecodeKernels.js";
 
 test("halfToFloat: normals, extremes, subnormals, signed zero, infinities, NaN", () => {
     const cases: [number, number][] = [
@@ -34,4 +34,11 @@ test("matmulQ8_0 reference: one row of two blocks decoded by hand", () => {
         expected += 0.5 * (i - 16) - 2;
     }
     assert.equal(out[0], expected);
+});
+
+test("bf16ToFloat: the top 16 bits of float32", () => {
+    assert.equal(bf16ToFloat(0x3f80), 1);
+    assert.equal(bf16ToFloat(0xc040), -3);
+    assert.equal(bf16ToFloat(0x7f80), Infinity);
+    assert.equal(bf16ToFloat(0x0001), 2 ** -133);
 });

@@ -6,6 +6,7 @@
  *
  * Weight formats (GGUF / ggml):
  *   F16   Uint16Array of IEEE binary16 bits, (OC, C) row-major.
+ *   BF16  Uint16Array of bfloat16 bits (the top 16 bits of a float32), (OC, C) row-major.
  *   Q8_0  Uint8Array of blocks of 32 weights: {d: f16 scale (2 bytes, little endian), qs: 32 x int8}, 34 bytes,
  *         weight = d * qs[i]; each of the OC rows is C/32 consecutive blocks (C % 32 == 0).
  */
@@ -15,6 +16,9 @@ export const Q8_0_BLOCK_BYTES = 34;
 export interface DecodeKernels {
     /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as F16 bits. */
     matmulF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
+
+    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as BF16 bits. */
+    matmulBF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
 
     /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as Q8_0 blocks; C % 32 == 0. */
     matmulQ8_0(out: Float32Array, inp: Float32Array, weight: Uint8Array, N: number, C: number, OC: number): void;

@@ -40,6 +40,7 @@ struct KernelTable {
     double (*sumSquares)(ThreadPool& pool, const float* x, int64_t n);
     // Decode kernels (DecodeKernels.ts): quantized-weight matmuls and attention over a KV cache.
     void (*matmulF16)(ThreadPool& pool, float* out, const float* inp, const uint16_t* weight, int N, int C, int OC);
+    void (*matmulBF16)(ThreadPool& pool, float* out, const float* inp, const uint16_t* weight, int N, int C, int OC);
     void (*matmulQ8_0)(ThreadPool& pool, float* out, const float* inp, const uint8_t* weight, int N, int C, int OC);
     void (*attentionForwardCached)(ThreadPool& pool, float* out, const float* q, const float* kCache,
                                    const float* vCache, int T, int pos0, int NH, int NKV, int HS);

@@ -201,6 +201,7 @@ public:
             InstanceMethod<&Context::adamwUpdate>("adamwUpdate"),
             InstanceMethod<&Context::sumSquares>("sumSquares"),
             InstanceMethod<&Context::matmulF16>("matmulF16"),
+            InstanceMethod<&Context::matmulBF16>("matmulBF16"),
             InstanceMethod<&Context::matmulQ8_0>("matmulQ8_0"),
             InstanceMethod<&Context::attentionForwardCached>("attentionForwardCached"),
             InstanceMethod<&Context::dispose>("dispose"),
@@ -481,6 +482,17 @@ private:
         const uint16_t* weight =
             a.typed<uint16_t, napi_uint16_array>(2, "weight", "Uint16Array of half bits", mul(OC, C));
         table_->matmulF16(pool(info.Env()), out, inp, weight, (int)N, (int)C, (int)OC);
+    }
+
+    void matmulBF16(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(6);
+        const int64_t N = a.integer(3, "N", 0), C = a.integer(4, "C", 0), OC = a.integer(5, "OC", 0);
+        float* out = a.f32(0, "out", mul(N, OC));
+        const float* inp = a.f32(1, "inp", mul(N, C));
+        const uint16_t* weight =
+            a.typed<uint16_t, napi_uint16_array>(2, "weight", "Uint16Array of bfloat16 bits", mul(OC, C));
+        table_->matmulBF16(pool(info.Env()), out, inp, weight, (int)N, (int)C, (int)OC);
     }
 
     void matmulQ8_0(const Napi::CallbackInfo& info) {

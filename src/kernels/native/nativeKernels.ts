@@ -121,6 +121,7 @@ export function createNativeKernels({ threads = availableParallelism(), simd }: 
         adamwUpdate: ctx.adamwUpdate.bind(ctx),
         sumSquares: ctx.sumSquares.bind(ctx),
         matmulF16: ctx.matmulF16.bind(ctx),
+        matmulBF16: ctx.matmulBF16.bind(ctx),
         matmulQ8_0: ctx.matmulQ8_0.bind(ctx),
         attentionForwardCached: ctx.attentionForwardCached.bind(ctx),
         dispose: ctx.dispose.bind(ctx),

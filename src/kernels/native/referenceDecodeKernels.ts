@@ -20,6 +20,14 @@ export function halfToFloat(h: number): number {
     return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/** bfloat16 bits to a number: they are the top half of a float32's bits. */
+export function bf16ToFloat(h: number): number {
+    bf16Scratch[0] = h << 16;
+    return bf16View[0];
+}
+const bf16Scratch = new Uint32Array(1);
+const bf16View = new Float32Array(bf16Scratch.buffer);
+
 function dequantRowQ8_0(dst: Float64Array, weight: Uint8Array, row: number, C: number): void {
     const rowBytes = (C / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
     for (let b = 0; b < C / Q8_0_BLOCK; b++) {
@@ -51,6 +59,14 @@ export const referenceDecodeKernels: DecodeKernels = {
         matmulRows(out, inp, N, C, OC, (dst, o) => {
             for (let c = 0; c < C; c++) {
                 dst[c] = halfToFloat(weight[o * C + c]);
+            }
+        });
+    },
+
+    matmulBF16(out, inp, weight, N, C, OC) {
+        matmulRows(out, inp, N, C, OC, (dst, o) => {
+            for (let c = 0; c < C; c++) {
+                dst[c] = bf16ToFloat(weight[o * C + c]);
             }
         });
     },

@@ -32,6 +32,7 @@ struct S {
     static float hmax(V a) { return a; }
     static V exp(V a) { return std::exp(a); }
     static V loadHalf(const uint16_t* p) { return halfToFloat(*p); }
+    static V loadBF16(const uint16_t* p) { return bf16ToFloat(*p); }
     static float halfScalar(uint16_t h) { return halfToFloat(h); }
     static V loadI8(const int8_t* p) { return (float)*p; }
 };
