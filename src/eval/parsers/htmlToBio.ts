@@ -65,7 +65,8 @@ export function alignTokens(seq1: readonly Tagged[], seq2: readonly Tagged[]): [
 }
 
 /** Aligned (prediction tags, gold tags) for one sample, as html2bio returns them. */
-export function htmlToBio(predictionHtml: string, goldHtml: string): { pred: string[]; gold: string[] } {
-    const aligned = alignTokens(htmlToTagged(predictionHtml), htmlToTagged(goldHtml));
+export function htmlToBio(predictionHtml: string, goldHtml: string,
+    tokenize: (text: string) => string[] = spacyLikeTokenize): { pred: string[]; gold: string[] } {
+    const aligned = alignTokens(htmlToTagged(predictionHtml, tokenize), htmlToTagged(goldHtml, tokenize));
     return { pred: aligned.map((t) => t[1]), gold: aligned.map((t) => t[2]) };
 }
