@@ -59,3 +59,16 @@ test("emrqa: a constant answer scores the hand-computed character-set F1 (paper)
     const f = (p: number, r: number): number => (2 * p * r) / (p + r);
     assert.ok(Math.abs(f1Doc2 - (7 / 13 + f(8 / 12, 8 / 16) + f(6 / 12, 6 / 20))) < 1e-12);
 });
+
+test("mimicsum: a constant summary scores the hand-computed ROUGE means; BERTScore through the helper", async () => {
+    // Golds: "No acute cardiopulmonary process." / "Small left pleural effusion." / "Endotracheal tube in standard position."
+    // Output "no acute cardiopulmonary process": doc 1 matches exactly (R1 = R2 = RL = 1), docs 2 and 3 share no token.
+    const { docs, metrics } = await constant("mimicsum", "no acute cardiopulmonary process", "paper");
+    for (const key of ["rouge1", "rouge2", "rougeL"]) {
+        assert.ok(Math.abs(metrics[key]!.value - 1 / 3) < TOL, key);
+    }
+    const { summarizationBertScore } = await import("../../../src/eval/tasks/summarizationTask.js");
+    const { createHashEmbedder } = await import("../../../src/eval/metrics/createHashEmbedder.js");
+    const bert = await summarizationBertScore(docs, docs.map((d) => d.answer), createHashEmbedder());
+    assert.ok(Math.abs(bert.value - 1) < 1e-6);
+});
