@@ -30,13 +30,18 @@ export interface NativeKernelSet extends KernelSet, DecodeKernels {
 
 const SIMD_KINDS: readonly string[] = ["auto", "avx512", "avx2", "scalar"];
 
-/** Where the addon may be: MELLAMA_NATIVE_ADDON, then node-gyp's Release and Debug outputs at the repo root. */
+/**
+ * Where the addon may be: MELLAMA_NATIVE_ADDON alone when set (an explicit choice, also how a test makes the
+ * addon "missing"), else node-gyp's Release and Debug outputs at the repo root, found from this file's location
+ * so that any working directory works.
+ */
 function candidatePaths(): string[] {
-    const root = new URL("../../../", import.meta.url);
-    const paths = ["build/Release/mellama_kernels.node", "build/Debug/mellama_kernels.node"]
-        .map((p) => fileURLToPath(new URL(p, root)));
     const override = process.env.MELLAMA_NATIVE_ADDON;
-    return override !== undefined && override !== "" ? [override, ...paths] : paths;
+    if (override !== undefined && override !== "") {
+        return [override];
+    }
+    const root = new URL("../../../", import.meta.url);
+    return ["build/Release/mellama_kernels.node", "build/Debug/mellama_kernels.node"].map((p) => fileURLToPath(new URL(p, root)));
 }
 
 let cached: { addon: NativeAddon | null; error: Error | null } | null = null;
