@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Scoring } from "../../../src/eval/api/Task.js";
 import { getTask } from "../../../src/eval/tasks/registry.js";
-import { dataDirFor } from "./taskFixtures.js";
+import { dataDirFor, skipWithoutData } from "./taskFixtures.js";
 
 const TOL = 1e-12;
 
@@ -17,7 +17,7 @@ async function constant(task: string, output: string, scoring: Scoring) {
 
 for (const [task, output, label] of [["pubmedqa", "Yes.", "yes"], ["ddi2013", "DDI-false", "DDI-false"], ["medqa", "A", "A"],
     ["medmcqa", "C", "C"], ["mednli", "neutral", "neutral"]] as const) {
-    test(`${task}: constant "${output}" scores the share of "${label}" (acc) and its one-class F1 (macro)`, async () => {
+    test(`${task}: constant "${output}" scores the share of "${label}" (acc) and its one-class F1 (macro)`, { skip: skipWithoutData(task) }, async () => {
         for (const scoring of ["paper", "strict"] as const) {
             const { docs, metrics } = await constant(task, output, scoring);
             const p = docs.filter((d) => d.answer === label).length / docs.length;
@@ -30,7 +30,7 @@ for (const [task, output, label] of [["pubmedqa", "Yes.", "yes"], ["ddi2013", "D
     });
 }
 
-test("hoc: naming every hallmark gives each label F1 2p/(p+1); naming none gives 0", async () => {
+test("hoc: naming every hallmark gives each label F1 2p/(p+1); naming none gives 0", { skip: skipWithoutData("hoc") }, async () => {
     const all = "sustaining proliferative signaling; evading growth suppressors; resisting cell death; enabling replicative "
         + "immortality; inducing angiogenesis; activating invasion and metastasis; genomic instability and mutation; tumor "
         + "promoting inflammation; cellular energetics; avoiding immune destruction";

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { Doc, Scoring } from "../../../src/eval/api/Task.js";
 import { getTask, listTasks, TASK_NAMES } from "../../../src/eval/tasks/registry.js";
 import { MTSAMPLE_CHOICES } from "../../../src/eval/tasks/mtsample/mtsample.js";
-import { dataDirFor, oracleOutput } from "./taskFixtures.js";
+import { dataDirFor, oracleOutput, skipWithoutData } from "./taskFixtures.js";
 
 
 async function run(task: string, scoring: Scoring, output: (doc: Doc) => string): Promise<Record<string, number>> {
@@ -27,7 +27,7 @@ test("the registry holds the 12 Me-LLaMA tasks under lm-eval snake_case names", 
 });
 
 for (const name of TASK_NAMES) {
-    test(`${name}: the oracle output scores 1.0 on every reported metric in both scoring modes`, async () => {
+    test(`${name}: the oracle output scores 1.0 on every reported metric in both scoring modes`, { skip: skipWithoutData(name) }, async () => {
         for (const scoring of ["paper", "strict"] as const) {
             const metrics = await run(name, scoring, (doc) => oracleOutput(name, doc));
             if (name === "mtsample" && scoring === "paper") {
@@ -52,7 +52,7 @@ for (const name of TASK_NAMES) {
     });
 }
 
-test("mtsample paper mode: an exact answer is mis-parsed exactly when an earlier choice is a substring of it", async () => {
+test("mtsample paper mode: an exact answer is mis-parsed exactly when an earlier choice is a substring of it", { skip: skipWithoutData("mtsample") }, async () => {
     const t = getTask("mtsample");
     const docs = await t.loadDocs({ dataDir: dataDirFor("mtsample"), onError: "fail" });
     // Independent count: gold g is shadowed if some choice listed before it occurs inside it (lowercased).

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { dataDir } from "../../../src/util/dataDir.js";
 import { getTask } from "../../../src/eval/tasks/registry.js";
+import { skipWithoutData } from "./taskFixtures.js";
 
-test("pubmedqa loads the 500 official test questions and scores an oracle 1.0", async () => {
+test("pubmedqa loads the 500 official test questions and scores an oracle 1.0", { skip: skipWithoutData("pubmedqa") }, async () => {
     const task = getTask("pubmedqa");
     const docs = await task.loadDocs({ dataDir: dataDir(), onError: "fail" });
     assert.equal(docs.length, 500);
