@@ -3,17 +3,19 @@
  * GEMM), anchored on the same ops in PyTorch 1.13 + OpenBLAS (reference/py/bench_kernels_torch.py), measured
  * ALTERNATELY in one run (native, torch, native, torch, ...) and reported as medians.
  *
- * Sets: native with each SIMD path this CPU runs (threads = MELLAMA_BENCH_THREADS, default 2). The anchor needs
- * /usr/bin/python3 with torch (and Debian's OpenBLAS); without it the rows carry no anchor.
- * Usage: npm run bench:kernels [-- --quick]
+ * Sets: native with each SIMD path this CPU runs (threads = MELLAMA_BENCH_THREADS, default 2) and reference (plain
+ * TS, one thread; 2 rounds of 1 call, only the shapes marked referenceToo). The anchor needs /usr/bin/python3 with
+ * torch (and Debian's OpenBLAS); without it the rows carry no anchor.
+ * Usage: npm run bench:kernels [-- --quick] [-- --no-reference]
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { getKernelSet } from "../src/kernels/index.js";
 import type { KernelSet } from "../src/kernels/KernelSet.js";
 import type { DecodeKernels } from "../src/kernels/native/DecodeKernels.js";
-import { createNativeKernels, nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
+import { nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
 import type { BenchRow } from "./lib/benchResults.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";
 
@@ -199,8 +201,11 @@ function timeCall(fn: () => void, reps: number): number {
 
 async function main(): Promise<void> {
     const sets: { label: string; ks: KernelSet }[] = nativeSimdVariants().map((simd) => ({
-        label: `native-${simd}`, ks: createNativeKernels({ threads, simd }),
+        label: `native-${simd}`, ks: getKernelSet({ kind: "native", threads, simd }),
     }));
+    if (!process.argv.includes("--no-reference")) {
+        sets.push({ label: "reference", ks: getKernelSet({ kind: "reference" }) });
+    }
     const anchor = existsSync("/usr/bin/python3") ? new TorchAnchor() : null;
     const rows: BenchRow[] = [];
     for (const c of cases()) {

@@ -1,12 +1,13 @@
 /**
- * The native kernel set: the conformance suite on every SIMD path this CPU runs (2 threads), the default path on
- * 1 thread, results that do not depend on the thread count, and the typed errors on bad arguments.
+ * The native kernel set against the reference kernels: the conformance suite on every SIMD path this CPU runs
+ * (2 threads), the default path on 1 thread, results that do not depend on the thread count, and the typed errors on bad arguments.
  * Skips with the loader's reason when the addon is not built (e.g. MELLAMA_SKIP_NATIVE=1 at install).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { KernelArgumentError } from "../../src/kernels/native/KernelArgumentError.js";
 import { createNativeKernels, loadNativeAddon, nativeLoadError, nativeSimdVariants } from "../../src/kernels/native/nativeKernels.js";
+import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { assertBitwiseEqual, makeRng, randomArray } from "./checkClose.js";
 import { runKernelConformance } from "./conformance.js";
 
@@ -17,9 +18,9 @@ if (addon === null) {
 } else {
     const variants = nativeSimdVariants();
     for (const simd of variants) {
-        runKernelConformance({ newKernelSet: () => createNativeKernels({ simd, threads: 2 }), label: `native ${simd} threads=2` });
+        runKernelConformance({ newKernelSet: () => createNativeKernels({ simd, threads: 2 }), label: `native ${simd} threads=2`, reference: referenceKernels });
     }
-    runKernelConformance({ newKernelSet: () => createNativeKernels({ threads: 1 }), label: `native ${variants[0]} threads=1` });
+    runKernelConformance({ newKernelSet: () => createNativeKernels({ threads: 1 }), label: `native ${variants[0]} threads=1`, reference: referenceKernels });
 
     const features = addon.cpuFeatures();
     test("native avx512 path", { skip: variants.includes("avx512") ? false : `this CPU has no AVX-512 F/BW/VL (${JSON.stringify(features)}); the avx512 path is compiled but not run here` }, () => {
