@@ -4,7 +4,7 @@
  * averaged. BERTScore needs a token-embedding model, so it is not part of `aggregate`: the harness calls
  * `summarizationBertScore` when it has a TokenEmbedder. BARTScore is not implemented.
  */
-import type { Doc, MetricValue, SampleResult, Task } from "../api/Task.js";
+import type { Doc, MetricValue, SampleResult, Scoring, Task } from "../api/Task.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
 import { bertScore } from "../metrics/bertScore.js";
 import { meanWithStderr } from "../metrics/mean.js";
@@ -23,10 +23,12 @@ export function summarizationResult(doc: Doc, output: string): SampleResult {
     return { parsed: output, gold: doc.answer, scores: { rouge1: r.rouge1.fmeasure, rouge2: r.rouge2.fmeasure, rougeL: r.rougeL.fmeasure } };
 }
 
-export function summarizationAggregate(samples: readonly SampleResult[]): Record<string, MetricValue> {
+/** Means of the per-doc F-measures; paper mode reports no stderr (Me-LLaMA's ROUGE aggregations compute none). */
+export function summarizationAggregate(samples: readonly SampleResult[], scoring: Scoring): Record<string, MetricValue> {
     const out: Record<string, MetricValue> = {};
     for (const key of ["rouge1", "rouge2", "rougeL"]) {
-        out[key] = meanWithStderr(samples.map((s) => s.scores[key] ?? 0));
+        const m = meanWithStderr(samples.map((s) => s.scores[key] ?? 0));
+        out[key] = scoring === "paper" ? { value: m.value, stderr: null } : m;
     }
     return out;
 }
@@ -43,13 +45,14 @@ export function createSummarizationTask(spec: SummarizationTaskSpec): Task {
         version: spec.version,
         description: spec.description,
         strictDifferences: "None in the metric: summaries are not parsed, so both modes score ROUGE-1/2/L F-measure "
-            + "(rouge-score defaults, no stemming) per doc and report the mean. Me-LLaMA's evaluate aggregator reports "
-            + "the median of 1000 unseeded bootstrap means instead, which differs from the mean only by resampling noise.",
+            + "(rouge-score defaults, no stemming) per doc and report the mean (Me-LLaMA's evaluate aggregator reports "
+            + "the median of 1000 unseeded bootstrap means, which differs from the mean only by resampling noise); "
+            + "strict adds the analytic stderr of the mean, paper reports none, as Me-LLaMA.",
         reportedMetrics: ["rougeL", "bert_score_f1"],
         generation: { until: [], maxTokens: 256 },
         fetchHint: spec.fetchHint,
         loadDocs: spec.loadDocs,
         processResult: (doc, output) => summarizationResult(doc, output),
-        aggregate: (_docs, samples) => summarizationAggregate(samples),
+        aggregate: (_docs, samples, scoring) => summarizationAggregate(samples, scoring),
     };
 }
