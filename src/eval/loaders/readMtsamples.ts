@@ -14,6 +14,8 @@ import type { BadRecord } from "./recordErrors.js";
 
 export interface MtsampleRecord {
     id: string;
+    /** Line of the record's end in the csv (records span lines), for error reports. */
+    line: number;
     specialty: string;
     transcription: string;
 }
@@ -37,7 +39,7 @@ export function readMtsamples(file: string, bad: BadRecord): MtsampleRecord[] {
             // Not malformed: the source has 33 notes without a transcription, which the split excludes by design.
             continue;
         }
-        out.push({ id: record.note_id ?? String(out.length), specialty, transcription });
+        out.push({ id: record.note_id ?? String(out.length), line: info.lines, specialty, transcription });
     }
     return out;
 }

@@ -109,3 +109,19 @@ test("multiple-choice formats: MedMCQA opa..opd/cop (json array) and MedQA optio
     assert.deepEqual([q!.gold, q!.choices.length], [4, 5]);
     assert.ok(q!.query.includes("Question: Pick one.\n\nOptions:\nA. option A\n"));
 });
+
+test("MTSamples csv: quoted multi-line fields parse, an unknown specialty is reported at its csv line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-mts-"));
+    const csv = join(dir, "mtsamples.csv");
+    writeFileSync(csv, "note_id,description,medical_specialty,sample_name,transcription,keywords\n"
+        + "1,d, Urology,s,\"line one\nline two\",k\n2,d,Astrology,s,\"PATIENT-SECRET\",k\n3,d,Surgery,s,,k\n");
+    const { readMtsamples } = await import("../../../src/eval/loaders/readMtsamples.js");
+    const records = readMtsamples(csv, () => assert.fail("no malformed rows"));
+    assert.deepEqual(records.map((r) => [r.id, r.specialty, r.transcription, r.line]),
+        [["1", "Urology", "line one\nline two", 3], ["2", "Astrology", "PATIENT-SECRET", 4]]);
+    const skipped: { line: number; reason: string }[] = [];
+    const docs = await getTask("mtsample").loadDocs({ dataDir: dir, path: csv, onError: "skip", onSkip: (w) => skipped.push(w) });
+    assert.equal(docs.length, 1);
+    assert.deepEqual(skipped.map((s) => s.line), [4]);
+    assert.ok(!skipped[0]!.reason.includes("PATIENT-SECRET") && !skipped[0]!.reason.includes("Astrology"));
+});

@@ -50,7 +50,7 @@ export const mtsample: Task = createClassificationTask({
             return mtsampleSplit(records, "test").flatMap((r): Doc[] => {
                 const gold = MTSAMPLE_CHOICES.indexOf(r.specialty);
                 if (gold < 0) {
-                    bad(0, `specialty of note ${r.id} is not one of the 40 choices`);
+                    bad(r.line, `specialty of note ${r.id} is not one of the 40 choices`);
                     return [];
                 }
                 return [{ id: `mtsample-${r.id}`, query: mtsamplePrompt({ text: r.transcription }), answer: r.specialty, choices: MTSAMPLE_CHOICES, gold }];
