@@ -47,7 +47,7 @@ export function runKernelConformance({ newKernelSet, label, reference = oracleKe
 
         test("matmulForward: odd shapes, K/M/N beyond one block, bias and no bias, offset views", () => {
             const rng = makeRng(1);
-            const shapes: [number, number, number][] = [[7, 37, 19], [1, 5, 3], [13, 16, 32], [33, 70, 130], [20, 600, 50], [300, 29, 300], [0, 4, 3], [3, 0, 5]];
+            const shapes: [number, number, number][] = [[7, 37, 19], [1, 5, 3], [13, 16, 32], [33, 70, 130], [20, 600, 50], [300, 29, 300], [0, 4, 3], [3, 0, 5], [2, 7, 0], [9, 7, 0]];
             for (const [N, C, OC] of shapes) {
                 for (const withBias of [false, true]) {
                     const inp = randomArray(rng, N * C);
