@@ -1,0 +1,372 @@
+/**
+ * LlamaModel: LLaMA-2 with explicit forward and backward over one KernelSet (the llm.c way, no autograd).
+ * Parameters, gradients and activations each live in one Float32Array arena with named views made once;
+ * forward and backward allocate nothing. Backward calls the kernels in the reverse order of forward.
+ *
+ * Adapters (LinearAdapters.ts, e.g. LoRA) hook into every linear layer through `lora`; with
+ * `frozenBase` set, backward computes no base-parameter gradient (matmulBackward with dweight null).
+ * Activation memory per layer: x, xmid (N, C), h1, h2 (N, C), q, att (N, C), k, v (N, KV), gate, up, act (N, H),
+ * two rstd (N) and lse (B, NH, T) — attention keeps only its log-sum-exp, never a T×T matrix.
+ * Not here: the optimizer (optim/), the KV-cache inference path (inference/), file formats (formats/).
+ */
+import type { KernelSet } from "../kernels/KernelSet.js";
+import { ModelInputError } from "../errors/ModelInputError.js";
+import { Rng } from "../util/rng.js";
+import { type LlamaConfig, headDim, kvDim, validateConfig } from "./LlamaConfig.js";
+import type { LinearAdapters } from "./LinearAdapters.js";
+import { type LayerParam, type ParameterSpec, parameterLayout } from "./parameterLayout.js";
+
+export interface LlamaModelOptions {
+    config: LlamaConfig;
+    kernels: KernelSet;
+    /** Largest batch (rows) and sequence length forward will be called with; sizes the activation arena. */
+    maxBatch: number;
+    maxT?: number;
+    /** Allocate gradients (training). Default true. */
+    training?: boolean;
+}
+
+export interface ForwardOptions {
+    /** Multiplies the gradient of the mean loss (1/K for K accumulated micro-batches). Default 1. */
+    lossScale?: number;
+    /** Write dlogits for backward (training). Default: true when targets are given and gradients exist. */
+    computeGrad?: boolean;
+}
+
+interface LayerViews {
+    params: Record<LayerParam, Float32Array>;
+    grads: Record<LayerParam, Float32Array> | null;
+    x: Float32Array; rstd1: Float32Array; h1: Float32Array; q: Float32Array; k: Float32Array; v: Float32Array;
+    att: Float32Array; lse: Float32Array; xmid: Float32Array; rstd2: Float32Array; h2: Float32Array;
+    gate: Float32Array; up: Float32Array; act: Float32Array;
+}
+
+export class LlamaModel {
+    public readonly config: LlamaConfig;
+    public readonly kernels: KernelSet;
+    public readonly layout: ParameterSpec[];
+    /** All parameters, in `layout` order. */
+    public readonly params: Float32Array;
+    /** Gradients, same offsets; null for inference-only models. */
+    public readonly grads: Float32Array | null;
+    public readonly maxBatch: number;
+    public readonly maxT: number;
+    /** (maxBatch * maxT, V): logits after forward; holds dlogits after a training forward. */
+    public readonly logits: Float32Array;
+    /** (maxBatch * maxT): per-position losses of the last forward. */
+    public readonly losses: Float32Array;
+    /** Per-linear adapter contributions (LinearAdapters.ts; LoraAdapters.attach sets it); null for none. */
+    public lora: LinearAdapters | null = null;
+    /** When true, backward computes no base-parameter gradients (LoRA training). */
+    public frozenBase = false;
+
+    private readonly layers: LayerViews[];
+    private readonly views: Map<string, { param: Float32Array; grad: Float32Array | null }>;
+    private readonly embed: Float32Array;
+    private readonly normW: Float32Array;
+    private readonly outW: Float32Array;
+    private readonly ropeCos: Float32Array;
+    private readonly ropeSin: Float32Array;
+    private readonly xFinal: Float32Array;
+    private readonly rstdF: Float32Array;
+    private readonly hF: Float32Array;
+    private readonly scratchC: Float32Array;
+    private readonly dx: Float32Array;
+    private readonly dh: Float32Array;
+    private readonly dq: Float32Array;
+    private readonly dk: Float32Array;
+    private readonly dv: Float32Array;
+    private readonly datt: Float32Array;
+    private readonly dgate: Float32Array;
+    private readonly dup: Float32Array;
+    private readonly dact: Float32Array;
+    private tokens: Int32Array = new Int32Array(0);
+    private lastB = 0;
+    private lastT = 0;
+    private gradReady = false;
+
+    public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true }: LlamaModelOptions) {
+        validateConfig(config);
+        this.config = config;
+        this.kernels = kernels;
+        this.maxBatch = maxBatch;
+        this.maxT = maxT;
+        this.layout = parameterLayout(config);
+        const nParams = this.layout[this.layout.length - 1]!.offset + this.layout[this.layout.length - 1]!.size;
+        this.params = new Float32Array(nParams);
+        this.grads = training ? new Float32Array(nParams) : null;
+
+        const { dim: C, hiddenDim: H, vocabSize: V, nLayers: L, nHeads: NH } = config;
+        const KV = kvDim(config);
+        const N = maxBatch * maxT;
+        const perLayer = N * (C * 6 + KV * 2 + H * 3) + N * 2 + maxBatch * NH * maxT;
+        const acts = new Float32Array(L * perLayer + N * (2 * C) + N);
+        let off = 0;
+        const take = (n: number): Float32Array => {
+            const view = acts.subarray(off, off + n);
+            off += n;
+            return view;
+        };
+        const view = (arena: Float32Array, spec: ParameterSpec): Float32Array => arena.subarray(spec.offset, spec.offset + spec.size);
+        this.views = new Map(this.layout.map((spec) => [spec.name, {
+            param: view(this.params, spec), grad: this.grads === null ? null : view(this.grads, spec),
+        }]));
+        this.embed = this.views.get("embedTokens")!.param;
+        this.normW = this.views.get("norm")!.param;
+        this.outW = this.views.get(config.tieEmbeddings ? "embedTokens" : "lmHead")!.param;
+        this.layers = [];
+        const names: LayerParam[] = ["inputLayernorm", "qProj", "kProj", "vProj", "oProj", "postAttentionLayernorm", "gateProj", "upProj", "downProj"];
+        for (let l = 0; l < L; l++) {
+            const params = {} as Record<LayerParam, Float32Array>;
+            const grads = {} as Record<LayerParam, Float32Array>;
+            for (const name of names) {
+                const v = this.views.get(`layers.${l}.${name}`)!;
+                params[name] = v.param;
+                if (v.grad !== null) {
+                    grads[name] = v.grad;
+                }
+            }
+            this.layers.push({
+                params, grads: this.grads === null ? null : grads,
+                x: take(N * C), rstd1: take(N), h1: take(N * C), q: take(N * C), k: take(N * KV), v: take(N * KV),
+                att: take(N * C), lse: take(maxBatch * NH * maxT), xmid: take(N * C), rstd2: take(N), h2: take(N * C),
+                gate: take(N * H), up: take(N * H), act: take(N * H),
+            });
+        }
+        this.xFinal = take(N * C);
+        this.rstdF = take(N);
+        this.hF = take(N * C);
+        this.logits = new Float32Array(N * V);
+        this.losses = new Float32Array(N);
+        // Backward scratch, shared by every layer (activation gradients are consumed layer by layer).
+        this.scratchC = new Float32Array(N * C);
+        this.dx = new Float32Array(training ? N * C : 0);
+        this.dh = new Float32Array(training ? N * Math.max(C, H) : 0);
+        this.dq = new Float32Array(training ? N * C : 0);
+        this.dk = new Float32Array(training ? N * KV : 0);
+        this.dv = new Float32Array(training ? N * KV : 0);
+        this.datt = new Float32Array(training ? N * C : 0);
+        this.dgate = new Float32Array(training ? N * H : 0);
+        this.dup = new Float32Array(training ? N * H : 0);
+        this.dact = new Float32Array(training ? N * H : 0);
+
+        const HS = headDim(config);
+        const half = HS / 2;
+        this.ropeCos = new Float32Array(config.maxSeqLen * half);
+        this.ropeSin = new Float32Array(config.maxSeqLen * half);
+        for (let p = 0; p < config.maxSeqLen; p++) {
+            for (let i = 0; i < half; i++) {
+                // As Hugging Face computes it: inv_freq in float32, then the angle in float32.
+                const invFreq = Math.fround(1 / config.ropeTheta ** Math.fround((2 * i) / HS));
+                const angle = Math.fround(p * invFreq);
+                this.ropeCos[p * half + i] = Math.cos(angle);
+                this.ropeSin[p * half + i] = Math.sin(angle);
+            }
+        }
+    }
+
+    /** The view of one named parameter ("embedTokens", "layers.0.qProj", …) in an arena (params by default). */
+    public tensor(name: string, arena: Float32Array = this.params): Float32Array {
+        const spec = this.layout.find((s) => s.name === name);
+        if (spec === undefined) {
+            throw new ModelInputError("name", `no parameter named ${JSON.stringify(name)}`);
+        }
+        return arena.subarray(spec.offset, spec.offset + spec.size);
+    }
+
+    /** The gradient view of one named parameter (views made once in the constructor). */
+    public grad(name: string): Float32Array {
+        const g = this.views.get(name)?.grad;
+        if (g === undefined || g === null) {
+            throw new ModelInputError("name", `no gradient for ${JSON.stringify(name)} (inference-only model or unknown name)`);
+        }
+        return g;
+    }
+
+    /** Hugging Face initialisation: normal(0, 0.02) for embeddings and linears, ones for norms; seeded. */
+    public initWeights(seed: number, std = 0.02): void {
+        const rng = new Rng(seed);
+        for (const spec of this.layout) {
+            const w = this.params.subarray(spec.offset, spec.offset + spec.size);
+            if (spec.kind === "norm") {
+                w.fill(1);
+                continue;
+            }
+            for (let i = 0; i < w.length; i += 2) {
+                // Box–Muller: two normals from two uniforms.
+                const u1 = Math.max(rng.next(), 1e-12);
+                const u2 = rng.next();
+                const r = Math.sqrt(-2 * Math.log(u1)) * std;
+                w[i] = r * Math.cos(2 * Math.PI * u2);
+                if (i + 1 < w.length) {
+                    w[i + 1] = r * Math.sin(2 * Math.PI * u2);
+                }
+            }
+        }
+    }
+
+    public zeroGrad(): void {
+        this.grads?.fill(0);
+        this.lora?.zeroGrad();
+    }
+
+    /**
+     * tokens (B, T); targets (B, T) with -100 ignored, or null for logits only. Returns the mean loss over the
+     * non-ignored targets (NaN without targets). Logits are left in `logits` unless a gradient was computed.
+     */
+    public forward(tokens: Int32Array, targets: Int32Array | null, B: number, T: number, options: ForwardOptions = {}): number {
+        if (!Number.isInteger(B) || !Number.isInteger(T) || B < 1 || T < 1 || B > this.maxBatch || T > this.maxT || T > this.config.maxSeqLen) {
+            throw new ModelInputError("B, T", `batch ${B}×${T} is outside the model's 1..${this.maxBatch} × 1..${Math.min(this.maxT, this.config.maxSeqLen)}`);
+        }
+        if (tokens.length < B * T || (targets !== null && targets.length < B * T)) {
+            throw new ModelInputError("tokens", `need ${B * T} tokens and targets, got ${tokens.length} and ${targets?.length ?? 0}`);
+        }
+        const k = this.kernels;
+        const { dim: C, hiddenDim: H, vocabSize: V, nHeads: NH, nKvHeads: NKV } = this.config;
+        const KV = kvDim(this.config);
+        const HS = headDim(this.config);
+        const N = B * T;
+        const lora = this.lora;
+        this.tokens = tokens;
+        this.lastB = B;
+        this.lastT = T;
+        for (let i = 0; i < N; i++) {
+            if (tokens[i]! < 0 || tokens[i]! >= V) {
+                throw new ModelInputError("tokens", `token id ${tokens[i]} at position ${i} is outside the vocabulary 0..${V - 1}`);
+            }
+        }
+        k.encoderForward(this.layers[0]?.x ?? this.xFinal, tokens, this.embed, N, C);
+        for (let l = 0; l < this.layers.length; l++) {
+            const L = this.layers[l]!;
+            const p = L.params;
+            const next = l + 1 < this.layers.length ? this.layers[l + 1]!.x : this.xFinal;
+            k.rmsnormForward(L.h1, L.rstd1, L.x, p.inputLayernorm, N, C, this.config.normEps);
+            k.matmulForward(L.q, L.h1, p.qProj, null, N, C, C);
+            k.matmulForward(L.k, L.h1, p.kProj, null, N, C, KV);
+            k.matmulForward(L.v, L.h1, p.vProj, null, N, C, KV);
+            if (lora !== null) {
+                lora.forward(l, "qProj", L.q, L.h1, N);
+                lora.forward(l, "kProj", L.k, L.h1, N);
+                lora.forward(l, "vProj", L.v, L.h1, N);
+            }
+            k.ropeForward(L.q, L.q, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
+            k.ropeForward(L.k, L.k, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
+            k.attentionForward(L.att, L.lse, L.q, L.k, L.v, B, T, NH, NKV, HS);
+            const o = this.scratchC.subarray(0, N * C);
+            k.matmulForward(o, L.att, p.oProj, null, N, C, C);
+            lora?.forward(l, "oProj", o, L.att, N);
+            L.xmid.set(L.x.subarray(0, N * C));
+            k.addInPlace(L.xmid, o, N * C);
+            k.rmsnormForward(L.h2, L.rstd2, L.xmid, p.postAttentionLayernorm, N, C, this.config.normEps);
+            k.matmulForward(L.gate, L.h2, p.gateProj, null, N, C, H);
+            k.matmulForward(L.up, L.h2, p.upProj, null, N, C, H);
+            if (lora !== null) {
+                lora.forward(l, "gateProj", L.gate, L.h2, N);
+                lora.forward(l, "upProj", L.up, L.h2, N);
+            }
+            k.swigluForward(L.act, L.gate, L.up, N * H);
+            const d = this.scratchC.subarray(0, N * C);
+            k.matmulForward(d, L.act, p.downProj, null, N, H, C);
+            lora?.forward(l, "downProj", d, L.act, N);
+            next.set(L.xmid.subarray(0, N * C));
+            k.addInPlace(next, d, N * C);
+        }
+        k.rmsnormForward(this.hF, this.rstdF, this.xFinal, this.normW, N, C, this.config.normEps);
+        const logits = this.logits.subarray(0, N * V);
+        k.matmulForward(logits, this.hF, this.outW, null, N, C, V);
+        this.gradReady = false;
+        if (targets === null) {
+            return Number.NaN;
+        }
+        let valid = 0;
+        for (let i = 0; i < N; i++) {
+            const t = targets[i]!;
+            if (t !== -100) {
+                if (t < 0 || t >= V) {
+                    throw new ModelInputError("targets", `target id ${t} at position ${i} is neither -100 nor in 0..${V - 1}`);
+                }
+                valid++;
+            }
+        }
+        const computeGrad = options.computeGrad ?? this.grads !== null;
+        const scale = valid > 0 ? (options.lossScale ?? 1) / valid : 0;
+        const total = k.crossEntropyForwardBackward(this.losses, computeGrad ? logits : null, logits, targets, N, V, scale);
+        this.gradReady = computeGrad;
+        return valid > 0 ? total / valid : Number.NaN;
+    }
+
+    /** Accumulates (+=) the gradients of the last training forward into `grads` (and the adapters'). */
+    public backward(): void {
+        if (!this.gradReady || this.grads === null) {
+            throw new ModelInputError("backward", "needs a training forward() with targets first (once per forward)");
+        }
+        this.gradReady = false;
+        const k = this.kernels;
+        const { dim: C, hiddenDim: H, vocabSize: V, nHeads: NH, nKvHeads: NKV } = this.config;
+        const KV = kvDim(this.config);
+        const HS = headDim(this.config);
+        const B = this.lastB;
+        const T = this.lastT;
+        const N = B * T;
+        const frozen = this.frozenBase;
+        const lora = this.lora;
+        const grads = frozen ? null : this.views;
+        const dlogits = this.logits.subarray(0, N * V);
+        const dhF = this.dh.subarray(0, N * C);
+        dhF.fill(0);
+        k.matmulBackward(dhF, grads?.get(this.config.tieEmbeddings ? "embedTokens" : "lmHead")!.grad ?? null,
+            null, dlogits, this.hF, this.outW, N, C, V);
+        const dx = this.dx.subarray(0, N * C);
+        dx.fill(0);
+        // A frozen norm weight still needs a dweight buffer: scratchC takes it and is dropped.
+        k.rmsnormBackward(dx, grads?.get("norm")!.grad ?? this.scratchC, dhF, this.xFinal, this.normW, this.rstdF, N, C);
+        for (let l = this.layers.length - 1; l >= 0; l--) {
+            const L = this.layers[l]!;
+            const p = L.params;
+            const gr = frozen ? null : L.grads;
+            // x[l+1] = xmid + downProj(act)
+            const dact = this.dact.subarray(0, N * H);
+            dact.fill(0);
+            k.matmulBackward(dact, gr?.downProj ?? null, null, dx, L.act, p.downProj, N, H, C);
+            lora?.backward(l, "downProj", dact, dx, N);
+            const dgate = this.dgate.subarray(0, N * H);
+            const dup = this.dup.subarray(0, N * H);
+            k.swigluBackward(dgate, dup, dact, L.gate, L.up, N * H);
+            const dh2 = this.dh.subarray(0, N * C);
+            dh2.fill(0);
+            k.matmulBackward(dh2, gr?.gateProj ?? null, null, dgate, L.h2, p.gateProj, N, C, H);
+            k.matmulBackward(dh2, gr?.upProj ?? null, null, dup, L.h2, p.upProj, N, C, H);
+            lora?.backward(l, "gateProj", dh2, dgate, N);
+            lora?.backward(l, "upProj", dh2, dup, N);
+            k.rmsnormBackward(dx, gr?.postAttentionLayernorm ?? this.scratchC, dh2, L.xmid, p.postAttentionLayernorm, L.rstd2, N, C);
+            // xmid = x + oProj(att)
+            const datt = this.datt.subarray(0, N * C);
+            datt.fill(0);
+            k.matmulBackward(datt, gr?.oProj ?? null, null, dx, L.att, p.oProj, N, C, C);
+            lora?.backward(l, "oProj", datt, dx, N);
+            const dq = this.dq.subarray(0, N * C);
+            const dk = this.dk.subarray(0, N * KV);
+            const dv = this.dv.subarray(0, N * KV);
+            k.attentionBackward(dq, dk, dv, datt, L.q, L.k, L.v, L.att, L.lse, B, T, NH, NKV, HS);
+            k.ropeBackward(dq, dq, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
+            k.ropeBackward(dk, dk, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
+            const dh1 = this.dh.subarray(0, N * C);
+            dh1.fill(0);
+            k.matmulBackward(dh1, gr?.qProj ?? null, null, dq, L.h1, p.qProj, N, C, C);
+            k.matmulBackward(dh1, gr?.kProj ?? null, null, dk, L.h1, p.kProj, N, C, KV);
+            k.matmulBackward(dh1, gr?.vProj ?? null, null, dv, L.h1, p.vProj, N, C, KV);
+            lora?.backward(l, "qProj", dh1, dq, N);
+            lora?.backward(l, "kProj", dh1, dk, N);
+            lora?.backward(l, "vProj", dh1, dv, N);
+            k.rmsnormBackward(dx, gr?.inputLayernorm ?? this.scratchC, dh1, L.x, p.inputLayernorm, L.rstd1, N, C);
+        }
+        if (!frozen) {
+            k.encoderBackward(this.views.get("embedTokens")!.grad!, dx, this.tokens, N, C);
+        }
+    }
+
+    /** The (V, C) output projection: lm_head, or the embedding when tied. */
+    public outputWeight(): Float32Array {
+        return this.outW;
+    }
+}
