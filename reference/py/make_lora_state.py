@@ -72,6 +72,8 @@ for name, shape in shapes().items():
         lora[f"base_model.model.{module}.lora_B.weight"] = (0.2 * torch.randn(out_f, RANK)).requires_grad_()
 
 SCALE = ALPHA / RANK
+# Snapshot before the AdamW steps below update the adapters in place.
+initial_lora = {n: p.detach().clone() for n, p in lora.items()}
 
 
 def linear(x, module, weight):
@@ -135,7 +137,7 @@ for _ in range(STEPS):
     opt.step()
     losses.append(step_loss.item())
 
-tensors = {**{n: t for n, t in base.items()}, **{n: p.detach() for n, p in lora.items()}, **grads, **merged,
+tensors = {**{n: t for n, t in base.items()}, **initial_lora, **grads, **merged,
            "tokens": tokens.float(), "targets": targets.float(), "logits": logits.detach()}
 header = {"config": {"dim": DIM, "nLayers": LAYERS, "nHeads": HEADS, "nKvHeads": KV_HEADS, "hiddenDim": HIDDEN,
                      "vocabSize": VOCAB, "normEps": EPS, "ropeTheta": THETA, "maxSeqLen": T, "tieEmbeddings": False},
