@@ -44,7 +44,7 @@ function ngramCounts(tokens: readonly string[], n: number): Map<string, number> 
     const counts = new Map<string, number>();
     for (let i = 0; i + n <= tokens.length; i++) {
         // \u0001 cannot occur inside a token (tokens are [a-z0-9]+), so joined n-grams are unambiguous.
-        const key = tokens.slice(i, i + n).join("\u0001");
+        const key = n === 1 ? tokens[i]! : n === 2 ? `${tokens[i]!}\u0001${tokens[i + 1]!}` : tokens.slice(i, i + n).join("\u0001");
         counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return counts;
@@ -64,17 +64,31 @@ export function rougeN(target: readonly string[], prediction: readonly string[],
     return { precision, recall, fmeasure: fmeasure(precision, recall) };
 }
 
-/** Length of the longest common subsequence, O(|a|·|b|) time and O(|b|) memory. */
+/** Length of the longest common subsequence, O(|a|·|b|) time and O(|b|) memory; tokens become integer ids first. */
 export function lcsLength(a: readonly string[], b: readonly string[]): number {
-    let prev = new Uint32Array(b.length + 1);
-    let curr = new Uint32Array(b.length + 1);
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            curr[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, curr[j - 1]!);
+    const ids = new Map<string, number>();
+    const toIds = (tokens: readonly string[]): Int32Array => Int32Array.from(tokens, (t) => {
+        let id = ids.get(t);
+        if (id === undefined) {
+            id = ids.size;
+            ids.set(t, id);
+        }
+        return id;
+    });
+    const x = toIds(a);
+    const y = toIds(b);
+    let prev = new Uint32Array(y.length + 1);
+    let curr = new Uint32Array(y.length + 1);
+    for (let i = 1; i <= x.length; i++) {
+        const xi = x[i - 1]!;
+        for (let j = 1; j <= y.length; j++) {
+            const up = prev[j]!;
+            const left = curr[j - 1]!;
+            curr[j] = xi === y[j - 1]! ? prev[j - 1]! + 1 : up > left ? up : left;
         }
         [prev, curr] = [curr, prev];
     }
-    return prev[b.length]!;
+    return prev[y.length]!;
 }
 
 export function rougeL(target: readonly string[], prediction: readonly string[]): RougeScore {
