@@ -1,6 +1,7 @@
 /**
  * Where every parameter tensor lives in the one parameter arena, with its mellama name (STYLE.md), its Hugging
- * Face name and its PyTorch shape. Gradients and AdamW moments use the same offsets in their own arenas.
+ * Face name and its PyTorch shape. Gradients use the same offsets in their own arena; AdamW moments are one arena
+ * over the trainable tensors (optim/AdamW.ts).
  */
 import { type LlamaConfig, kvDim } from "./LlamaConfig.js";
 
