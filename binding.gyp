@@ -1,5 +1,6 @@
 {
-  # The native kernel addon (src/kernels/native). This source list is the one place that names its files.
+  # The native kernel addon (src/kernels/native). This source list is the one place that names its compiled
+  # files (the .inc/.h beside them are included by these: kernelsImpl.inc and its parts by each variant).
   # Every file is compiled for baseline x86-64 (or the host's baseline elsewhere); the AVX2 and AVX-512 variants
   # raise their own target with a pragma, and addon.cpp picks one at run time from CPUID, so one binary runs
   # on every CPU. Output: build/Release/mellama_kernels.node (TypeScript's declarations go to build/types).
