@@ -27,6 +27,31 @@ if (addon === null) {
         assert.ok(variants.includes("avx512"));
     });
 
+    test("native: MELLAMA_SIMD forces a path; an unknown value names the variable", () => {
+        const saved = process.env.MELLAMA_SIMD;
+        try {
+            process.env.MELLAMA_SIMD = "scalar";
+            const forced = createNativeKernels({ threads: 1 });
+            assert.equal(forced.simd, "scalar");
+            forced.dispose();
+            const explicit = createNativeKernels({ threads: 1, simd: variants[0] });
+            assert.equal(explicit.simd, variants[0], "the simd option wins over MELLAMA_SIMD");
+            explicit.dispose();
+            process.env.MELLAMA_SIMD = "sse9";
+            assert.throws(() => createNativeKernels({ threads: 1 }), (e: unknown) => e instanceof KernelArgumentError && e.field === "MELLAMA_SIMD");
+            delete process.env.MELLAMA_SIMD;
+            const auto = createNativeKernels({ threads: 1 });
+            assert.equal(auto.simd, variants[0], "auto picks the best path this CPU runs");
+            auto.dispose();
+        } finally {
+            if (saved === undefined) {
+                delete process.env.MELLAMA_SIMD;
+            } else {
+                process.env.MELLAMA_SIMD = saved;
+            }
+        }
+    });
+
     test("native: outputs do not depend on the thread count", () => {
         const one = createNativeKernels({ threads: 1 });
         const three = createNativeKernels({ threads: 3 });
