@@ -6,6 +6,7 @@ import { referenceKernels } from "../../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../../src/model/LlamaModel.js";
 import { LoraAdapters } from "../../../src/model/lora/LoraAdapters.js";
+import { mergeLora } from "../../../src/model/lora/peftAdapter.js";
 import { loadStateFixture, relMaxAbsError } from "../../helpers/loadStateFixture.js";
 
 // Oracle: reference/py/make_lora_state.py (PyTorch; LoRA on all seven linears, frozen base, GQA, dropout 0).
@@ -72,3 +73,12 @@ for (const kind of ["reference", "native"] as const) {
         }
     });
 }
+
+test("merging folds alpha/r · B A into the base exactly as PyTorch computes it", () => {
+    const { model, lora } = build(referenceKernels);
+    mergeLora(model, lora);
+    for (const spec of model.layout) {
+        const err = relMaxAbsError(model.tensor(spec.name), fixture.tensor(`merged.${spec.hfName}`));
+        assert.ok(err < 1e-6, `${spec.hfName}: rel err ${err}`);
+    }
+});

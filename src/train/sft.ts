@@ -1,0 +1,160 @@
+/**
+ * LoRA instruction tuning the Me-LLaMA way: the base frozen, adapters on the chosen linear layers, the loss on
+ * response tokens only, 3 epochs at learning rate 1e-5 by default, cosine schedule with warmup, checkpoints of
+ * the adapter in PEFT layout with the optimizer state, bit-for-bit resume. The library function behind
+ * `mellama sft`. Not here: reading files (runSft.ts), the loop (trainingLoop.ts), merging (lora/peftAdapter.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../errors/MellamaError.js";
+import { readF32Safetensors, writeF32Safetensors } from "../formats/checkpoint/trainingState.js";
+import { getKernelSet } from "../kernels/index.js";
+import type { LlamaConfig } from "../model/LlamaConfig.js";
+import { LlamaModel } from "../model/LlamaModel.js";
+import { LoraAdapters, type LoraTarget } from "../model/lora/LoraAdapters.js";
+import { saveLoraAdapter } from "../model/lora/peftAdapter.js";
+import { AdamW } from "../optim/AdamW.js";
+import { cosineSchedule } from "../optim/cosineSchedule.js";
+import { TRAINING_STATE_FILE } from "./CheckpointManager.js";
+import { ResumeMismatchError, type TrainingState } from "./modelCheckpoint.js";
+import type { SftConfig } from "./SftConfig.js";
+import { buildSftSequences, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
+import { EpochOrder } from "./TokenDataset.js";
+import { runTrainingLoop, type TrainingLoopResult } from "./trainingLoop.js";
+
+export interface SftInputs {
+    config: SftConfig;
+    base: { config: LlamaConfig; weights: ReadonlyMap<string, Float32Array>; path: string };
+    tokenizer: SftTokenizer & { hash: string; padId: number | null; vocabSize: number };
+    train: readonly SftExample[];
+    validation?: readonly SftExample[];
+    resume?: boolean;
+}
+
+export interface SftResult extends TrainingLoopResult {
+    model: LlamaModel;
+    adapters: LoraAdapters;
+    /** Rows trained on and response tokens carrying loss per epoch. */
+    rows: number;
+    lossTokens: number;
+}
+
+/** Drops rows whose targets are all ignored (a packed row of prompt only carries no loss). */
+function keepLearnable(tokens: Int32Array, targets: Int32Array, rows: number, T: number): { tokens: Int32Array; targets: Int32Array; rows: number } {
+    const keep: number[] = [];
+    for (let r = 0; r < rows; r++) {
+        if (targets.subarray(r * T, (r + 1) * T).some((t) => t !== IGNORE_INDEX)) {
+            keep.push(r);
+        }
+    }
+    const outTokens = new Int32Array(keep.length * T);
+    const outTargets = new Int32Array(keep.length * T);
+    keep.forEach((r, i) => {
+        outTokens.set(tokens.subarray(r * T, (r + 1) * T), i * T);
+        outTargets.set(targets.subarray(r * T, (r + 1) * T), i * T);
+    });
+    return { tokens: outTokens, targets: outTargets, rows: keep.length };
+}
+
+export function sft({ config, base, tokenizer, train, validation = [], resume = false }: SftInputs): SftResult {
+    if (base.config.vocabSize !== tokenizer.vocabSize) {
+        throw new ConfigError("tokenizer", `the tokenizer has ${tokenizer.vocabSize} tokens, the base model's vocabulary ${base.config.vocabSize}`);
+    }
+    const T = Math.min(config.seqLen, base.config.maxSeqLen);
+    const B = config.microBatchSize;
+    const K = config.gradAccum;
+    const padId = tokenizer.padId ?? tokenizer.eosId;
+    const built = buildSftSequences(tokenizer, train, T, config.layout, padId);
+    const data = keepLearnable(built.tokens, built.targets, built.rows, T);
+    if (data.rows < B) {
+        throw new ConfigError("data.train", `${data.rows} training rows are fewer than one micro-batch of ${B}`);
+    }
+    const val = validation.length > 0 ? (() => {
+        const v = buildSftSequences(tokenizer, validation, T, config.layout, padId);
+        return keepLearnable(v.tokens, v.targets, v.rows, T);
+    })() : null;
+    const totalSteps = config.maxSteps ?? Math.floor(Math.floor((config.epochs * data.rows) / B) / K);
+    if (totalSteps < 1) {
+        throw new ConfigError("data.train", `${data.rows} rows make no full step of ${B}×${K}`);
+    }
+    const kernels = getKernelSet({ kind: config.kernels, threads: config.threads });
+    const model = new LlamaModel({ config: base.config, kernels, maxBatch: B, maxT: T });
+    for (const spec of model.layout) {
+        const w = base.weights.get(spec.hfName);
+        if (w === undefined || w.length !== spec.size) {
+            throw new ConfigError("base", `tensor ${spec.hfName} is ${w === undefined ? "missing" : `of size ${w.length}, expected ${spec.size}`}`);
+        }
+        model.tensor(spec.name).set(w);
+    }
+    const adapters = LoraAdapters.attach(model, { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout,
+        targets: config.lora.targets as LoraTarget[], seed: config.seed });
+    const opt = config.optimizer;
+    const optimizer = new AdamW({ kernels, tensors: [{ name: "lora", param: adapters.params, grad: adapters.grads, kind: "linear" }],
+        beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, weightDecay: opt.weightDecay });
+    const lrAt = cosineSchedule({ maxLr: opt.lr, totalSteps, warmupRatio: opt.warmupRatio, minLr: opt.lr * opt.minLrRatio });
+    const order = new EpochOrder(data.rows, config.seed);
+    const batches = Array.from({ length: K }, () => ({ tokens: new Int32Array(B * T), targets: new Int32Array(B * T) }));
+    const fill = (src: { tokens: Int32Array; targets: Int32Array }, rowAt: (i: number) => number, g: number, mb: { tokens: Int32Array; targets: Int32Array }): void => {
+        for (let r = 0; r < B; r++) {
+            const row = rowAt(g * B + r);
+            mb.tokens.set(src.tokens.subarray(row * T, (row + 1) * T), r * T);
+            mb.targets.set(src.targets.subarray(row * T, (row + 1) * T), r * T);
+        }
+    };
+    const identity = {
+        base: base.config, tokenizer: tokenizer.hash, seed: config.seed, microBatchSize: B, gradAccum: K, seqLen: T,
+        rows: data.rows, totalSteps, lora: config.lora, optimizer: opt, layout: config.layout,
+    };
+    const validate = val === null ? undefined : (): number => {
+        adapters.training = false;
+        const count = Math.min(config.evalBatches, Math.floor(val.rows / B));
+        const mb = batches[0]!;
+        let sum = 0;
+        for (let g = 0; g < count; g++) {
+            fill(val, (i) => i, g, mb);
+            sum += model.forward(mb.tokens, mb.targets, B, T, { computeGrad: false });
+        }
+        adapters.training = true;
+        return count > 0 ? sum / count : Number.NaN;
+    };
+    mkdirSync(config.output, { recursive: true });
+    const result = runTrainingLoop({
+        runDir: config.output, title: "sft", model, optimizer, totalSteps, gradAccum: K, B, T,
+        batchAt: (step, k) => {
+            const mb = batches[k]!;
+            fill(data, (i) => order.at(i), step * K + k, mb);
+            return mb;
+        },
+        lrAt, maxGradNorm: opt.gradClip > 0 ? opt.gradClip : null, extraGrads: [adapters.grads], validate,
+        evalEvery: config.evalEvery, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keepCheckpoints,
+        logEvery: config.logEvery, resume,
+        saveCheckpoint: (dir, step) => {
+            saveLoraAdapter(dir, adapters, base.path);
+            writeF32Safetensors(join(dir, "optimizer.safetensors"), [{ name: "m", data: optimizer.m }, { name: "v", data: optimizer.v }]);
+            const state: TrainingState = { step, optimizerStep: optimizer.stepCount, identity, rng: { dropout: adapters.rngState() } };
+            writeFileSync(join(dir, TRAINING_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+        },
+        loadCheckpoint: (dir) => {
+            const state = JSON.parse(readFileSync(join(dir, TRAINING_STATE_FILE), "utf8")) as TrainingState;
+            for (const key of new Set([...Object.keys(identity), ...Object.keys(state.identity)])) {
+                if (JSON.stringify((identity as Record<string, unknown>)[key]) !== JSON.stringify(state.identity[key])) {
+                    throw new ResumeMismatchError(key, state.identity[key], (identity as Record<string, unknown>)[key]);
+                }
+            }
+            const saved = readF32Safetensors(join(dir, "adapter_model.safetensors"));
+            const r = adapters.options.r;
+            for (const t of adapters.tensors) {
+                adapters.params.set(saved.get(`${t.peftModule}.lora_A.weight`)!.subarray(0, r * t.inFeatures), t.aOffset);
+                adapters.params.set(saved.get(`${t.peftModule}.lora_B.weight`)!.subarray(0, t.outFeatures * r), t.bOffset);
+            }
+            const moments = readF32Safetensors(join(dir, "optimizer.safetensors"));
+            optimizer.m.set(moments.get("m")!);
+            optimizer.v.set(moments.get("v")!);
+            optimizer.stepCount = state.optimizerStep;
+            adapters.restoreRng(state.rng?.dropout ?? []);
+            return state.step;
+        },
+        tokensPerStep: Math.round((built.lossTokens / Math.max(1, built.rows)) * B * K),
+    });
+    return { ...result, model, adapters, rows: data.rows, lossTokens: built.lossTokens };
+}
