@@ -12,7 +12,8 @@
         "src/kernels/native/ThreadPool.cpp",
         "src/kernels/native/variantScalar.cpp",
         "src/kernels/native/variantAvx2.cpp",
-        "src/kernels/native/variantAvx512.cpp"
+        "src/kernels/native/variantAvx512.cpp",
+        "src/kernels/native/variantEmu16.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -200,7 +200,7 @@ function timeCall(fn: () => void, reps: number): number {
 }
 
 async function main(): Promise<void> {
-    const sets: { label: string; ks: KernelSet }[] = nativeSimdVariants().map((simd) => ({
+    const sets: { label: string; ks: KernelSet }[] = nativeSimdVariants().filter((simd) => simd !== "emu16").map((simd) => ({
         label: `native-${simd}`, ks: getKernelSet({ kind: "native", threads, simd }),
     }));
     if (!process.argv.includes("--no-reference")) {

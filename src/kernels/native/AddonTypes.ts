@@ -5,8 +5,11 @@
 import type { KernelSet } from "../KernelSet.js";
 import type { DecodeKernels } from "./DecodeKernels.js";
 
-/** SIMD paths the addon is built with; which ones run depends on the CPU (see `variants()`). */
-export type SimdKind = "avx512" | "avx2" | "scalar";
+/**
+ * SIMD paths the addon is built with; which ones run depends on the CPU (see `variants()`). "emu16" is for tests
+ * only: the AVX-512 variant's 16-wide code paths built from AVX2 pairs, never chosen automatically.
+ */
+export type SimdKind = "avx512" | "avx2" | "scalar" | "emu16";
 
 export interface CpuFeatures {
     avx2: boolean;
@@ -30,7 +33,7 @@ export interface AddonContextConstructor {
 export interface NativeAddon {
     Context: AddonContextConstructor;
     cpuFeatures(): CpuFeatures;
-    /** The variants this CPU can run, best first. */
+    /** The variants this CPU can run, best first (emu16 last). */
     variants(): SimdKind[];
     /** Sets the constructor of the error thrown on bad arguments (called once by the loader). */
     setErrorFactory(factory: (field: string, message: string) => Error): void;

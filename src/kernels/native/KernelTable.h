@@ -50,5 +50,7 @@ const KernelTable* scalarKernels();
 // nullptr when this build has no such variant (non-x86 targets); the CPU check is separate (cpu.h).
 const KernelTable* avx2Kernels();
 const KernelTable* avx512Kernels();
+// Test-only: the AVX-512 variant's W = 16 code paths on AVX2 (variantEmu16.cpp); never chosen automatically.
+const KernelTable* emu16Kernels();
 
 }  // namespace mellama

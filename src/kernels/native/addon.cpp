@@ -2,7 +2,7 @@
 //   Context(threads, simd)  a kernel context: a thread pool plus the SIMD variant picked at construction;
 //                           its methods have the KernelSet signatures (src/kernels/KernelSet.ts)
 //   cpuFeatures()           what this CPU (and OS) supports: {avx2, fma, avx512f, avx512bw, avx512vl}
-//   variants()              the variants this CPU can run, best first
+//   variants()              the variants this CPU can run, best first (emu16, a test-only variant, last)
 //   setErrorFactory(fn)     fn(field, message) builds the typed error thrown on bad arguments
 // Every argument is checked here, before any memory is touched: types, integer shapes, and that each typed
 // array is long enough for the shapes given. The kernels themselves (kernelsImpl.inc) trust their inputs.
@@ -51,6 +51,9 @@ const KernelTable* variantByName(const std::string& name) {
     }
     if (name == "scalar") {
         return scalarKernels();
+    }
+    if (name == "emu16") {
+        return f.avx2 && f.fma && f.f16c ? emu16Kernels() : nullptr;
     }
     return nullptr;
 }
@@ -215,8 +218,8 @@ public:
         const Napi::Value simd = info[1];
         if (simd.IsString() && simd.As<Napi::String>().Utf8Value() != "auto") {
             const std::string name = simd.As<Napi::String>().Utf8Value();
-            if (name != "scalar" && name != "avx2" && name != "avx512") {
-                fail(info.Env(), "simd", "expected auto, scalar, avx2 or avx512, got " + name);
+            if (name != "scalar" && name != "avx2" && name != "avx512" && name != "emu16") {
+                fail(info.Env(), "simd", "expected auto, scalar, avx2, avx512 or emu16, got " + name);
             }
             table_ = variantByName(name);
             if (table_ == nullptr) {
@@ -548,7 +551,7 @@ Napi::Value cpuFeatures(const Napi::CallbackInfo& info) {
 Napi::Value variants(const Napi::CallbackInfo& info) {
     Napi::Array out = Napi::Array::New(info.Env());
     uint32_t i = 0;
-    for (const char* name : {"avx512", "avx2", "scalar"}) {
+    for (const char* name : {"avx512", "avx2", "scalar", "emu16"}) {
         if (variantByName(name) != nullptr) {
             out.Set(i++, Napi::String::New(info.Env(), name));
         }

@@ -3,9 +3,10 @@
  * build/Release/mellama_kernels.node during `npm ci`). The addon checks every argument before touching memory
  * and throws KernelArgumentError naming the field; this wrapper only loads it and binds the methods.
  *
- * Variants (chosen at run time, best first): avx512 (F/BW/VL, 12x32 GEMM tile), avx2 (AVX2+FMA, 6x16 tile),
- * scalar (any CPU). `simd` in the options, else the MELLAMA_SIMD environment variable, forces one; forcing a
- * variant this CPU cannot run is an error rather than a silent fallback.
+ * Variants (chosen at run time, best first): avx512 (F/BW/VL, 12x32 GEMM tile), avx2 (AVX2+FMA+F16C, 6x16 tile),
+ * scalar (any CPU); emu16 (tests only: the avx512 variant's 16-wide paths built from AVX2). `simd` in the
+ * options, else the MELLAMA_SIMD environment variable, forces one; forcing a variant this CPU cannot run is an
+ * error rather than a silent fallback.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -28,7 +29,7 @@ export interface NativeKernelSet extends KernelSet, DecodeKernels {
     readonly simd: SimdKind;
 }
 
-const SIMD_KINDS: readonly string[] = ["auto", "avx512", "avx2", "scalar"];
+const SIMD_KINDS: readonly string[] = ["auto", "avx512", "avx2", "scalar", "emu16"];
 
 /**
  * Where the addon may be: MELLAMA_NATIVE_ADDON alone when set (an explicit choice, also how a test makes the
