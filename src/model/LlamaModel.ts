@@ -33,6 +33,19 @@ export interface ForwardOptions {
     computeGrad?: boolean;
 }
 
+/** Views of exactly N = B·T rows, rebuilt only when N changes (so a training loop makes none per step). */
+interface SizedViews {
+    N: number;
+    /** (N, C) scratch for oProj / downProj outputs. */
+    o: Float32Array;
+    logits: Float32Array;
+    dh: Float32Array; dx: Float32Array; datt: Float32Array; dq: Float32Array; dk: Float32Array; dv: Float32Array;
+    dact: Float32Array; dgate: Float32Array; dup: Float32Array;
+    /** Per layer x (N, C), then the final-norm input; per layer xmid (N, C). */
+    xs: Float32Array[];
+    xmids: Float32Array[];
+}
+
 interface LayerViews {
     params: Record<LayerParam, Float32Array>;
     grads: Record<LayerParam, Float32Array> | null;
@@ -80,6 +93,7 @@ export class LlamaModel {
     private readonly dgate: Float32Array;
     private readonly dup: Float32Array;
     private readonly dact: Float32Array;
+    private sized: SizedViews | null = null;
     private tokens: Int32Array = new Int32Array(0);
     private lastB = 0;
     private lastT = 0;
@@ -210,6 +224,28 @@ export class LlamaModel {
         this.lora?.zeroGrad();
     }
 
+    private viewsFor(N: number): SizedViews {
+        if (this.sized !== null && this.sized.N === N) {
+            return this.sized;
+        }
+        const { dim: C, hiddenDim: H, vocabSize: V } = this.config;
+        const KV = kvDim(this.config);
+        const cut = (a: Float32Array, n: number): Float32Array => a.subarray(0, Math.min(n, a.length));
+        this.sized = {
+            N, o: cut(this.scratchC, N * C), logits: cut(this.logits, N * V), dh: cut(this.dh, N * C), dx: cut(this.dx, N * C),
+            datt: cut(this.datt, N * C), dq: cut(this.dq, N * C), dk: cut(this.dk, N * KV), dv: cut(this.dv, N * KV),
+            dact: cut(this.dact, N * H), dgate: cut(this.dgate, N * H), dup: cut(this.dup, N * H),
+            xs: [...this.layers.map((L) => cut(L.x, N * C)), cut(this.xFinal, N * C)],
+            xmids: this.layers.map((L) => cut(L.xmid, N * C)),
+        };
+        return this.sized;
+    }
+
+    /** The logits (B, T, V) of the last forward (dlogits after a training forward), as a view made once per shape. */
+    public get lastLogits(): Float32Array {
+        return this.viewsFor(this.lastB * this.lastT).logits;
+    }
+
     /**
      * tokens (B, T); targets (B, T) with -100 ignored, or null for logits only. Returns the mean loss over the
      * non-ignored targets (NaN without targets). Logits are left in `logits` unless a gradient was computed.
@@ -235,6 +271,7 @@ export class LlamaModel {
                 throw new ModelInputError("tokens", `token id ${tokens[i]} at position ${i} is outside the vocabulary 0..${V - 1}`);
             }
         }
+        const S = this.viewsFor(N);
         k.encoderForward(this.layers[0]?.x ?? this.xFinal, tokens, this.embed, N, C);
         for (let l = 0; l < this.layers.length; l++) {
             const L = this.layers[l]!;
@@ -252,10 +289,10 @@ export class LlamaModel {
             k.ropeForward(L.q, L.q, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
             k.ropeForward(L.k, L.k, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
             k.attentionForward(L.att, L.lse, L.q, L.k, L.v, B, T, NH, NKV, HS);
-            const o = this.scratchC.subarray(0, N * C);
+            const o = S.o;
             k.matmulForward(o, L.att, p.oProj, null, N, C, C);
             lora?.forward(l, "oProj", o, L.att, N);
-            L.xmid.set(L.x.subarray(0, N * C));
+            S.xmids[l]!.set(S.xs[l]!);
             k.addInPlace(L.xmid, o, N * C);
             k.rmsnormForward(L.h2, L.rstd2, L.xmid, p.postAttentionLayernorm, N, C, this.config.normEps);
             k.matmulForward(L.gate, L.h2, p.gateProj, null, N, C, H);
@@ -265,14 +302,14 @@ export class LlamaModel {
                 lora.forward(l, "upProj", L.up, L.h2, N);
             }
             k.swigluForward(L.act, L.gate, L.up, N * H);
-            const d = this.scratchC.subarray(0, N * C);
+            const d = S.o;
             k.matmulForward(d, L.act, p.downProj, null, N, H, C);
             lora?.forward(l, "downProj", d, L.act, N);
-            next.set(L.xmid.subarray(0, N * C));
+            S.xs[l + 1]!.set(S.xmids[l]!);
             k.addInPlace(next, d, N * C);
         }
         k.rmsnormForward(this.hF, this.rstdF, this.xFinal, this.normW, N, C, this.config.normEps);
-        const logits = this.logits.subarray(0, N * V);
+        const logits = S.logits;
         k.matmulForward(logits, this.hF, this.outW, null, N, C, V);
         this.gradReady = false;
         if (targets === null) {
@@ -311,12 +348,13 @@ export class LlamaModel {
         const frozen = this.frozenBase;
         const lora = this.lora;
         const grads = frozen ? null : this.views;
-        const dlogits = this.logits.subarray(0, N * V);
-        const dhF = this.dh.subarray(0, N * C);
+        const S = this.viewsFor(N);
+        const dlogits = S.logits;
+        const dhF = S.dh;
         dhF.fill(0);
         k.matmulBackward(dhF, grads?.get(this.config.tieEmbeddings ? "embedTokens" : "lmHead")!.grad ?? null,
             null, dlogits, this.hF, this.outW, N, C, V);
-        const dx = this.dx.subarray(0, N * C);
+        const dx = S.dx;
         dx.fill(0);
         // A frozen norm weight still needs a dweight buffer: scratchC takes it and is dropped.
         k.rmsnormBackward(dx, grads?.get("norm")!.grad ?? this.scratchC, dhF, this.xFinal, this.normW, this.rstdF, N, C);
@@ -325,14 +363,14 @@ export class LlamaModel {
             const p = L.params;
             const gr = frozen ? null : L.grads;
             // x[l+1] = xmid + downProj(act)
-            const dact = this.dact.subarray(0, N * H);
+            const dact = S.dact;
             dact.fill(0);
             k.matmulBackward(dact, gr?.downProj ?? null, null, dx, L.act, p.downProj, N, H, C);
             lora?.backward(l, "downProj", dact, dx, N);
-            const dgate = this.dgate.subarray(0, N * H);
-            const dup = this.dup.subarray(0, N * H);
+            const dgate = S.dgate;
+            const dup = S.dup;
             k.swigluBackward(dgate, dup, dact, L.gate, L.up, N * H);
-            const dh2 = this.dh.subarray(0, N * C);
+            const dh2 = S.dh;
             dh2.fill(0);
             k.matmulBackward(dh2, gr?.gateProj ?? null, null, dgate, L.h2, p.gateProj, N, C, H);
             k.matmulBackward(dh2, gr?.upProj ?? null, null, dup, L.h2, p.upProj, N, C, H);
@@ -340,17 +378,15 @@ export class LlamaModel {
             lora?.backward(l, "upProj", dh2, dup, N);
             k.rmsnormBackward(dx, gr?.postAttentionLayernorm ?? this.scratchC, dh2, L.xmid, p.postAttentionLayernorm, L.rstd2, N, C);
             // xmid = x + oProj(att)
-            const datt = this.datt.subarray(0, N * C);
+            const datt = S.datt;
             datt.fill(0);
             k.matmulBackward(datt, gr?.oProj ?? null, null, dx, L.att, p.oProj, N, C, C);
             lora?.backward(l, "oProj", datt, dx, N);
-            const dq = this.dq.subarray(0, N * C);
-            const dk = this.dk.subarray(0, N * KV);
-            const dv = this.dv.subarray(0, N * KV);
+            const { dq, dk, dv } = S;
             k.attentionBackward(dq, dk, dv, datt, L.q, L.k, L.v, L.att, L.lse, B, T, NH, NKV, HS);
             k.ropeBackward(dq, dq, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
             k.ropeBackward(dk, dk, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
-            const dh1 = this.dh.subarray(0, N * C);
+            const dh1 = S.dh;
             dh1.fill(0);
             k.matmulBackward(dh1, gr?.qProj ?? null, null, dq, L.h1, p.qProj, N, C, C);
             k.matmulBackward(dh1, gr?.kProj ?? null, null, dk, L.h1, p.kProj, N, C, KV);

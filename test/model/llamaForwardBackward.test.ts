@@ -62,6 +62,11 @@ for (const variant of ["untied", "tied"] as const) {
             model.forward(tokens[0]!, targets[0]!, B, T);
             model.backward();
             checkTensor(model.grads!, once.map((g) => 2 * g), "accumulated grads", 1e-6);
+            // A smaller batch afterwards (views are rebuilt for the new N): row 0 alone gives the same logits.
+            const V = fx.config.vocabSize;
+            model.forward(tokens[0]!.subarray(0, T), null, 1, T);
+            assert.equal(model.lastLogits.length, T * V);
+            checkTensor(model.lastLogits, fx.tensor("logits").subarray(0, T * V), "logits of row 0 alone", TENSOR_TOL);
         });
 
         test(`${variant} ${label}: 5 AdamW steps (K=${K} micro-batches, clipping, warmup+cosine) follow PyTorch's losses`, { skip }, () => {
