@@ -7,9 +7,11 @@
  * `frozenBase` set, backward computes no base-parameter gradient (matmulBackward with dweight null).
  * Activation memory per layer: x, xmid (N, C), h1, h2 (N, C), q, att (N, C), k, v (N, KV), gate, up, act (N, H),
  * two rstd (N) and lse (B, NH, T) — attention keeps only its log-sum-exp, never a T×T matrix.
+ * forward keeps a reference to `tokens` for backward: do not change them in between.
  * Not here: the optimizer (optim/), the KV-cache inference path (inference/), file formats (formats/).
  */
 import type { KernelSet } from "../kernels/KernelSet.js";
+import { ConfigError } from "../errors/MellamaError.js";
 import { ModelInputError } from "../errors/ModelInputError.js";
 import { Rng } from "../util/rng.js";
 import { type LlamaConfig, headDim, kvDim, validateConfig } from "./LlamaConfig.js";
@@ -64,7 +66,7 @@ export class LlamaModel {
     public readonly grads: Float32Array | null;
     public readonly maxBatch: number;
     public readonly maxT: number;
-    /** (maxBatch * maxT, V): logits after forward; holds dlogits after a training forward. */
+    /** (maxBatch * maxT, V): logits after forward; holds dlogits after a training forward. See lastLogits. */
     public readonly logits: Float32Array;
     /** (maxBatch * maxT): per-position losses of the last forward. */
     public readonly losses: Float32Array;
@@ -101,6 +103,11 @@ export class LlamaModel {
 
     public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true }: LlamaModelOptions) {
         validateConfig(config);
+        for (const [field, value] of [["maxBatch", maxBatch], ["maxT", maxT]] as const) {
+            if (!Number.isInteger(value) || value < 1) {
+                throw new ConfigError(field, `must be a positive integer, got ${String(value)}`);
+            }
+        }
         this.config = config;
         this.kernels = kernels;
         this.maxBatch = maxBatch;
@@ -114,7 +121,10 @@ export class LlamaModel {
         const KV = kvDim(config);
         const N = maxBatch * maxT;
         const perLayer = N * (C * 6 + KV * 2 + H * 3) + N * 2 + maxBatch * NH * maxT;
-        const acts = new Float32Array(L * perLayer + N * (2 * C) + N);
+        // Backward scratch, shared by every layer (activation gradients are consumed layer by layer).
+        const backwardScratch = training ? N * (C * 4 + KV * 2 + H * 3) : 0;
+        // ONE activation arena: per-layer activations, final norm, logits, losses, scratch.
+        const acts = new Float32Array(L * perLayer + N * (2 * C) + N + N * V + N + N * C + backwardScratch);
         let off = 0;
         const take = (n: number): Float32Array => {
             const view = acts.subarray(off, off + n);
@@ -150,19 +160,22 @@ export class LlamaModel {
         this.xFinal = take(N * C);
         this.rstdF = take(N);
         this.hF = take(N * C);
-        this.logits = new Float32Array(N * V);
-        this.losses = new Float32Array(N);
-        // Backward scratch, shared by every layer (activation gradients are consumed layer by layer).
-        this.scratchC = new Float32Array(N * C);
-        this.dx = new Float32Array(training ? N * C : 0);
-        this.dh = new Float32Array(training ? N * Math.max(C, H) : 0);
-        this.dq = new Float32Array(training ? N * C : 0);
-        this.dk = new Float32Array(training ? N * KV : 0);
-        this.dv = new Float32Array(training ? N * KV : 0);
-        this.datt = new Float32Array(training ? N * C : 0);
-        this.dgate = new Float32Array(training ? N * H : 0);
-        this.dup = new Float32Array(training ? N * H : 0);
-        this.dact = new Float32Array(training ? N * H : 0);
+        this.logits = take(N * V);
+        this.losses = take(N);
+        this.scratchC = take(N * C);
+        const t = training ? 1 : 0;
+        this.dx = take(t * N * C);
+        this.dh = take(t * N * C);
+        this.dq = take(t * N * C);
+        this.dk = take(t * N * KV);
+        this.dv = take(t * N * KV);
+        this.datt = take(t * N * C);
+        this.dgate = take(t * N * H);
+        this.dup = take(t * N * H);
+        this.dact = take(t * N * H);
+        if (off !== acts.length) {
+            throw new Error(`internal: activation arena sized ${acts.length}, used ${off}`);
+        }
 
         const HS = headDim(config);
         const half = HS / 2;
