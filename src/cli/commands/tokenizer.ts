@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+
+export function register(program: Command): void {
+    const tokenizer = program.command("tokenizer").description("LLaMA-2 SentencePiece BPE tokenizers");
+    tokenizer.command("train")
+        .description("train a BPE tokenizer from text files; writes tokenizer.model and tokenizer.json")
+        .requiredOption("--input <files...>", "text files (one document or sentence per line)")
+        .requiredOption("--vocab-size <n>", "vocabulary size", (v) => Number(v))
+        .requiredOption("--output <dir>", "output directory")
+        .option("--character-coverage <x>", "share of characters kept as pieces", (v) => Number(v), 0.9995)
+        .option("--no-split-digits", "keep digit runs together")
+        .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean }) => {
+            const { readFileSync } = await import("node:fs");
+            const { trainBpe } = await import("../../tokenizer/trainBpe.js");
+            const { saveTokenizer } = await import("../../tokenizer/saveTokenizer.js");
+            const lines = o.input.flatMap((f) => readFileSync(f, "utf8").split("\n"));
+            const model = trainBpe(lines, { vocabSize: o.vocabSize, characterCoverage: o.characterCoverage, splitDigits: o.splitDigits });
+            const files = saveTokenizer(o.output, model);
+            process.stderr.write(`trained ${model.pieces.length} pieces; wrote ${files.join(", ")}\n`);
+        });
+    tokenizer.command("encode")
+        .description("read lines on stdin, print one JSON array of ids per line")
+        .requiredOption("--tokenizer <path>", "tokenizer.model, tokenizer.json or a directory holding one")
+        .option("--bos", "prepend BOS")
+        .option("--eos", "append EOS")
+        .action(async (o: { tokenizer: string; bos?: boolean; eos?: boolean }) => {
+            const { loadTokenizer } = await import("../../tokenizer/loadTokenizer.js");
+            const { createInterface } = await import("node:readline");
+            const tok = loadTokenizer(o.tokenizer);
+            for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+                process.stdout.write(`${JSON.stringify(tok.encode(line, { bos: o.bos, eos: o.eos }))}\n`);
+            }
+        });
+    tokenizer.command("decode")
+        .description("read one JSON array of ids per line on stdin, print the text of each")
+        .requiredOption("--tokenizer <path>", "tokenizer.model, tokenizer.json or a directory holding one")
+        .action(async (o: { tokenizer: string }) => {
+            const { loadTokenizer } = await import("../../tokenizer/loadTokenizer.js");
+            const { createInterface } = await import("node:readline");
+            const { ConfigError } = await import("../../errors/MellamaError.js");
+            const tok = loadTokenizer(o.tokenizer);
+            let n = 0;
+            for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+                n++;
+                let ids: unknown;
+                try {
+                    ids = JSON.parse(line);
+                } catch {
+                    throw new ConfigError(`stdin line ${n}`, "is not a JSON array of ids");
+                }
+                if (!Array.isArray(ids) || !ids.every((x) => Number.isInteger(x))) {
+                    throw new ConfigError(`stdin line ${n}`, "is not a JSON array of integer ids");
+                }
+                process.stdout.write(`${tok.decode(ids as number[])}\n`);
+            }
+        });
+}
