@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import type { EvalCommandOptions } from "../../eval/run/runEvalCommand.js";
+
+export function register(program: Command): void {
+    program.command("eval")
+        .description("evaluate a model on the Me-LLaMA tasks; writes a new run directory (results.json, samples_<task>.jsonl, report.html) under --output")
+        .option("--model <spec>", "native:PATH | llamacpp:FILE.gguf | openai:BASE_URL[#model] (key from OPENAI_API_KEY) | echo | constant:TEXT | oracle")
+        .option("--tasks <list>", "comma-separated task names, or all")
+        .option("--limit <n>", "evaluate the first N docs of each task after the seeded shuffle")
+        .option("--num-fewshot <k>", "few-shot examples per prompt", "0")
+        .option("--scoring <mode>", "paper | strict", "paper")
+        .option("--output <dir>", "where the run directory is created", "runs/eval")
+        .option("--concurrency <n>", "requests in flight (openai)", "8")
+        .option("--timeout <s>", "per-request timeout in seconds", "120")
+        .option("--retries <n>", "retries per request (openai)", "3")
+        .option("--rate-limit <rps>", "requests started per second at most; 0 = unlimited", "0")
+        .option("--on-error <mode>", "skip | fail (malformed records and failed requests)", "skip")
+        .option("--model-prompt <mode>", "no_prompt | mellama_prompt", "no_prompt")
+        .option("--max-tokens <n>", "new tokens per answer (Me-LLaMA: 256)", "256")
+        .option("--data <dir>", "benchmark data directory (default MELLAMA_DATA or ../shared/data)")
+        .option("--cache <file>", "response cache (default <output>/.cache/responses.sqlite)")
+        .option("--resume <runDir>", "continue an interrupted run in its own directory, with its recorded options")
+        .option("--chat", "use /v1/chat/completions with one user message (openai)")
+        .action(async (options: EvalCommandOptions) => {
+            const { runEvalCommand } = await import("../../eval/run/runEvalCommand.js");
+            await runEvalCommand(options);
+        });
+}

@@ -1,0 +1,51 @@
+/**
+ * The `llamacpp` backend: a GGUF file through node-llama-cpp (optional dependency), greedy completion of the raw
+ * prompt, one request at a time (one context). Any failure to load the library, its binary or the model is a
+ * BackendUnavailableError that says what to do; nothing falls back silently.
+ */
+import { existsSync } from "node:fs";
+import type { LM } from "../api/LM.js";
+import { BackendUnavailableError } from "./BackendUnavailableError.js";
+import { describeError } from "./describeError.js";
+import { lmFromGenerator } from "./lmFromGenerator.js";
+
+interface LlamaCppModule {
+    getLlama(options?: Record<string, unknown>): Promise<{
+        loadModel(options: { modelPath: string }): Promise<{
+            createContext(): Promise<{ getSequence(): unknown; dispose(): Promise<void> }>;
+            dispose(): Promise<void>;
+        }>;
+    }>;
+    LlamaCompletion: new (options: { contextSequence: unknown }) => {
+        generateCompletion(prompt: string, options: { maxTokens: number; temperature: number; signal?: AbortSignal; customStopTriggers?: string[] }): Promise<string>;
+    };
+}
+
+export async function createLlamacppLM(modelPath: string, options: { timeoutMs?: number } = {}): Promise<LM> {
+    if (!existsSync(modelPath)) {
+        throw new BackendUnavailableError("llamacpp", `no GGUF file at ${modelPath}`);
+    }
+    let mod: LlamaCppModule;
+    try {
+        // A variable specifier keeps tsc from requiring the optional package's types.
+        const name = "node-llama-cpp";
+        mod = await import(name) as LlamaCppModule;
+    } catch (error) {
+        throw new BackendUnavailableError("llamacpp", `node-llama-cpp is not installed (${describeError(error)}). `
+            + "HINT: npm install node-llama-cpp, or use openai:URL against a llama.cpp server.", { cause: error });
+    }
+    try {
+        const llama = await mod.getLlama({ build: "never" });
+        const model = await llama.loadModel({ modelPath });
+        const context = await model.createContext();
+        const completion = new mod.LlamaCompletion({ contextSequence: context.getSequence() });
+        return lmFromGenerator(`llamacpp:${modelPath}`, (prompt, settings) => completion.generateCompletion(prompt, {
+            maxTokens: settings.maxTokens, temperature: 0, signal: settings.signal,
+            ...(settings.until.length > 0 ? { customStopTriggers: [...settings.until] } : {}),
+        }), { concurrency: 1, timeoutMs: options.timeoutMs, dispose: async () => { await context.dispose(); await model.dispose(); } });
+    } catch (error) {
+        throw new BackendUnavailableError("llamacpp", `node-llama-cpp could not load its binary or the model (${describeError(error)}). `
+            + "HINT: run `npx node-llama-cpp source download` to build llama.cpp here, or serve the GGUF with llama.cpp's "
+            + "server and use openai:http://host:port.", { cause: error });
+    }
+}

@@ -1,0 +1,52 @@
+/**
+ * results.json in lm-evaluation-harness's layout ("results" keyed "metric,filter" such as "acc,none" and
+ * "acc_stderr,none", "configs", "versions", "n-shot", "n-samples", "config"), plus what a Me-LLaMA run needs to be
+ * checked later: scoring mode, prompt hashes, git hash, timings and failures.
+ */
+export interface TaskFailures {
+    count: number;
+    rate: number;
+    /** At most 20: doc id and the backend's error (never prompt or output text). */
+    examples: { doc_id: string; error: string }[];
+}
+
+export interface ResultsJson {
+    results: Record<string, Record<string, number | string>>;
+    configs: Record<string, Record<string, unknown>>;
+    versions: Record<string, number>;
+    "n-shot": Record<string, number>;
+    "n-samples": Record<string, { original: number; effective: number; answered: number; failed: number }>;
+    /** Headline metrics per task, in the paper's order (what the report and comparison tables show). */
+    reported: Record<string, string[]>;
+    config: {
+        model: string;
+        model_id: string;
+        model_args: Record<string, unknown>;
+        limit: number | null;
+        num_fewshot: number;
+        scoring: string;
+        model_prompt: string;
+        max_tokens: number;
+        seeds: { shuffle: number; fewshot: number };
+    };
+    prompt_hashes: Record<string, string>;
+    missing_rate: Record<string, number | null>;
+    failures: Record<string, TaskFailures>;
+    timings: Record<string, { seconds: number; cached: number; requested: number }>;
+    git_hash: string | null;
+    date: string;
+    total_evaluation_time_seconds: number;
+}
+
+/** One line of samples_<task>.jsonl. */
+export interface SampleRecord {
+    doc_id: string;
+    doc_index: number;
+    prompt: string;
+    output: string | null;
+    parsed: string | string[] | null;
+    gold: string | string[];
+    scores: Record<string, number>;
+    error: string | null;
+    cached: boolean;
+}

@@ -1,0 +1,145 @@
+/**
+ * evaluate(): the library form of `mellama eval`. Runs the given tasks through one LM the Me-LLaMA way (test docs
+ * only, seeded order, greedy, 256 new tokens, no stop strings, optional `Human:/Assistant:` wrapper) and writes a
+ * NEW run directory under outputDir: run.json (the options, for --resume), samples_<task>.jsonl, results.json in
+ * lm-evaluation-harness's layout and a self-contained report.html. Responses go to the SQLite cache
+ * (default outputDir/.cache/responses.sqlite) as they arrive, so an interrupted run resumes without recomputing.
+ *
+ * @example
+ * const { runDir, results } = await evaluate({ lm: createOracleLM(docs), tasks: ["pubmedqa"], outputDir: "runs/eval" });
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { LM } from "../api/LM.js";
+import type { Doc, OnError, Scoring, Task } from "../api/Task.js";
+import { ResponseCache } from "../cache/ResponseCache.js";
+import type { TokenEmbedder } from "../metrics/bertScore.js";
+import { getTask, TASK_NAMES } from "../tasks/registry.js";
+import { renderReport } from "../report/renderReport.js";
+import { atomicWriteFileSync } from "../../util/atomicWrite.js";
+import { dataDir as defaultDataDir } from "../../util/dataDir.js";
+import { ConfigError, MellamaError } from "../../errors/MellamaError.js";
+import type { ModelPrompt } from "./buildPrompts.js";
+import { FEWSHOT_SEED, SHUFFLE_SEED } from "./buildPrompts.js";
+import { buildResultsJson } from "./buildResultsJson.js";
+import type { ResultsJson } from "./ResultsJson.js";
+import { createRunDir } from "./runDirName.js";
+import type { TaskRun } from "./runTask.js";
+import { runTask } from "./runTask.js";
+
+export interface EvaluateOptions {
+    /** The backend, or a factory given the loaded docs (the oracle backend needs them). */
+    lm: LM | ((docsByTask: ReadonlyMap<string, readonly Doc[]>) => LM | Promise<LM>);
+    /** Task names, or ["all"]. */
+    tasks: readonly string[];
+    /** Where the new run directory is created. */
+    outputDir: string;
+    /** Reuse this run directory instead of creating one (resume). */
+    runDir?: string;
+    limit?: number;
+    numFewshot?: number;
+    scoring?: Scoring;
+    modelPrompt?: ModelPrompt;
+    maxTokens?: number;
+    /** skip: malformed records are skipped and failed requests recorded; fail: either stops the run (typed error). */
+    onError?: OnError;
+    dataDir?: string;
+    /** Per-task data file overriding the task's default location. */
+    taskPaths?: Readonly<Record<string, string>>;
+    cachePath?: string;
+    /** What the model was given as (the SPEC), and its backend settings, recorded in results.json. */
+    modelSpec?: string;
+    modelArgs?: Record<string, unknown>;
+    embedder?: TokenEmbedder;
+    progress?: boolean;
+    /** Write report.html (default true). */
+    report?: boolean;
+}
+
+export interface EvaluateResult {
+    runDir: string;
+    results: ResultsJson;
+    runs: Map<string, TaskRun>;
+}
+
+/** A run stopped because of --on-error fail; the cache keeps every answer already received. */
+export class EvalFailedError extends MellamaError {
+    public constructor(public readonly task: string, public readonly failed: number, firstDoc: string, firstError: string) {
+        super("EVAL_FAILED", `task ${task}: ${failed} request(s) failed (first: doc ${firstDoc}: ${firstError}); `
+            + "stopped because of --on-error fail. Answers received so far are cached; rerun to resume, or use --on-error skip.");
+    }
+}
+
+export function resolveTasks(names: readonly string[]): Task[] {
+    const list = names.length === 1 && names[0] === "all" ? [...TASK_NAMES] : names;
+    if (list.length === 0) {
+        throw new ConfigError("tasks", `no task given; valid tasks: ${TASK_NAMES.join(", ")}, or all`);
+    }
+    return [...new Set(list)].map((name) => getTask(name));
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+    const { numFewshot = 0, scoring = "paper", modelPrompt = "no_prompt", maxTokens = 256, onError = "skip",
+        progress = process.env.MELLAMA_QUIET !== "1", report = true } = options;
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+        throw new ConfigError("limit", `must be a positive integer, got ${options.limit}`);
+    }
+    if (!Number.isInteger(numFewshot) || numFewshot < 0) {
+        throw new ConfigError("num_fewshot", `must be a non-negative integer, got ${numFewshot}`);
+    }
+    const started = performance.now();
+    const tasks = resolveTasks(options.tasks);
+    const data = options.dataDir ?? defaultDataDir();
+    const docsByTask = new Map<string, Doc[]>();
+    for (const task of tasks) {
+        const skipped: string[] = [];
+        docsByTask.set(task.name, await task.loadDocs({ dataDir: data, path: options.taskPaths?.[task.name], onError,
+            onSkip: (where) => skipped.push(`${where.file}:${where.line}`) }));
+        if (skipped.length > 0) {
+            process.stderr.write(`eval ${task.name}: skipped ${skipped.length} malformed record(s), first at ${skipped[0]}\n`);
+        }
+    }
+    const lm = typeof options.lm === "function" ? await options.lm(docsByTask) : options.lm;
+    const modelSpec = options.modelSpec ?? lm.id;
+    const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
+    mkdirSync(runDir, { recursive: true });
+    const runJson = join(runDir, "run.json");
+    if (!existsSync(runJson)) {
+        atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
+            limit: options.limit ?? null, num_fewshot: numFewshot, scoring, model_prompt: modelPrompt, max_tokens: maxTokens,
+            on_error: onError, data_dir: options.dataDir ?? null, task_paths: options.taskPaths ?? {} }, null, 2)}\n`);
+    }
+    const cache = new ResponseCache(options.cachePath ?? join(options.runDir === undefined ? options.outputDir : dirname(runDir), ".cache", "responses.sqlite"));
+    const runs = new Map<string, TaskRun>();
+    try {
+        for (const task of tasks) {
+            const run = await runTask({ task, pool: docsByTask.get(task.name)!, lm, cache, limit: options.limit, numFewshot,
+                scoring, modelPrompt, maxTokens, embedder: options.embedder, progress });
+            runs.set(task.name, run);
+            atomicWriteFileSync(join(runDir, `samples_${task.name}.jsonl`), run.samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
+            const failed = run.samples.filter((s) => s.error !== null);
+            if (onError === "fail" && failed.length > 0) {
+                throw new EvalFailedError(task.name, failed.length, failed[0]!.doc_id, failed[0]!.error!);
+            }
+        }
+    } finally {
+        cache.close();
+    }
+    const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
+        numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: FEWSHOT_SEED }, gitHash: gitHash(),
+        seconds: (performance.now() - started) / 1000 });
+    atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    if (report) {
+        atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));
+    }
+    return { runDir, results, runs };
+}
+
+function gitHash(): string | null {
+    try {
+        return execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || null;
+    } catch {
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+/**
+ * One task of a run: order and limit the docs, build the prompts, take what the cache already has, send the rest
+ * to the backend (each answer cached as it arrives), then parse and score every answered sample. Failed requests
+ * become failed samples (error recorded, excluded from the metrics, counted in the failure rate).
+ */
+import { createHash } from "node:crypto";
+import type { GenerateRequest, LM } from "../api/LM.js";
+import type { Doc, MetricValue, Scoring, Task } from "../api/Task.js";
+import type { ResponseCache } from "../cache/ResponseCache.js";
+import { requestHash } from "../cache/ResponseCache.js";
+import type { TokenEmbedder } from "../metrics/bertScore.js";
+import { summarizationBertScore } from "../tasks/summarizationTask.js";
+import { createProgress } from "../../util/progress.js";
+import type { ModelPrompt } from "./buildPrompts.js";
+import { buildPrompts, orderDocs } from "./buildPrompts.js";
+import type { SampleRecord } from "./ResultsJson.js";
+
+export interface RunTaskOptions {
+    task: Task;
+    pool: readonly Doc[];
+    lm: LM;
+    cache: ResponseCache;
+    limit?: number;
+    numFewshot: number;
+    scoring: Scoring;
+    modelPrompt: ModelPrompt;
+    maxTokens: number;
+    embedder?: TokenEmbedder;
+    progress: boolean;
+}
+
+export interface TaskRun {
+    docs: Doc[];
+    /** Test docs of the task before --limit. */
+    poolSize: number;
+    samples: SampleRecord[];
+    metrics: Record<string, MetricValue>;
+    promptHash: string;
+    cached: number;
+    requested: number;
+    seconds: number;
+}
+
+export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
+    const { task, lm, cache } = options;
+    const started = performance.now();
+    const docs = orderDocs(options.pool, options.limit);
+    const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt);
+    const requests: GenerateRequest[] = prompts.map((prompt) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens, temperature: 0 }));
+    const hashes = requests.map(requestHash);
+    const outputs: (string | undefined)[] = hashes.map((h) => cache.get(lm.id, h));
+    const cachedFlags = outputs.map((o) => o !== undefined);
+    const errors: (string | null)[] = requests.map(() => null);
+    const todo = outputs.flatMap((o, i) => (o === undefined ? [i] : []));
+    const cached = docs.length - todo.length;
+
+    const bar = options.progress ? createProgress({ label: `eval ${task.name}`, total: docs.length, unit: "samples" }) : undefined;
+    bar?.update(cached);
+    let done = cached;
+    if (todo.length > 0) {
+        await lm.generateUntil(todo.map((i) => requests[i]!), (j, result) => {
+            const i = todo[j]!;
+            if (result.ok) {
+                outputs[i] = result.text;
+                cache.put(lm.id, hashes[i]!, result.text);
+            } else {
+                errors[i] = result.error;
+            }
+            bar?.update(++done);
+        });
+    }
+    bar?.stop();
+
+    const samples: SampleRecord[] = [];
+    const answeredDocs: Doc[] = [];
+    const answered = [];
+    const answeredOutputs: string[] = [];
+    for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i]!;
+        const output = outputs[i];
+        if (output === undefined) {
+            samples.push({ doc_id: doc.id, doc_index: i, prompt: prompts[i]!, output: null, parsed: null,
+                gold: goldOf(doc), scores: {}, error: errors[i] ?? "no response", cached: false });
+            continue;
+        }
+        const result = task.processResult(doc, output, options.scoring);
+        answeredDocs.push(doc);
+        answered.push(result);
+        answeredOutputs.push(output);
+        samples.push({ doc_id: doc.id, doc_index: i, prompt: prompts[i]!, output, parsed: result.parsed, gold: result.gold,
+            scores: result.scores, error: null, cached: cachedFlags[i]! });
+    }
+    const metrics = answered.length > 0 ? task.aggregate(answeredDocs, answered, options.scoring) : {};
+    if (options.embedder !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
+        metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.embedder);
+    }
+    const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
+    return { docs, poolSize: options.pool.length, samples, metrics, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };
+}
+
+function goldOf(doc: Doc): string | string[] {
+    return Array.isArray(doc.gold) ? doc.choices.filter((_, i) => (doc.gold as number[])[i] === 1) : doc.answer;
+}
