@@ -1,0 +1,267 @@
+/**
+ * InferenceSession: text generation from a LLaMA-2 model with a KV cache. The prompt is processed in one batch
+ * (prefill: every linear layer runs as one matmul over all prompt tokens), then one token per step, each step
+ * reusing the cached keys and values. Greedy by default; temperature, top-k and top-p sampling with a seed; stop
+ * strings; EOS; a context-length limit that is an error, not a silent cut.
+ * Weights are F32 views of a LlamaModel's parameter arena, so a freshly trained model is served in place.
+ * Not here: quantized (F16/Q8_0) weights from GGUF files, multi-sequence batches.
+ */
+import type { KernelSet } from "../../kernels/KernelSet.js";
+import type { DecodeKernels } from "../../kernels/native/DecodeKernels.js";
+import { referenceDecodeKernels } from "../../kernels/native/referenceDecodeKernels.js";
+import { MellamaError } from "../../errors/MellamaError.js";
+import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
+import { Rng } from "../../util/rng.js";
+import { headDim, kvDim } from "../LlamaConfig.js";
+import type { LlamaModel } from "../LlamaModel.js";
+
+export interface GenerateOptions {
+    maxTokens: number;
+    temperature?: number;
+    topK?: number;
+    topP?: number;
+    seed?: number;
+    stop?: readonly string[];
+    onText?: (chunk: string) => void;
+}
+
+export interface GenerateOutput {
+    text: string;
+    tokens: number[];
+    finishReason: "stop" | "eos" | "length";
+}
+
+export class ContextLengthError extends MellamaError {
+    public constructor(tokens: number, limit: number) {
+        super("CONTEXT_LENGTH", `the prompt has ${tokens} tokens; the model's context is ${limit}`);
+    }
+}
+
+export interface InferenceSessionOptions {
+    model: LlamaModel;
+    tokenizer: Tokenizer;
+    /** Longest prompt + generation; default the model's maxSeqLen. */
+    maxContext?: number;
+    /** The session's prefill batch (tokens processed per matmul); default 128. */
+    prefillChunk?: number;
+}
+
+export class InferenceSession {
+    public readonly model: LlamaModel;
+    public readonly tokenizer: Tokenizer;
+    public readonly maxContext: number;
+    private readonly kernels: KernelSet;
+    private readonly decode: DecodeKernels;
+    private readonly chunk: number;
+    private readonly kCache: Float32Array[];
+    private readonly vCache: Float32Array[];
+    private readonly cos: Float32Array;
+    private readonly sin: Float32Array;
+    private readonly buf: Record<"x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "act" | "rstd" | "logits", Float32Array>;
+
+    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 128 }: InferenceSessionOptions) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.maxContext = Math.min(maxContext, model.config.maxSeqLen);
+        this.kernels = model.kernels;
+        const maybe = model.kernels as unknown as Partial<DecodeKernels>;
+        this.decode = typeof maybe.attentionForwardCached === "function" ? (maybe as DecodeKernels) : referenceDecodeKernels;
+        this.chunk = prefillChunk;
+        const c = model.config;
+        const KV = kvDim(c);
+        this.kCache = Array.from({ length: c.nLayers }, () => new Float32Array(this.maxContext * KV));
+        this.vCache = Array.from({ length: c.nLayers }, () => new Float32Array(this.maxContext * KV));
+        const HS = headDim(c);
+        const half = HS / 2;
+        this.cos = new Float32Array(this.maxContext * half);
+        this.sin = new Float32Array(this.maxContext * half);
+        for (let p = 0; p < this.maxContext; p++) {
+            for (let i = 0; i < half; i++) {
+                const invFreq = Math.fround(1 / c.ropeTheta ** Math.fround((2 * i) / HS));
+                const angle = Math.fround(p * invFreq);
+                this.cos[p * half + i] = Math.cos(angle);
+                this.sin[p * half + i] = Math.sin(angle);
+            }
+        }
+        const N = this.chunk;
+        this.buf = {
+            x: new Float32Array(N * c.dim), h: new Float32Array(N * c.dim), q: new Float32Array(N * c.dim), k: new Float32Array(N * KV),
+            v: new Float32Array(N * KV), att: new Float32Array(N * c.dim), o: new Float32Array(N * c.dim), gate: new Float32Array(N * c.hiddenDim),
+            up: new Float32Array(N * c.hiddenDim), act: new Float32Array(N * c.hiddenDim), rstd: new Float32Array(N), logits: new Float32Array(c.vocabSize),
+        };
+    }
+
+    /** Runs tokens at positions pos0.. through the model, filling the cache; returns the last row's logits. */
+    public step(tokens: Int32Array, pos0: number): Float32Array {
+        const c = this.model.config;
+        const k = this.kernels;
+        const KV = kvDim(c);
+        const HS = headDim(c);
+        const { x, h, q, att, o, gate, up, act, rstd, logits } = this.buf;
+        let lastRow = 0;
+        for (let start = 0; start < tokens.length; start += this.chunk) {
+            const T = Math.min(this.chunk, tokens.length - start);
+            const pos = pos0 + start;
+            if (pos + T > this.maxContext) {
+                throw new ContextLengthError(pos + T, this.maxContext);
+            }
+            const xv = x.subarray(0, T * c.dim);
+            k.encoderForward(xv, tokens.subarray(start, start + T), this.model.tensor("embedTokens"), T, c.dim);
+            for (let l = 0; l < c.nLayers; l++) {
+                const w = (name: string): Float32Array => this.model.tensor(`layers.${l}.${name}`);
+                const hv = h.subarray(0, T * c.dim);
+                k.rmsnormForward(hv, rstd, xv, w("inputLayernorm"), T, c.dim, c.normEps);
+                const qv = q.subarray(0, T * c.dim);
+                const kv = this.kCache[l]!.subarray(pos * KV, (pos + T) * KV);
+                const vv = this.vCache[l]!.subarray(pos * KV, (pos + T) * KV);
+                k.matmulForward(qv, hv, w("qProj"), null, T, c.dim, c.dim);
+                k.matmulForward(kv, hv, w("kProj"), null, T, c.dim, KV);
+                k.matmulForward(vv, hv, w("vProj"), null, T, c.dim, KV);
+                k.ropeForward(qv, qv, this.cos, this.sin, 1, T, c.nHeads, HS, pos);
+                k.ropeForward(kv, kv, this.cos, this.sin, 1, T, c.nKvHeads, HS, pos);
+                const av = att.subarray(0, T * c.dim);
+                this.decode.attentionForwardCached(av, qv, this.kCache[l]!, this.vCache[l]!, T, pos, c.nHeads, c.nKvHeads, HS);
+                const ov = o.subarray(0, T * c.dim);
+                k.matmulForward(ov, av, w("oProj"), null, T, c.dim, c.dim);
+                k.addInPlace(xv, ov, T * c.dim);
+                k.rmsnormForward(hv, rstd, xv, w("postAttentionLayernorm"), T, c.dim, c.normEps);
+                const H = c.hiddenDim;
+                k.matmulForward(gate.subarray(0, T * H), hv, w("gateProj"), null, T, c.dim, H);
+                k.matmulForward(up.subarray(0, T * H), hv, w("upProj"), null, T, c.dim, H);
+                k.swigluForward(act.subarray(0, T * H), gate.subarray(0, T * H), up.subarray(0, T * H), T * H);
+                k.matmulForward(ov, act.subarray(0, T * H), w("downProj"), null, T, H, c.dim);
+                k.addInPlace(xv, ov, T * c.dim);
+            }
+            lastRow = T - 1;
+            if (start + T === tokens.length) {
+                const last = xv.subarray(lastRow * c.dim, (lastRow + 1) * c.dim);
+                const hl = h.subarray(0, c.dim);
+                k.rmsnormForward(hl, rstd, last, this.model.tensor("norm"), 1, c.dim, c.normEps);
+                k.matmulForward(logits, hl, this.model.outputWeight(), null, 1, c.dim, c.vocabSize);
+            }
+        }
+        return logits;
+    }
+
+    /** Next-token logits after `tokens` (a fresh cache from position 0). */
+    public logits(tokens: readonly number[]): Float32Array {
+        return this.step(Int32Array.from(tokens), 0).slice();
+    }
+
+    public generate(prompt: string, options: GenerateOptions): GenerateOutput {
+        const promptIds = this.tokenizer.encode(prompt, { bos: true });
+        return this.generateFromIds(promptIds, options);
+    }
+
+    public generateFromIds(promptIds: readonly number[], { maxTokens, temperature = 0, topK = 0, topP = 1, seed = 0, stop = [], onText }: GenerateOptions): GenerateOutput {
+        if (promptIds.length >= this.maxContext) {
+            throw new ContextLengthError(promptIds.length, this.maxContext);
+        }
+        const rng = new Rng(seed);
+        const out: number[] = [];
+        let logits = this.step(Int32Array.from(promptIds), 0);
+        let pos = promptIds.length;
+        let text = "";
+        let emitted = 0;
+        let finishReason: GenerateOutput["finishReason"] = "length";
+        const one = new Int32Array(1);
+        while (out.length < maxTokens && pos < this.maxContext) {
+            const next = sample(logits, temperature, topK, topP, rng);
+            if (next === this.tokenizer.eosId) {
+                finishReason = "eos";
+                break;
+            }
+            out.push(next);
+            text = this.tokenizer.decode(out);
+            const hit = stop.map((s) => text.indexOf(s)).filter((i) => i >= 0);
+            if (hit.length > 0) {
+                text = text.slice(0, Math.min(...hit));
+                finishReason = "stop";
+                break;
+            }
+            // Hold back text that could still become a stop string.
+            const safe = text.length - Math.max(0, ...stop.map((s) => s.length - 1));
+            if (onText && safe > emitted) {
+                onText(text.slice(emitted, safe));
+                emitted = safe;
+            }
+            one[0] = next;
+            logits = this.step(one, pos);
+            pos++;
+        }
+        if (onText && text.length > emitted) {
+            onText(text.slice(emitted));
+        }
+        return { text, tokens: out, finishReason };
+    }
+
+    /** log p(continuation | context) under the model, and whether greedy decoding would produce it. */
+    public loglikelihood(context: string, continuation: string): { logprob: number; isGreedy: boolean } {
+        const ctx = this.tokenizer.encode(context, { bos: true });
+        const full = this.tokenizer.encode(context + continuation, { bos: true });
+        let common = 0;
+        while (common < ctx.length && ctx[common] === full[common]) {
+            common++;
+        }
+        let logprob = 0;
+        let greedy = true;
+        let logits = this.step(Int32Array.from(full.slice(0, Math.max(1, common))), 0);
+        const one = new Int32Array(1);
+        for (let i = Math.max(1, common); i < full.length; i++) {
+            const target = full[i]!;
+            let max = -Infinity;
+            let argmax = 0;
+            for (let j = 0; j < logits.length; j++) {
+                if (logits[j]! > max) {
+                    max = logits[j]!;
+                    argmax = j;
+                }
+            }
+            let sum = 0;
+            for (let j = 0; j < logits.length; j++) {
+                sum += Math.exp(logits[j]! - max);
+            }
+            logprob += logits[target]! - max - Math.log(sum);
+            greedy &&= argmax === target;
+            one[0] = target;
+            logits = this.step(one, i);
+        }
+        return { logprob, isGreedy: greedy };
+    }
+}
+
+/** Greedy at temperature 0; else softmax(logits / T) restricted to the top-k and the top-p nucleus. */
+export function sample(logits: Float32Array, temperature: number, topK: number, topP: number, rng: Rng): number {
+    if (temperature <= 0) {
+        let best = 0;
+        for (let i = 1; i < logits.length; i++) {
+            if (logits[i]! > logits[best]!) {
+                best = i;
+            }
+        }
+        return best;
+    }
+    const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!);
+    const kept = topK > 0 ? order.slice(0, topK) : order;
+    const max = logits[kept[0]!]!;
+    const probs = kept.map((i) => Math.exp((logits[i]! - max) / temperature));
+    const total = probs.reduce((a, b) => a + b, 0);
+    let cumulative = 0;
+    let cut = kept.length;
+    for (let i = 0; i < kept.length; i++) {
+        cumulative += probs[i]! / total;
+        if (cumulative >= topP) {
+            cut = i + 1;
+            break;
+        }
+    }
+    const mass = probs.slice(0, cut).reduce((a, b) => a + b, 0);
+    let r = rng.next() * mass;
+    for (let i = 0; i < cut; i++) {
+        r -= probs[i]!;
+        if (r <= 0) {
+            return kept[i]!;
+        }
+    }
+    return kept[cut - 1]!;
+}
