@@ -98,7 +98,6 @@ export class InferenceSession {
         const KV = kvDim(c);
         const HS = headDim(c);
         const { x, h, q, att, o, gate, up, act, rstd, logits } = this.buf;
-        let lastRow = 0;
         for (let start = 0; start < tokens.length; start += this.chunk) {
             const T = Math.min(this.chunk, tokens.length - start);
             const pos = pos0 + start;
@@ -132,9 +131,8 @@ export class InferenceSession {
                 k.matmulForward(ov, act.subarray(0, T * H), w("downProj"), null, T, H, c.dim);
                 k.addInPlace(xv, ov, T * c.dim);
             }
-            lastRow = T - 1;
             if (start + T === tokens.length) {
-                const last = xv.subarray(lastRow * c.dim, (lastRow + 1) * c.dim);
+                const last = xv.subarray((T - 1) * c.dim, T * c.dim);
                 const hl = h.subarray(0, c.dim);
                 k.rmsnormForward(hl, rstd, last, this.model.tensor("norm"), 1, c.dim, c.normEps);
                 k.matmulForward(logits, hl, this.model.outputWeight(), null, 1, c.dim, c.vocabSize);
