@@ -12,6 +12,12 @@ export interface GenerateRequest {
     maxTokens: number;
     /** 0 = greedy (Me-LLaMA evaluates greedily). */
     temperature: number;
+    /**
+     * `<task>/<doc id>` of the doc this prompt was built for. Only the oracle test backend reads it (MTSamples holds
+     * the same note under two specialties, so a prompt alone cannot name its gold); never sent to a server and
+     * not part of the cache key.
+     */
+    docId?: string;
 }
 
 export interface LoglikelihoodRequest {

@@ -16,6 +16,8 @@ export interface GenerateSettings {
     temperature: number;
     /** Aborted when the per-request timeout passes. */
     signal?: AbortSignal;
+    /** See GenerateRequest.docId (test backends only). */
+    docId?: string;
 }
 
 export type GenerateFn = (prompt: string, settings: GenerateSettings) => Promise<string>;
@@ -35,7 +37,7 @@ export function lmFromGenerator(id: string, generate: GenerateFn, options: LmFro
         let timer: ReturnType<typeof setTimeout> | undefined;
         try {
             const work = generate(request.prompt, { maxTokens: request.maxTokens, until: request.until,
-                temperature: request.temperature, signal: controller.signal });
+                temperature: request.temperature, signal: controller.signal, docId: request.docId });
             const text = timeoutMs > 0
                 ? await Promise.race([work, new Promise<never>((_, rejectTimeout) => {
                     timer = setTimeout(() => {

@@ -27,12 +27,15 @@ const KEY_CHARS = 256;
 
 /**
  * The oracle knows the docs of the tasks it is asked about; a prompt (few-shot examples and the model-prompt
- * wrapper around it) is matched to the doc whose query it ends with, indexed by the query's last characters.
+ * wrapper around it) is matched by the request's docId, else to the doc whose query it ends with (indexed by
+ * the query's last characters).
  */
 export function createOracleLM(docsByTask: ReadonlyMap<string, readonly Doc[]>): LM {
     const index = new Map<string, { query: string; answer: string }[]>();
+    const byId = new Map<string, string>();
     for (const [task, docs] of docsByTask) {
         for (const doc of docs) {
+            byId.set(`${task}/${doc.id}`, oracleAnswer(task, doc));
             const key = doc.query.slice(-KEY_CHARS);
             const list = index.get(key) ?? [];
             list.push({ query: doc.query, answer: oracleAnswer(task, doc) });
@@ -40,7 +43,11 @@ export function createOracleLM(docsByTask: ReadonlyMap<string, readonly Doc[]>):
         }
     }
     const lengths = [...new Set([...index.keys()].map((k) => k.length))];
-    return lmFromGenerator("oracle", (prompt) => {
+    return lmFromGenerator("oracle", (prompt, { docId }) => {
+        const known = docId === undefined ? undefined : byId.get(docId);
+        if (known !== undefined) {
+            return Promise.resolve(known);
+        }
         const body = prompt.endsWith(WRAPPER_SUFFIX) ? prompt.slice(0, -WRAPPER_SUFFIX.length) : prompt;
         for (const length of lengths) {
             const hit = index.get(body.slice(-length))?.find((d) => body.endsWith(d.query));

@@ -46,7 +46,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const started = performance.now();
     const docs = orderDocs(options.pool, options.limit);
     const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt);
-    const requests: GenerateRequest[] = prompts.map((prompt) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens, temperature: 0 }));
+    const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
+        temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
     const hashes = requests.map(requestHash);
     const outputs: (string | undefined)[] = hashes.map((h) => cache.get(lm.id, h));
     const cachedFlags = outputs.map((o) => o !== undefined);
