@@ -1,7 +1,8 @@
 """Anchor for `npm run bench:kernels`: the same kernels in PyTorch (fp32, CPU, OpenBLAS), served over stdin.
 
 bench/kernels.ts starts this once and alternates with mellama's kernels: it writes one JSON request per line,
-{"op": ..., "shape": {...}, "reps": r}, and reads back {"seconds": <median seconds per call over r timed calls>}.
+{"op": ..., "shape": {...}, "reps": r}, and reads back {"seconds": <median seconds per call over r timed calls>}
+(after one untimed call, as on the mellama side).
 The inputs are built once per shape and cached, so only the op is timed. Ops mirror what a plain PyTorch LLaMA
 training step runs (torch 1.13 has no fused attention: the eager matmul + mask + softmax path is the anchor).
 
@@ -80,6 +81,7 @@ for line in sys.stdin:
         cache[key]()  # warm-up (allocations, thread start)
     fn = cache[key]
     times = []
+    fn()  # untimed, as on the mellama side: caches and clocks back up after the other side ran
     with torch.no_grad() if req["op"] in ("matmulForward", "matmulBackward", "rmsnormForward", "swigluForward") else torch.enable_grad():
         for _ in range(req["reps"]):
             t0 = time.perf_counter()
