@@ -18,6 +18,7 @@ export function register(program: Command): void {
         .option("--model-prompt <mode>", "no_prompt | mellama_prompt", "no_prompt")
         .option("--max-tokens <n>", "new tokens per answer (Me-LLaMA: 256)", "256")
         .option("--data <dir>", "benchmark data directory (default MELLAMA_DATA or ../shared/data)")
+        .option("--task-path <task=file...>", "read a task's docs from this file (e.g. a fetched BLURB tsv or Hub parquet)")
         .option("--cache <file>", "response cache (default <output>/.cache/responses.sqlite)")
         .option("--resume <runDir>", "continue an interrupted run in its own directory, with its recorded options")
         .option("--chat", "use /v1/chat/completions with one user message (openai)")

@@ -4,7 +4,7 @@
  * model, tasks and scoring options; backend settings (concurrency, timeout…) may still be given.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { OnError, Scoring } from "../api/Task.js";
 import { createLM } from "../backends/createLM.js";
@@ -29,6 +29,7 @@ export interface EvalCommandOptions {
     resume?: string;
     chat?: boolean;
     cache?: string;
+    taskPath?: string[];
 }
 
 function num(field: string, text: string, { integer = true, min = 0 } = {}): number {
@@ -57,6 +58,7 @@ interface RunJson {
     on_error: string;
     data_dir: string | null;
     model_args?: { chat?: boolean };
+    task_paths?: Record<string, string>;
 }
 
 export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
@@ -76,6 +78,14 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
     if (tasks === undefined || tasks.length === 0) {
         throw new ConfigError("--tasks", "required: comma-separated task names, or all");
     }
+    const taskPaths: Record<string, string> = { ...recorded?.task_paths };
+    for (const entry of o.taskPath ?? []) {
+        const eq = entry.indexOf("=");
+        if (eq <= 0) {
+            throw new ConfigError("--task-path", `expected TASK=FILE, got "${entry}"`);
+        }
+        taskPaths[entry.slice(0, eq)] = resolve(entry.slice(eq + 1));
+    }
     const chat = recorded?.model_args?.chat ?? o.chat === true;
     const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
         retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
@@ -91,6 +101,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         maxTokens: recorded?.max_tokens ?? num("--max-tokens", o.maxTokens, { min: 1 }),
         onError: oneOf<OnError>("--on-error", recorded?.on_error ?? o.onError, ["skip", "fail"]),
         dataDir: recorded?.data_dir ?? o.data,
+        taskPaths,
         cachePath: o.cache,
         modelSpec: model,
         modelArgs: { chat, concurrency: backend.concurrency, timeout_s: backend.timeoutMs / 1000, retries: backend.retries, rate_limit: backend.rateLimit },
