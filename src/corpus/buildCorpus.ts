@@ -1,0 +1,266 @@
+/**
+ * The corpus pipeline, in two stages with completion markers:
+ *   documents (per shard i/N: read → clean → quality → PHI scan for clinical sources), written to
+ *     docs/shard-i-of-N.jsonl with its statistics and a marker; documents are split across shards by index;
+ *   pack (after every shard of N is done; `corpus merge`): documents in canonical order (source, index) →
+ *     exact and MinHash near-duplicate removal → tokenize (EOS after each document) → mix by tokens to the domain
+ *     weights with a seed → pack into fixed-length sequences → Megatron shards train.{bin,idx} and
+ *     validation.{bin,idx}, manifest.json and stats.json.
+ * Everything is a pure function of the config and the inputs, and every artifact is written under a temporary
+ * name and renamed, so a killed run started again produces the same bytes, and N shards merged equal one.
+ * Logs carry counts, ids and file:line only — never document text.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { MellamaError } from "../errors/MellamaError.js";
+import { writeMegatronIndexed } from "../formats/shards/megatronIndexed.js";
+import type { Tokenizer } from "../tokenizer/Tokenizer.js";
+import { atomicWriteFileSync } from "../util/atomicWrite.js";
+import { createProgress } from "../util/progress.js";
+import { Rng } from "../util/rng.js";
+import type { CorpusConfig } from "./CorpusConfig.js";
+import { exactKey, MinHashLsh } from "./dedup.js";
+import { scanPhi } from "./phi.js";
+import { cleanText, qualityReason } from "./quality.js";
+import { readDocuments } from "./readers.js";
+
+export class MissingShardsError extends MellamaError {
+    public constructor(missing: number[], total: number) {
+        super("MISSING_SHARDS", `cannot merge: shard(s) ${missing.join(", ")} of ${total} have no completion marker; run \`mellama corpus build CONFIG --shard i/${total}\` for them`);
+    }
+}
+
+export interface DocumentStageStats {
+    shard: string;
+    read: Record<string, number>;
+    kept: Record<string, number>;
+    dropped: Record<string, number>;
+    phi: Record<string, number>;
+    skippedRecords: number;
+}
+
+const markerOf = (dir: string, shard: number, of: number): string => join(dir, "docs", `shard-${shard}-of-${of}.done`);
+const docsOf = (dir: string, shard: number, of: number): string => join(dir, "docs", `shard-${shard}-of-${of}.jsonl`);
+
+function excludedIds(file: string | undefined): Set<string> {
+    if (file === undefined) {
+        return new Set();
+    }
+    const value = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return new Set(Array.isArray(value) ? value.map(String) : Object.keys(value as object));
+}
+
+/** Stage 1 for one shard; skipped when its marker exists. Returns its statistics. */
+export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, log: (line: string) => void = () => undefined): Promise<DocumentStageStats> {
+    const marker = markerOf(config.output, shard, of);
+    if (existsSync(marker)) {
+        log(`documents ${shard}/${of}: done before, skipped`);
+        return JSON.parse(readFileSync(marker, "utf8")) as DocumentStageStats;
+    }
+    mkdirSync(join(config.output, "docs"), { recursive: true });
+    const out = docsOf(config.output, shard, of);
+    const tmp = `${out}.tmp-${process.pid}`;
+    const fd = openSync(tmp, "w");
+    const stats: DocumentStageStats = { shard: `${shard}/${of}`, read: {}, kept: {}, dropped: {}, phi: {}, skippedRecords: 0 };
+    const bump = (m: Record<string, number>, k: string, by = 1): void => {
+        m[k] = (m[k] ?? 0) + by;
+    };
+    try {
+        for (const source of config.sources) {
+            const exclude = excludedIds(source.excludeIdsFrom);
+            let index = -1;
+            for await (const doc of readDocuments({ format: source.format, path: source.path, column: source.column, field: source.field, exclude,
+                onBad: (w) => {
+                    stats.skippedRecords++;
+                    log(`skipped ${w.file}:${w.line}: ${w.reason}`);
+                } })) {
+                index++;
+                if (index % of !== shard) {
+                    continue;
+                }
+                bump(stats.read, source.name);
+                let text = cleanText(doc.text, config.quality.normalization);
+                const reason = source.quality ? qualityReason(text, config.quality) : (text.length === 0 ? "empty" : null);
+                if (reason !== null) {
+                    bump(stats.dropped, `${source.name}:${reason}`);
+                    continue;
+                }
+                if (source.domain === "clinical") {
+                    const phi = scanPhi(text, config.phi.mode);
+                    text = phi.text;
+                    for (const [k, v] of Object.entries(phi.counts)) {
+                        bump(stats.phi, k, v);
+                    }
+                }
+                bump(stats.kept, source.name);
+                writeSync(fd, `${JSON.stringify({ source: source.name, domain: source.domain, index, id: doc.id, text })}\n`);
+            }
+        }
+    } finally {
+        closeSync(fd);
+    }
+    renameSync(tmp, out);
+    atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
+    return stats;
+}
+
+interface DocLine {
+    source: string;
+    domain: "biomedical" | "clinical" | "general";
+    index: number;
+    id: string;
+    text: string;
+}
+
+/** Documents of all shards in canonical order (source order in the config, then index): a k-way merge. */
+async function* mergedDocuments(config: CorpusConfig, of: number): AsyncGenerator<DocLine> {
+    const order = new Map(config.sources.map((s, i) => [s.name, i]));
+    const iters = Array.from({ length: of }, (_, s) => createInterface({ input: createReadStream(docsOf(config.output, s, of)), crlfDelay: Infinity })[Symbol.asyncIterator]());
+    const heads: (DocLine | null)[] = await Promise.all(iters.map(async (it) => {
+        const r = await it.next();
+        return r.done ? null : JSON.parse(r.value) as DocLine;
+    }));
+    const key = (d: DocLine): number => order.get(d.source)! * 2 ** 40 + d.index;
+    for (;;) {
+        let best = -1;
+        for (let i = 0; i < heads.length; i++) {
+            if (heads[i] !== null && (best < 0 || key(heads[i]!) < key(heads[best]!))) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return;
+        }
+        yield heads[best]!;
+        const r = await iters[best]!.next();
+        heads[best] = r.done ? null : JSON.parse(r.value) as DocLine;
+    }
+}
+
+export interface CorpusManifest {
+    format: "megatron-mmidx";
+    seqLen: number;
+    tokenizer: { path: string; hash: string; vocabSize: number };
+    train: { prefix: string; sequences: number; tokens: number };
+    validation: { prefix: string; sequences: number; tokens: number };
+    domains: Record<string, { documents: number; tokens: number; sampledTokens: number; weight: number; achievedShare: number; targetShare: number }>;
+    duplicates: { exact: number; near: number };
+    shards: number;
+    config: CorpusConfig;
+}
+
+/** Stage 2: merge, dedup, tokenize, mix, pack. Skipped when manifest.json exists. */
+export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of = 1, log: (line: string) => void = () => undefined): Promise<CorpusManifest> {
+    const manifestPath = join(config.output, "manifest.json");
+    if (existsSync(manifestPath)) {
+        log("pack: done before, skipped");
+        return JSON.parse(readFileSync(manifestPath, "utf8")) as CorpusManifest;
+    }
+    const missing = Array.from({ length: of }, (_, i) => i).filter((i) => !existsSync(markerOf(config.output, i, of)));
+    if (missing.length > 0) {
+        throw new MissingShardsError(missing, of);
+    }
+    const seen = new Set<string>();
+    const lsh = new MinHashLsh(config.dedup);
+    const domains = ["biomedical", "clinical", "general"] as const;
+    type Domain = (typeof domains)[number];
+    // Tokens kept in memory per domain as documents (the shared data is tens of MB; see docs/corpus.md for scale).
+    const docs: Record<Domain, Int32Array[]> = { biomedical: [], clinical: [], general: [] };
+    const validation: Int32Array[] = [];
+    let exact = 0;
+    let near = 0;
+    const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
+    for await (const d of mergedDocuments(config, of)) {
+        progress.increment();
+        const key = exactKey(d.text);
+        if (seen.has(key)) {
+            exact++;
+            continue;
+        }
+        seen.add(key);
+        if (lsh.addOrMatch(d.text) >= 0) {
+            near++;
+            continue;
+        }
+        const ids = tokenizer.encode(d.text);
+        ids.push(tokenizer.eosId);
+        // Validation membership by a hash of the document key: stable under any sharding.
+        const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
+        (h < config.validationFraction ? validation : docs[d.domain]).push(Int32Array.from(ids));
+    }
+    progress.stop();
+    const tokensOf = (list: Int32Array[]): number => list.reduce((a, t) => a + t.length, 0);
+    const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);
+    const available = Object.fromEntries(domains.map((d) => [d, tokensOf(docs[d])])) as Record<Domain, number>;
+    const active = domains.filter((d) => config.mix[d] > 0 && available[d] > 0);
+    const ratio = (d: Domain): number => available[d] / (config.mix[d] / weightSum);
+    const total = active.length === 0 ? 0 : config.mixMode === "downsample" ? Math.min(...active.map(ratio)) : Math.max(...active.map(ratio));
+    const rng = new Rng(config.seed);
+    const chosen: Int32Array[] = [];
+    const sampled: Record<string, number> = {};
+    for (const d of domains) {
+        const quota = active.includes(d) ? total * (config.mix[d] / weightSum) : 0;
+        let got = 0;
+        // Whole passes over the domain (up-sampling), then a seeded partial pass until the quota is met.
+        while (quota > 0 && got < quota) {
+            const order = rng.shuffle(docs[d].map((_, i) => i));
+            for (const i of order) {
+                if (got >= quota) {
+                    break;
+                }
+                chosen.push(docs[d][i]!);
+                got += docs[d][i]!.length;
+            }
+        }
+        sampled[d] = got;
+    }
+    rng.shuffle(chosen);
+    const pack = (list: Int32Array[]): Int32Array[] => {
+        const out: Int32Array[] = [];
+        let cur = new Int32Array(config.seqLen);
+        let fill = 0;
+        for (const t of list) {
+            let off = 0;
+            while (off < t.length) {
+                const n = Math.min(config.seqLen - fill, t.length - off);
+                cur.set(t.subarray(off, off + n), fill);
+                fill += n;
+                off += n;
+                if (fill === config.seqLen) {
+                    out.push(cur);
+                    cur = new Int32Array(config.seqLen);
+                    fill = 0;
+                }
+            }
+        }
+        return out;
+    };
+    const trainSeqs = pack(chosen);
+    const valSeqs = pack(validation);
+    writeMegatronIndexed(join(config.output, "train"), trainSeqs, tokenizer.vocabSize);
+    writeMegatronIndexed(join(config.output, "validation"), valSeqs, tokenizer.vocabSize);
+    const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
+    const manifest: CorpusManifest = {
+        format: "megatron-mmidx", seqLen: config.seqLen,
+        tokenizer: { path: config.tokenizer, hash: tokenizer.hash, vocabSize: tokenizer.vocabSize },
+        train: { prefix: "train", sequences: trainSeqs.length, tokens: trainSeqs.length * config.seqLen },
+        validation: { prefix: "validation", sequences: valSeqs.length, tokens: valSeqs.length * config.seqLen },
+        domains: Object.fromEntries(domains.map((d) => [d, {
+            documents: docs[d].length, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
+            achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
+        }])),
+        duplicates: { exact, near }, shards: of, config,
+    };
+    atomicWriteFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+}
+
+/** A readable summary of a manifest (counts only). */
+export function summarizeManifest(m: CorpusManifest): string {
+    const rows = Object.entries(m.domains).map(([d, s]) =>
+        `  ${d.padEnd(11)} docs ${String(s.documents).padStart(7)}  tokens ${String(s.tokens).padStart(10)}  sampled ${String(s.sampledTokens).padStart(10)}  share ${(100 * s.achievedShare).toFixed(1)}% (target ${(100 * s.targetShare).toFixed(1)}%)`);
+    return [`corpus: ${m.train.sequences} train and ${m.validation.sequences} validation sequences of ${m.seqLen} tokens`,
+        ...rows, `  duplicates removed: ${m.duplicates.exact} exact, ${m.duplicates.near} near`].join("\n");
+}

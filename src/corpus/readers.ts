@@ -1,0 +1,225 @@
+/**
+ * Source readers: each yields documents {id, text} from one source format, streaming where the format allows
+ * (jsonl, plain text and PubMed XML line by line or event by event, so memory stays flat as inputs grow).
+ * Malformed records are reported by file and line through `onBad` — never their text — and skipped.
+ *   pubmedqa    ori_pqal.json: each entry's CONTEXTS joined (PubMed abstracts)
+ *   hoc         a directory of <PMID>.txt abstracts, one sentence per line
+ *   csv         clinical notes (MTSamples, MIMIC-III NOTEEVENTS TEXT, MIMIC-IV note): the `column` field
+ *   mimic-cxr   a directory tree of report .txt files
+ *   jsonl       one JSON object per line with a `field` (RedPajama: "text")
+ *   text        plain text; wikitext-style " = Title = " headings start new documents, else one per blank-line block
+ *   pubmed-xml  MEDLINE/PubMed baseline XML (.xml or .xml.gz): title + abstract per PubmedArticle
+ */
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+import { parse as parseCsv } from "csv-parse";
+import { SaxesParser } from "saxes";
+import { FormatError } from "../errors/MellamaError.js";
+
+export interface Document {
+    id: string;
+    text: string;
+}
+
+export type BadRecord = (where: { file: string; line: number; reason: string }) => void;
+
+export type SourceFormat = "pubmedqa" | "hoc" | "csv" | "mimic-cxr" | "jsonl" | "text" | "pubmed-xml";
+
+export interface ReaderOptions {
+    format: SourceFormat;
+    path: string;
+    column?: string;
+    field?: string;
+    /** Document ids to leave out (e.g. benchmark test items). */
+    exclude?: ReadonlySet<string>;
+    onBad: BadRecord;
+}
+
+export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Document> {
+    const { format, path, exclude, onBad } = options;
+    const keep = (d: Document): boolean => !(exclude?.has(d.id) ?? false);
+    switch (format) {
+        case "pubmedqa": {
+            let json: Record<string, { CONTEXTS?: unknown }>;
+            try {
+                json = JSON.parse(readFileSync(path, "utf8")) as typeof json;
+            } catch {
+                throw new FormatError(path, "json", "is not valid JSON");
+            }
+            let i = 0;
+            for (const [pmid, entry] of Object.entries(json)) {
+                i++;
+                if (!Array.isArray(entry?.CONTEXTS) || !entry.CONTEXTS.every((c) => typeof c === "string")) {
+                    onBad({ file: path, line: i, reason: "entry has no CONTEXTS list of strings" });
+                    continue;
+                }
+                const doc = { id: pmid, text: (entry.CONTEXTS as string[]).join("\n") };
+                if (keep(doc)) {
+                    yield doc;
+                }
+            }
+            return;
+        }
+        case "hoc":
+        case "mimic-cxr": {
+            for (const file of listFiles(path, ".txt")) {
+                const id = file.slice(path.length + 1).replace(/\.txt$/, "");
+                const text = readFileSync(file, "utf8");
+                const doc = { id, text: format === "hoc" ? text.split("\n").filter((l) => l.trim()).join(" ") : text };
+                if (keep(doc)) {
+                    yield doc;
+                }
+            }
+            return;
+        }
+        case "csv": {
+            const column = options.column ?? "text";
+            const parser = createReadStream(path).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true }));
+            let n = 0;
+            try {
+                for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+                    n++;
+                    const text = record[column];
+                    if (typeof text !== "string") {
+                        onBad({ file: path, line: info.lines, reason: `no "${column}" column` });
+                        continue;
+                    }
+                    const doc = { id: String(record.note_id ?? record.ROW_ID ?? record.row_id ?? n), text };
+                    if (keep(doc)) {
+                        yield doc;
+                    }
+                }
+            } catch (error) {
+                throw new FormatError(path, `record ${n + 1}`, `malformed CSV (${String((error as Error).message).split(":")[0]})`);
+            }
+            return;
+        }
+        case "jsonl": {
+            const field = options.field ?? "text";
+            let line = 0;
+            for await (const raw of createInterface({ input: openMaybeGzip(path), crlfDelay: Infinity })) {
+                line++;
+                if (raw.trim() === "") {
+                    continue;
+                }
+                let value: unknown;
+                try {
+                    value = JSON.parse(raw);
+                } catch {
+                    onBad({ file: path, line, reason: "not valid JSON" });
+                    continue;
+                }
+                const text = (value as Record<string, unknown> | null)?.[field];
+                if (typeof text !== "string") {
+                    onBad({ file: path, line, reason: `no string "${field}" field` });
+                    continue;
+                }
+                const id = (value as Record<string, unknown>).id;
+                const doc = { id: typeof id === "string" || typeof id === "number" ? String(id) : `${line}`, text };
+                if (keep(doc)) {
+                    yield doc;
+                }
+            }
+            return;
+        }
+        case "text": {
+            let lines: string[] = [];
+            let title = "";
+            let count = 0;
+            const flush = function* (): Generator<Document> {
+                const text = lines.join("\n").trim();
+                if (text.length > 0) {
+                    count++;
+                    yield { id: title || `doc${count}`, text };
+                }
+                lines = [];
+            };
+            for await (const raw of createInterface({ input: openMaybeGzip(path), crlfDelay: Infinity })) {
+                const heading = /^ = ([^=].*[^=]) = $/.exec(raw);
+                if (heading) {
+                    yield* flush();
+                    title = heading[1]!.trim();
+                    continue;
+                }
+                lines.push(raw);
+            }
+            yield* flush();
+            return;
+        }
+        case "pubmed-xml":
+            yield* readPubmedXml(path, exclude, onBad);
+            return;
+    }
+}
+
+function listFiles(dir: string, ext: string): string[] {
+    const out: string[] = [];
+    for (const name of readdirSync(dir).sort()) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) {
+            out.push(...listFiles(p, ext));
+        } else if (name.endsWith(ext)) {
+            out.push(p);
+        }
+    }
+    return out;
+}
+
+function openMaybeGzip(path: string): NodeJS.ReadableStream {
+    const stream = createReadStream(path);
+    return path.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
+}
+
+/** MEDLINE XML: one document per PubmedArticle (PMID, ArticleTitle + AbstractText). Truncated .gz names how far it got. */
+async function* readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord): AsyncGenerator<Document> {
+    const parser = new SaxesParser();
+    const queue: Document[] = [];
+    const stack: string[] = [];
+    let pmid = "";
+    let title = "";
+    let abstract: string[] = [];
+    let text = "";
+    let articleLine = 0;
+    parser.on("opentag", (tag) => {
+        stack.push(tag.name);
+        if (tag.name === "PubmedArticle") {
+            pmid = ""; title = ""; abstract = []; articleLine = parser.line;
+        }
+        text = "";
+    });
+    parser.on("text", (t) => {
+        text += t;
+    });
+    parser.on("closetag", (tag) => {
+        stack.pop();
+        if (tag.name === "PMID" && stack[stack.length - 1] === "MedlineCitation") {
+            pmid = text.trim();
+        } else if (tag.name === "ArticleTitle") {
+            title = text.trim();
+        } else if (tag.name === "AbstractText") {
+            abstract.push(text.trim());
+        } else if (tag.name === "PubmedArticle") {
+            if (pmid === "") {
+                onBad({ file: path, line: articleLine, reason: "PubmedArticle without a PMID" });
+            } else if (!(exclude?.has(pmid) ?? false) && (title || abstract.length)) {
+                queue.push({ id: pmid, text: [title, ...abstract].filter(Boolean).join("\n") });
+            }
+        }
+    });
+    let bytes = 0;
+    try {
+        for await (const chunk of openMaybeGzip(path) as AsyncIterable<Buffer>) {
+            bytes += chunk.length;
+            parser.write(chunk.toString("utf8"));
+            yield* queue.splice(0);
+        }
+        parser.close();
+    } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === "Z_BUF_ERROR" || /unexpected end/i.test(String(error))
+            ? `truncated after ${bytes} decompressed bytes` : `malformed XML at line ${parser.line} (${String((error as Error).message).split("\n")[0]})`;
+        throw new FormatError(path, "xml", reason);
+    }
+    yield* queue.splice(0);
+}
