@@ -59,7 +59,7 @@ test("builds Megatron shards at 15:1:4 by tokens, removing duplicates and redact
     const manifest = await packCorpus(cfg, loadTokenizer(tokenizerPath), 1);
     assert.equal(manifest.duplicates.exact, 1);
     for (const d of ["biomedical", "clinical", "general"] as const) {
-        assert.ok(Math.abs(manifest.domains[d].achievedShare - manifest.domains[d].targetShare) < 0.03, `${d} share`);
+        assert.ok(Math.abs(manifest.domains[d]!.achievedShare - manifest.domains[d]!.targetShare) < 0.03, `${d} share`);
     }
     const train = openMegatronIndexed(join(dir, "out", "train"));
     assert.equal(train.numSequences, manifest.train.sequences);
