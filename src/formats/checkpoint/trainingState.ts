@@ -41,7 +41,27 @@ export function writeF32Safetensors(path: string, tensors: readonly NamedArray[]
     }
 }
 
-/** Reads the F32 tensors of a file written by writeF32Safetensors, checking every offset against the file. */
+const scratch = new DataView(new ArrayBuffer(4));
+
+function bf16(bits: number): number {
+    scratch.setUint32(0, bits << 16);
+    return scratch.getFloat32(0);
+}
+
+function f16(h: number): number {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const frac = h & 0x3ff;
+    if (exp === 0) {
+        return sign * frac * 2 ** -24;
+    }
+    if (exp === 31) {
+        return frac === 0 ? sign * Infinity : Number.NaN;
+    }
+    return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Reads the tensors of a safetensors file as float32 (F16 and BF16 widened), checking every offset against the file. */
 export function readF32Safetensors(path: string): Map<string, Float32Array> {
     const buf = readFileSync(path);
     if (buf.length < 8) {
@@ -51,7 +71,7 @@ export function readF32Safetensors(path: string): Map<string, Float32Array> {
     if (n > buf.length - 8) {
         throw new FormatError(path, "header length", `${n} bytes is longer than the file`);
     }
-    let header: Record<string, { dtype: string; data_offsets: [number, number] }>;
+    let header: Record<string, { dtype?: string; data_offsets?: [number, number] }>;
     try {
         header = JSON.parse(buf.subarray(8, 8 + n).toString("utf8")) as typeof header;
     } catch {
@@ -63,12 +83,20 @@ export function readF32Safetensors(path: string): Map<string, Float32Array> {
         if (name === "__metadata__") {
             continue;
         }
-        const [a, b] = info.data_offsets;
-        if (info.dtype !== "F32" || !(a >= 0 && b >= a && base + b <= buf.length) || (b - a) % 4 !== 0) {
-            throw new FormatError(path, name, "not an F32 tensor inside the file");
+        const [a, b] = info.data_offsets ?? [-1, -1];
+        const width = info.dtype === "F32" ? 4 : info.dtype === "F16" || info.dtype === "BF16" ? 2 : 0;
+        if (width === 0) {
+            throw new FormatError(path, name, `dtype ${String(info.dtype)} is not F32, F16 or BF16`);
+        }
+        if (!(a >= 0 && b >= a && base + b <= buf.length) || (b - a) % width !== 0) {
+            throw new FormatError(path, `${name}.data_offsets`, "lie outside the file's data");
         }
         const bytes = buf.subarray(base + a, base + b);
-        out.set(name, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+        const values = new Float32Array((b - a) / width);
+        for (let i = 0; i < values.length; i++) {
+            values[i] = width === 4 ? bytes.readFloatLE(i * 4) : info.dtype === "BF16" ? bf16(bytes.readUInt16LE(i * 2)) : f16(bytes.readUInt16LE(i * 2));
+        }
+        out.set(name, values);
     }
     return out;
 }

@@ -1,0 +1,92 @@
+/**
+ * `mellama pretrain` and `mellama sft` from their config files: reads and validates the config before any work,
+ * opens the shards / instruction data and the tokenizer, refuses mismatches, runs, prints where things went.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../errors/MellamaError.js";
+import { openShardDataset } from "../formats/shards/openShardDataset.js";
+import { loadTokenizer, tokenizerFileOf } from "../tokenizer/loadTokenizer.js";
+import { loadHfModel } from "./loadHfModel.js";
+import { parsePretrainConfig, type PretrainConfig } from "./PretrainConfig.js";
+import { pretrain, type PretrainResult } from "./pretrain.js";
+import { parseSftConfig, type SftConfig } from "./SftConfig.js";
+import { sft, type SftResult } from "./sft.js";
+import type { SftExample } from "./sftSequences.js";
+import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+
+function readConfigFile(path: string): unknown {
+    return parseYaml(readFileSync(path, "utf8"));
+}
+
+function tokenizerFiles(path: string): string[] {
+    const dir = existsSync(join(path, "tokenizer.model")) || existsSync(join(path, "tokenizer.json")) ? path : dirname(tokenizerFileOf(path));
+    return ["tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"].map((f) => join(dir, f)).filter((f) => existsSync(f));
+}
+
+export function runPretrainConfig(config: PretrainConfig, resume: boolean): PretrainResult {
+    const tokenizer = loadTokenizer(config.tokenizer);
+    const train = openShardDataset(config.data.train, "train");
+    if (train.tokenizerHash !== tokenizer.hash) {
+        throw new ConfigError("tokenizer", `the shards in ${config.data.train} were built with tokenizer ${train.tokenizerHash}, this is ${tokenizer.hash}`);
+    }
+    const validation = config.data.validation === undefined ? null : openShardDataset(config.data.validation, "validation");
+    const initial = config.initFrom === undefined ? undefined : loadHfModel(config.initFrom);
+    try {
+        return pretrain({ config, train, validation, resume, initial,
+            tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, eosId: tokenizer.eosId, hash: tokenizer.hash, files: tokenizerFiles(config.tokenizer) } });
+    } finally {
+        train.close();
+        validation?.close();
+    }
+}
+
+export function runPretrain(configPath: string, resume: boolean): PretrainResult {
+    const config = parsePretrainConfig(readConfigFile(configPath), configPath);
+    const base = dirname(resolve(configPath));
+    const at = (p: string): string => resolve(base, p);
+    return runPretrainConfig({ ...config, output: at(config.output), tokenizer: at(config.tokenizer), initFrom: config.initFrom === undefined ? undefined : at(config.initFrom),
+        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
+}
+
+/** ShareGPT records ({conversations: [{from: human}, {from: agent|gpt}]}) or Alpaca ({instruction, input, output}). */
+export function readInstructionJsonl(path: string): SftExample[] {
+    const out: SftExample[] = [];
+    readFileSync(path, "utf8").split("\n").forEach((line, i) => {
+        if (line.trim() === "") {
+            return;
+        }
+        let r: Record<string, unknown>;
+        try {
+            r = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+            throw new ConfigError(`${path}:${i + 1}`, "is not valid JSON");
+        }
+        const conv = r.conversations as { from: string; value: string }[] | undefined;
+        if (Array.isArray(conv) && conv.length >= 2) {
+            out.push({ prompt: conv[0]!.value, answer: conv[1]!.value });
+        } else if (typeof r.instruction === "string" && typeof r.output === "string") {
+            out.push({ prompt: typeof r.input === "string" && r.input ? `${r.instruction}\n${r.input}` : r.instruction, answer: r.output });
+        } else {
+            throw new ConfigError(`${path}:${i + 1}`, "is neither a ShareGPT conversation nor an Alpaca record");
+        }
+    });
+    return out;
+}
+
+export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
+    const base = loadHfModel(config.base);
+    const tokenizer = loadTokenizer(config.tokenizer ?? config.base);
+    return sft({ config, base, resume, tokenizer,
+        train: readInstructionJsonl(config.data.train),
+        validation: config.data.validation === undefined ? [] : readInstructionJsonl(config.data.validation) });
+}
+
+export function runSft(configPath: string, resume: boolean): SftResult {
+    const config = parseSftConfig(readConfigFile(configPath), configPath);
+    const base = dirname(resolve(configPath));
+    const at = (p: string): string => resolve(base, p);
+    return runSftConfig({ ...config, output: at(config.output), base: at(config.base), tokenizer: config.tokenizer === undefined ? undefined : at(config.tokenizer),
+        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
+}
