@@ -1,11 +1,11 @@
 /**
- * Turns a model SPEC into an LM: `native:PATH` (mellama's engine, wired by the inference module), `llamacpp:FILE.gguf`,
+ * Turns a model SPEC into an LM: `native:PATH` (mellama's engine, wired in createNativeLM.ts), `llamacpp:FILE.gguf`,
  * `openai:BASE_URL[#model]` (key from OPENAI_API_KEY), and the test backends `echo`, `constant:TEXT`, `oracle`.
  */
 import type { LM } from "../api/LM.js";
 import type { Doc } from "../api/Task.js";
 import { ConfigError } from "../../errors/MellamaError.js";
-import { BackendUnavailableError } from "./BackendUnavailableError.js";
+import { createNativeLM } from "./createNativeLM.js";
 import { createLlamacppLM } from "./createLlamacppLM.js";
 import { createOpenaiLM } from "./createOpenaiLM.js";
 import { createConstantLM, createEchoLM, createOracleLM } from "./testBackends.js";
@@ -22,25 +22,13 @@ export interface CreateLMOptions {
     docsByTask?: ReadonlyMap<string, readonly Doc[]>;
 }
 
-/** The loader of the native backend; the inference module registers it (see registerNativeBackend). */
-let nativeFactory: ((path: string, options: CreateLMOptions) => Promise<LM>) | undefined;
-
-/** Called by the module that wires mellama's own inference engine into the harness. */
-export function registerNativeBackend(factory: (path: string, options: CreateLMOptions) => Promise<LM>): void {
-    nativeFactory = factory;
-}
-
 export async function createLM(spec: string, options: CreateLMOptions = {}): Promise<LM> {
     const colon = spec.indexOf(":");
     const kind = colon < 0 ? spec : spec.slice(0, colon);
     const rest = colon < 0 ? "" : spec.slice(colon + 1);
     switch (kind) {
         case "native":
-            if (nativeFactory === undefined) {
-                throw new BackendUnavailableError("native", "mellama's inference backend is not wired into the harness yet. "
-                    + "HINT: export the checkpoint to GGUF and use llamacpp:FILE.gguf, or serve it and use openai:URL.");
-            }
-            return nativeFactory(rest, options);
+            return createNativeLM(rest, { timeoutMs: options.timeoutMs });
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });
         case "openai": {

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { createOpenaiLM } from "../../../src/eval/backends/createOpenaiLM.js";
 import { lmFromGenerator } from "../../../src/eval/backends/lmFromGenerator.js";
 import { evaluate, EvalFailedError } from "../../../src/eval/run/evaluate.js";
 import type { SampleRecord } from "../../../src/eval/run/ResultsJson.js";
+import { startStub } from "../../fixtures/eval/harness/startStub.js";
 import { FIXTURE_DATA } from "../tasks/taskFixtures.js";
 
 // MedNLI fixture docs (hand-made, in the repository): the run needs no shared data.
@@ -62,4 +65,27 @@ test("--on-error fail stops the run with a typed error naming the task and the d
     const broken = lmFromGenerator("broken", () => Promise.reject(new Error("HTTP 503")));
     await assert.rejects(evaluate({ lm: broken, tasks: [TASK], outputDir: out, dataDir: FIXTURE_DATA, onError: "fail", progress: false }),
         (e: Error) => e instanceof EvalFailedError && e.message.includes("task mednli") && e.message.includes("HTTP 503"));
+});
+
+test("openai backend: garbage bodies are retried and recovered, persistent 500s become failed samples, the run finishes", async (t) => {
+    const out = tempDir(t);
+    const stub = await startStub(["--garbage-every", "3", "--fail-every", "4"]);
+    t.after(() => stub.stop());
+    const lm = createOpenaiLM({ baseUrl: stub.url, retries: 2, backoffMs: 1, concurrency: 4 });
+    const tasks = ["mednli", "bionli", "emrqa", "mimicsum", "pubmedsum"]; // the hand-made fixtures: ~20 prompts
+    const { results, runDir } = await evaluate({ lm, tasks, outputDir: out, dataDir: FIXTURE_DATA, progress: false });
+    const samples = tasks.flatMap((task) => readFileSync(join(runDir, `samples_${task}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l) as SampleRecord));
+    const hash = (p: string): number => parseInt(createHash("sha256").update(p).digest("hex").slice(0, 8), 16);
+    const failing = samples.filter((s) => hash(s.prompt) % 4 === 1);
+    assert.ok(failing.length > 0 && failing.length < samples.length, `${failing.length} of ${samples.length} fail`);
+    assert.ok(samples.some((s) => hash(s.prompt) % 4 !== 1 && hash(s.prompt) % 3 === 0), "some prompt got garbage first");
+    assert.equal(tasks.reduce((n, task) => n + results.failures[task]!.count, 0), failing.length);
+    assert.ok(failing.every((s) => s.error !== null && /HTTP 500.*after 2 retries/.test(s.error)));
+    assert.ok(samples.filter((s) => hash(s.prompt) % 4 !== 1).every((s) => s.error === null && s.output !== null));
+    const hits = await stub.hits();
+    for (const s of samples) {
+        const h = hash(s.prompt);
+        const expected = h % 4 === 1 ? 3 : h % 3 === 0 ? 2 : 1;
+        assert.equal(hits[createHash("sha256").update(s.prompt).digest("hex")], expected);
+    }
 });

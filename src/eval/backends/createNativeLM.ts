@@ -1,0 +1,46 @@
+/**
+ * The `native` backend: mellama's own engine over a Hugging Face checkpoint directory (config.json,
+ * model.safetensors, tokenizer) or an in-memory model, as an LM. Greedy decoding with a KV cache, one request at a
+ * time (the engine uses every core for one sequence). A prompt longer than the context keeps its BOS and its last
+ * tokens (lm-evaluation-harness truncates from the left the same way), leaving room for the generation.
+ */
+import type { LM } from "../api/LM.js";
+import { getKernelSet } from "../../kernels/index.js";
+import { InferenceSession } from "../../model/inference/InferenceSession.js";
+import { LlamaModel } from "../../model/LlamaModel.js";
+import { loadTokenizer } from "../../tokenizer/loadTokenizer.js";
+import { loadHfModel } from "../../train/loadHfModel.js";
+import { lmFromGenerator } from "./lmFromGenerator.js";
+
+export interface NativeLMOptions {
+    timeoutMs?: number;
+    threads?: number;
+    kernels?: "auto" | "native" | "reference";
+}
+
+/** An LM over an inference session: greedy, stop strings, left-truncated prompts. */
+export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0): LM {
+    return lmFromGenerator(id, async (prompt, { maxTokens, until, temperature }) => {
+        let ids = session.tokenizer.encode(prompt, { bos: true });
+        const room = session.maxContext - Math.min(maxTokens, session.maxContext - 2);
+        if (ids.length > room) {
+            ids = [ids[0]!, ...ids.slice(ids.length - room + 1)];
+        }
+        return session.generateFromIds(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length), stop: until, temperature }).text;
+    }, { concurrency: 1, timeoutMs });
+}
+
+export async function createNativeLM(path: string, options: NativeLMOptions = {}): Promise<LM> {
+    const hf = loadHfModel(path);
+    const tokenizer = loadTokenizer(path);
+    const kernels = getKernelSet({ kind: options.kernels ?? "auto", threads: options.threads });
+    const model = new LlamaModel({ config: hf.config, kernels, maxBatch: 1, maxT: 1, training: false });
+    for (const spec of model.layout) {
+        const w = hf.weights.get(spec.hfName);
+        if (w === undefined) {
+            throw new Error(`${path}: model.safetensors has no tensor ${spec.hfName}`);
+        }
+        model.tensor(spec.name).set(w);
+    }
+    return lmFromSession(`native:${path}`, new InferenceSession({ model, tokenizer }), options.timeoutMs ?? 0);
+}
