@@ -10,6 +10,7 @@ import { InferenceSession } from "../../model/inference/InferenceSession.js";
 import { LlamaModel } from "../../model/LlamaModel.js";
 import { loadTokenizer } from "../../tokenizer/loadTokenizer.js";
 import { loadHfModel } from "../../train/loadHfModel.js";
+import { FormatError } from "../../errors/MellamaError.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
 
 export interface NativeLMOptions {
@@ -38,7 +39,7 @@ export async function createNativeLM(path: string, options: NativeLMOptions = {}
     for (const spec of model.layout) {
         const w = hf.weights.get(spec.hfName);
         if (w === undefined) {
-            throw new Error(`${path}: model.safetensors has no tensor ${spec.hfName}`);
+            throw new FormatError(`${path}/model.safetensors`, spec.hfName, "missing");
         }
         model.tensor(spec.name).set(w);
     }
