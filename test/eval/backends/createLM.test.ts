@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BackendUnavailableError } from "../../../src/eval/backends/BackendUnavailableError.js";
 import { createLM } from "../../../src/eval/backends/createLM.js";
+import { MellamaError } from "../../../src/errors/MellamaError.js";
 import { lmFromGenerator } from "../../../src/eval/backends/lmFromGenerator.js";
 
-test("native: a typed error until the inference backend is wired", async () => {
-    await assert.rejects(createLM("native:/models/x"), (e: Error) => e instanceof BackendUnavailableError && /not wired/.test(e.message));
+test("native: a path that is no checkpoint is a typed error naming it", async () => {
+    await assert.rejects(createLM("native:/models/x"), (e: Error) => e instanceof MellamaError && e.message.includes("/models/x"));
 });
 
 test("llamacpp: a missing file or a library that cannot load is a typed error with a hint", async () => {
