@@ -5,7 +5,6 @@
 import type { LM } from "../api/LM.js";
 import type { Doc } from "../api/Task.js";
 import { ConfigError } from "../../errors/MellamaError.js";
-import { createNativeLM } from "./createNativeLM.js";
 import { createLlamacppLM } from "./createLlamacppLM.js";
 import { createOpenaiLM } from "./createOpenaiLM.js";
 import { createConstantLM, createEchoLM, createOracleLM } from "./testBackends.js";
@@ -27,8 +26,11 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
     const kind = colon < 0 ? spec : spec.slice(0, colon);
     const rest = colon < 0 ? "" : spec.slice(colon + 1);
     switch (kind) {
-        case "native":
+        case "native": {
+            // Lazy: the engine (kernels, model, tokenizer) loads only when a native model is evaluated.
+            const { createNativeLM } = await import("./createNativeLM.js");
             return createNativeLM(rest, { timeoutMs: options.timeoutMs });
+        }
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });
         case "openai": {

@@ -15,6 +15,7 @@ export interface ResultsJson {
     configs: Record<string, Record<string, unknown>>;
     versions: Record<string, number>;
     "n-shot": Record<string, number>;
+    "higher_is_better": Record<string, Record<string, boolean>>;
     "n-samples": Record<string, { original: number; effective: number; answered: number; failed: number }>;
     /** Headline metrics per task, in the paper's order (what the report and comparison tables show). */
     reported: Record<string, string[]>;

@@ -22,7 +22,7 @@ export interface BuildResultsOptions {
 
 export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
     const out: ResultsJson = {
-        results: {}, configs: {}, versions: {}, "n-shot": {}, "n-samples": {}, reported: {},
+        results: {}, configs: {}, versions: {}, "n-shot": {}, higher_is_better: {}, "n-samples": {}, reported: {},
         config: { model: o.modelSpec, model_id: o.lm.id, model_args: o.modelArgs, limit: o.limit, num_fewshot: o.numFewshot,
             scoring: o.scoring, model_prompt: o.modelPrompt, max_tokens: o.maxTokens, seeds: o.seeds },
         prompt_hashes: {}, missing_rate: {}, failures: {}, timings: {}, git_hash: o.gitHash, date: new Date().toISOString(),
@@ -46,6 +46,8 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
             strict_differences: task.strictDifferences, metadata: { version: task.version },
         };
         out.versions[task.name] = task.version;
+        // Every metric is a score except the missing-answer rate.
+        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing"]));
         out["n-shot"][task.name] = o.numFewshot;
         const failed = run.samples.filter((s) => s.error !== null);
         out["n-samples"][task.name] = { original: run.poolSize, effective: run.docs.length,

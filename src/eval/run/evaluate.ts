@@ -13,6 +13,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LM } from "../api/LM.js";
 import type { Doc, OnError, Scoring, Task } from "../api/Task.js";
+import { createLM } from "../backends/createLM.js";
 import { ResponseCache } from "../cache/ResponseCache.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
 import { getTask, TASK_NAMES } from "../tasks/registry.js";
@@ -29,8 +30,17 @@ import type { TaskRun } from "./runTask.js";
 import { runTask } from "./runTask.js";
 
 export interface EvaluateOptions {
-    /** The backend, or a factory given the loaded docs (the oracle backend needs them). */
-    lm: LM | ((docsByTask: ReadonlyMap<string, readonly Doc[]>) => LM | Promise<LM>);
+    /**
+     * The backend: an LM, a model SPEC (`openai:URL#model`, `llamacpp:FILE`, `native:PATH`, `oracle`…, built with
+     * the backend options below), or a factory given the loaded docs (the oracle backend needs them).
+     */
+    lm: LM | string | ((docsByTask: ReadonlyMap<string, readonly Doc[]>) => LM | Promise<LM>);
+    /** Backend options when `lm` is a SPEC: requests in flight, per-request timeout, retries, requests/s, chat endpoint. */
+    concurrency?: number;
+    timeoutMs?: number;
+    retries?: number;
+    rateLimit?: number;
+    chat?: boolean;
     /** Task names, or ["all"]. */
     tasks: readonly string[];
     /** Where the new run directory is created. */
@@ -100,8 +110,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
             process.stderr.write(`eval ${task.name}: skipped ${skipped.length} malformed record(s), first at ${skipped[0]}\n`);
         }
     }
-    const lm = typeof options.lm === "function" ? await options.lm(docsByTask) : options.lm;
-    const modelSpec = options.modelSpec ?? lm.id;
+    const lm = typeof options.lm === "function" ? await options.lm(docsByTask)
+        : typeof options.lm === "string" ? await createLM(options.lm, { concurrency: options.concurrency, timeoutMs: options.timeoutMs,
+            retries: options.retries, rateLimit: options.rateLimit, chat: options.chat, docsByTask })
+            : options.lm;
+    const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
     mkdirSync(runDir, { recursive: true });
     const runJson = join(runDir, "run.json");

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { OnError, Scoring } from "../api/Task.js";
-import { createLM } from "../backends/createLM.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
 
@@ -90,7 +89,8 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
     const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
         retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
     const { runDir, results } = await evaluate({
-        lm: (docsByTask) => createLM(model, { ...backend, docsByTask }),
+        lm: model,
+        ...backend,
         tasks,
         outputDir: o.resume !== undefined ? dirname(o.resume) : o.output,
         runDir: o.resume,
