@@ -2,7 +2,8 @@
  * CPython's `random.Random` (MT19937, init_by_array seeding, getrandbits-based randbelow) far enough to
  * reproduce `random.Random(seed).shuffle(list)` bit for bit: lm-evaluation-harness 0.3 (Me-LLaMA's fork) shuffles
  * the test docs with `random.Random(42)` before `--limit`, so the same doc list gives the same order and the same
- * limited subset here as there. Not here: floats, sample(), choice() (not needed by the harness).
+ * limited subset here as there; the same generator then draws few-shot examples with `sample()`.
+ * Not here: floats, choice() (not needed by the harness).
  */
 const N = 624;
 const M = 397;
@@ -99,5 +100,37 @@ export class PyRandom {
             items[j] = tmp;
         }
         return items;
+    }
+
+    /** `random.sample(population, k)` (CPython 3.x: pool swap for small populations, rejection set otherwise). */
+    public sample<T>(population: readonly T[], k: number): T[] {
+        const n = population.length;
+        if (k < 0 || k > n) {
+            throw new RangeError(`sample larger than population or negative (k=${k}, n=${n})`);
+        }
+        let setsize = 21;
+        if (k > 5) {
+            setsize += 4 ** Math.ceil(Math.log(k * 3) / Math.log(4));
+        }
+        const result: T[] = [];
+        if (n <= setsize) {
+            const pool = [...population];
+            for (let i = 0; i < k; i++) {
+                const j = this.randbelow(n - i);
+                result.push(pool[j]!);
+                pool[j] = pool[n - i - 1]!;
+            }
+        } else {
+            const selected = new Set<number>();
+            for (let i = 0; i < k; i++) {
+                let j = this.randbelow(n);
+                while (selected.has(j)) {
+                    j = this.randbelow(n);
+                }
+                selected.add(j);
+                result.push(population[j]!);
+            }
+        }
+        return result;
     }
 }

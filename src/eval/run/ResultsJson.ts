@@ -28,6 +28,7 @@ export interface ResultsJson {
         scoring: string;
         model_prompt: string;
         max_tokens: number;
+        /** random.Random(42) shuffles the docs, and the same generator then draws the few-shot examples. */
         seeds: { shuffle: number; fewshot: number };
     };
     prompt_hashes: Record<string, string>;

@@ -22,7 +22,7 @@ import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { dataDir as defaultDataDir } from "../../util/dataDir.js";
 import { ConfigError, MellamaError } from "../../errors/MellamaError.js";
 import type { ModelPrompt } from "./buildPrompts.js";
-import { FEWSHOT_SEED, SHUFFLE_SEED } from "./buildPrompts.js";
+import { SHUFFLE_SEED } from "./buildPrompts.js";
 import { buildResultsJson } from "./buildResultsJson.js";
 import type { ResultsJson } from "./ResultsJson.js";
 import { createRunDir } from "./runDirName.js";
@@ -140,7 +140,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         cache.close();
     }
     const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
-        numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: FEWSHOT_SEED }, gitHash: gitHash(),
+        numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
         seconds: (performance.now() - started) / 1000 });
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {

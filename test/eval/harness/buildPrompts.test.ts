@@ -26,3 +26,17 @@ test("few-shot: K other docs as query+answer joined by blank lines, never the ta
     });
     assert.deepEqual(buildPrompts(orderDocs(docs, 5), docs, 3, "no_prompt"), prompts.slice(0, 5));
 });
+
+// Recorded from CPython 3 (lm-eval 0.3's fewshot_context for tasks without training docs):
+//   r = random.Random(42); docs = list(range(12)); sh = docs[:]; r.shuffle(sh)
+//   for d in sh: ex = r.sample(docs, 4); ex = [x for x in ex if x != d][:3]
+test("few-shot examples are the ones lm-evaluation-harness draws with the same Random(42)", () => {
+    const expected = [[7, 0, 11, 1], [5, 3, 8, 9], [2, 8, 3, 11], [8, 3, 7, 9], [9, 0, 2, 6], [6, 4, 2, 3], [11, 1, 6, 10],
+        [3, 5, 11, 9], [4, 0, 7, 8], [0, 6, 1, 8], [1, 10, 9, 5], [10, 11, 1, 0]];
+    const ordered = orderDocs(docs);
+    assert.deepEqual(ordered.map((d) => Number(d.id.slice(1))), expected.map((e) => e[0]));
+    buildPrompts(ordered, docs, 3, "no_prompt").forEach((prompt, i) => {
+        const [target, ...shots] = expected[i]!;
+        assert.equal(prompt, `${shots.map((s) => `Q${s}:\nA${s}`).join("\n\n")}\n\nQ${target}:\n`);
+    });
+});
