@@ -6,7 +6,7 @@ export function register(program: Command): void {
         .description("evaluate a model on the Me-LLaMA tasks; writes a new run directory (results.json, samples_<task>.jsonl, report.html) under --output")
         .option("--model <spec>", "native:PATH | llamacpp:FILE.gguf | openai:BASE_URL[#model] (key from OPENAI_API_KEY) | echo | constant:TEXT | oracle")
         .option("--tasks <list>", "comma-separated task names, or all")
-        .option("--limit <n>", "evaluate the first N docs of each task after the seeded shuffle")
+        .option("--limit <n>", "evaluate the first N docs of each task after the seeded Random(42) shuffle (a value below 1 is a fraction)")
         .option("--num-fewshot <k>", "few-shot examples per prompt", "0")
         .option("--scoring <mode>", "paper | strict", "paper")
         .option("--output <dir>", "where the run directory is created", "runs/eval")

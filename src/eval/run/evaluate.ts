@@ -47,6 +47,7 @@ export interface EvaluateOptions {
     outputDir: string;
     /** Reuse this run directory instead of creating one (resume). */
     runDir?: string;
+    /** First N docs of the seeded order; a value in (0, 1) is that fraction of each task's docs (lm-eval's rule). */
     limit?: number;
     numFewshot?: number;
     scoring?: Scoring;
@@ -92,8 +93,9 @@ export function resolveTasks(names: readonly string[]): Task[] {
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
     const { numFewshot = 0, scoring = "paper", modelPrompt = "no_prompt", maxTokens = 256, onError = "skip",
         progress = process.env.MELLAMA_QUIET !== "1", report = true } = options;
-    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
-        throw new ConfigError("limit", `must be a positive integer, got ${options.limit}`);
+    const limit = options.limit;
+    if (limit !== undefined && !(limit > 0 && (limit < 1 || Number.isInteger(limit)))) {
+        throw new ConfigError("limit", `must be a positive integer, or a fraction in (0, 1) of each task's docs (as lm-eval), got ${limit}`);
     }
     if (!Number.isInteger(numFewshot) || numFewshot < 0) {
         throw new ConfigError("num_fewshot", `must be a non-negative integer, got ${numFewshot}`);

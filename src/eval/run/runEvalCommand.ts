@@ -94,7 +94,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         tasks,
         outputDir: o.resume !== undefined ? dirname(o.resume) : o.output,
         runDir: o.resume,
-        limit: recorded !== undefined ? recorded.limit ?? undefined : o.limit === undefined ? undefined : num("--limit", o.limit, { min: 1 }),
+        limit: recorded !== undefined ? recorded.limit ?? undefined : o.limit === undefined ? undefined : num("--limit", o.limit, { integer: false, min: Number.MIN_VALUE }),
         numFewshot: recorded?.num_fewshot ?? num("--num-fewshot", o.numFewshot),
         scoring: oneOf<Scoring>("--scoring", recorded?.scoring ?? o.scoring, ["paper", "strict"]),
         modelPrompt: oneOf<ModelPrompt>("--model-prompt", recorded?.model_prompt ?? o.modelPrompt, ["no_prompt", "mellama_prompt"]),

@@ -44,7 +44,9 @@ export interface TaskRun {
 export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const { task, lm, cache } = options;
     const started = performance.now();
-    const docs = orderDocs(options.pool, options.limit);
+    // lm-eval: `int(len(docs) * limit) if limit < 1.0 else int(limit)`.
+    const limit = options.limit === undefined ? undefined : options.limit < 1 ? Math.trunc(options.pool.length * options.limit) : options.limit;
+    const docs = orderDocs(options.pool, limit);
     const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt);
     const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
         temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
