@@ -2,8 +2,8 @@
  * The `openai` backend: any OpenAI-compatible server (vLLM, TGI, llama.cpp server, Ollama, hosted APIs) through
  * `/v1/completions` (default) or `/v1/chat/completions` (one user message, as Me-LLaMA's ChatLM). Requests run
  * `concurrency` at a time, start no faster than `rateLimit` per second, time out after `timeoutMs`, and are
- * retried with exponential backoff on network errors, timeouts, 408/409/429/5xx and garbage bodies (bad JSON,
- * no choices). A request that still fails becomes a failed sample; the run goes on. Greedy: temperature 0, top_p 1.
+ * retried with exponential backoff (or the server's Retry-After) on network errors, timeouts, 408/409/429/5xx and
+ * garbage bodies (bad JSON, no choices). A request that still fails becomes a failed sample; the run goes on. Greedy: temperature 0, top_p 1.
  */
 import type { GenerateRequest, GenerateResult, LM } from "../api/LM.js";
 import { ConfigError } from "../../errors/MellamaError.js";
@@ -27,7 +27,17 @@ export interface OpenaiLMOptions {
     backoffMs?: number;
 }
 
-class RetryableError extends Error {}
+class RetryableError extends Error {
+    /** The server's Retry-After, in ms, when it sent one (429/503). */
+    public constructor(message: string, public readonly retryAfterMs?: number) {
+        super(message);
+    }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+    const seconds = header === null ? NaN : Number(header);
+    return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, 60_000) : undefined;
+}
 
 export function createOpenaiLM(options: OpenaiLMOptions): LM {
     const { model = "default", chat = false, apiKey, concurrency = 8, timeoutMs = 120_000, retries = 3,
@@ -85,7 +95,7 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
             const retryable = response.status === 408 || response.status === 409 || response.status === 429 || response.status >= 500;
             // The body is not quoted: servers echo the prompt in some error bodies.
             const error = `HTTP ${response.status} from ${endpoint}`;
-            throw retryable ? new RetryableError(error) : new Error(error);
+            throw retryable ? new RetryableError(error, retryAfterMs(response.headers.get("retry-after"))) : new Error(error);
         }
         return extractText(text, chat);
     };
@@ -100,7 +110,7 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
                 if (!(error instanceof RetryableError) || i === retries) {
                     break;
                 }
-                await sleep(Math.min(30_000, backoffMs * 2 ** i));
+                await sleep(error.retryAfterMs ?? Math.min(30_000, backoffMs * 2 ** i));
             }
         }
         return { ok: false, error: `${last} (after ${retries} retries)` };

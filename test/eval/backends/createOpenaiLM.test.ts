@@ -91,3 +91,18 @@ test("concurrency and rate limit: all requests answered, never more in flight th
     assert.deepEqual(results.map((r) => (r.ok ? r.text : r.error)), Array.from({ length: 12 }, (_, i) => `p${i}`));
     assert.ok(maxInFlight <= 3, `${maxInFlight}`);
 });
+
+test("429 with Retry-After is retried after the server's delay", async (t) => {
+    const { url, seen } = await serve(t, (_s, n, res) => {
+        if (n === 1) {
+            res.statusCode = 429;
+            res.setHeader("retry-after", "0");
+            res.end("{}");
+        } else {
+            res.end(JSON.stringify({ choices: [{ text: "after wait" }] }));
+        }
+    });
+    const lm = createOpenaiLM({ baseUrl: url, retries: 1, backoffMs: 60_000 }); // a backoff this long would hang the test
+    assert.deepEqual(await lm.generateUntil([req("x")]), [{ ok: true, text: "after wait" }]);
+    assert.equal(seen.length, 2);
+});
