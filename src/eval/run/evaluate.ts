@@ -140,6 +140,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         }
     } finally {
         cache.close();
+        if (typeof options.lm !== "object") {
+            await lm.dispose?.(); // evaluate() built this backend, so it frees it (model memory, contexts)
+        }
     }
     const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
         numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
