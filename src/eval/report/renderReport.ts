@@ -35,8 +35,13 @@ export function renderReport({ results, samples, title }: ReportInput): string {
     const rows = tasks.map((task) => {
         const r = results.results[task]!;
         const metrics = Object.keys(r).filter((k) => k.endsWith(",none") && !k.includes("_stderr,")).map((k) => k.slice(0, -5));
-        const cells = metrics.map((m) => `${escapeHtml(m)} ${fmt(r[`${m},none`])}`
-            + (typeof r[`${m}_stderr,none`] === "number" ? ` ± ${fmt(r[`${m}_stderr,none`])}` : "")).join("<br>");
+        // Headline metrics (the paper's, then acc and missing) in full; the rest (HoC's per-label F1s…) folded.
+        const headline = [...new Set([...(results.reported[task] ?? []), "acc", "missing"])].filter((m) => metrics.includes(m));
+        const cell = (m: string): string => `${escapeHtml(m)} ${fmt(r[`${m},none`])}`
+            + (typeof r[`${m}_stderr,none`] === "number" ? ` ± ${fmt(r[`${m}_stderr,none`])}` : "");
+        const rest = metrics.filter((m) => !headline.includes(m));
+        const cells = headline.map((m) => `<b>${cell(m)}</b>`).join("<br>")
+            + (rest.length === 0 ? "" : `<details><summary>${rest.length} more</summary>${rest.map(cell).join("<br>")}</details>`);
         const n = results["n-samples"][task]!;
         const f = results.failures[task]!;
         const missing = results.missing_rate[task];
