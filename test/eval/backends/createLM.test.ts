@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { BackendUnavailableError } from "../../../src/eval/backends/BackendUnavailableError.js";
 import { createLM } from "../../../src/eval/backends/createLM.js";
@@ -9,8 +12,13 @@ test("native: a path that is no checkpoint is a typed error naming it", async ()
     await assert.rejects(createLM("native:/models/x"), (e: Error) => e instanceof MellamaError && e.message.includes("/models/x"));
 });
 
-test("llamacpp: a missing file or a library that cannot load is a typed error with a hint", async () => {
+test("llamacpp: a missing file or a model node-llama-cpp cannot load is a typed error with a hint", async (t) => {
     await assert.rejects(createLM("llamacpp:does-not-exist.gguf"), (e: Error) => e instanceof BackendUnavailableError && /no GGUF file/.test(e.message));
+    const dir = mkdtempSync(join(tmpdir(), "mellama-gguf-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const bad = join(dir, "bad.gguf");
+    writeFileSync(bad, Buffer.from("this is not a gguf file"));
+    await assert.rejects(createLM(`llamacpp:${bad}`), (e: Error) => e instanceof BackendUnavailableError && /HINT/.test(e.message));
 });
 
 test("openai spec: base URL and model after #; unknown backends are ConfigErrors listing the valid ones", async () => {
