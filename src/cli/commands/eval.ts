@@ -16,7 +16,7 @@ export function register(program: Command): void {
         .option("--rate-limit <rps>", "requests started per second at most; 0 = unlimited", "0")
         .option("--on-error <mode>", "skip | fail (malformed records and failed requests)", "skip")
         .option("--model-prompt <mode>", "no_prompt | mellama_prompt", "no_prompt")
-        .option("--max-tokens <n>", "new tokens per answer (Me-LLaMA: 256)", "256")
+        .option("--max-tokens <n>", "new tokens per answer (Me-LLaMA: 256 for open models; its OpenAI chat runs used 512)", "256")
         .option("--data <dir>", "benchmark data directory (default MELLAMA_DATA or ../shared/data)")
         .option("--task-path <task=file...>", "read a task's docs from this file (e.g. a fetched BLURB tsv or Hub parquet)")
         .option("--cache <file>", "response cache (default <output>/.cache/responses.sqlite)")
