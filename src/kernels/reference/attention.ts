@@ -7,11 +7,13 @@
  *   dq = Σ_j ds_j k_j / sqrt(HS);  dk_j += ds_j q / sqrt(HS)
  * dq, dk, dv use `=` semantics (zeroed here first); kv heads shared by several query heads sum over them.
  */
+import { scratch64 } from "./scratch.js";
+
 export function attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
     B: number, T: number, NH: number, NKV: number, HS: number): void {
     const scale = 1 / Math.sqrt(HS);
     const group = NH / NKV;
-    const s = new Float64Array(T);
+    const s = scratch64(T);
     for (let b = 0; b < B; b++) {
         for (let h = 0; h < NH; h++) {
             const kh = Math.floor(h / group);

@@ -4,6 +4,8 @@
  * Parameter and input gradients use `+=` (see KernelSet.ts). Accumulates in float64 per dot product for
  * a stable definition of correct; the native set accumulates in float32 within the stated tolerance.
  */
+import { scratch64 } from "./scratch.js";
+
 export function matmulForward(out: Float32Array, inp: Float32Array, weight: Float32Array, bias: Float32Array | null,
     N: number, C: number, OC: number): void {
     for (let n = 0; n < N; n++) {
@@ -22,7 +24,7 @@ export function matmulForward(out: Float32Array, inp: Float32Array, weight: Floa
 export function matmulBackward(dinp: Float32Array | null, dweight: Float32Array | null, dbias: Float32Array | null,
     dout: Float32Array, inp: Float32Array, weight: Float32Array, N: number, C: number, OC: number): void {
     if (dinp !== null) {
-        const row = new Float64Array(C);
+        const row = scratch64(C);
         for (let n = 0; n < N; n++) {
             row.fill(0);
             for (let o = 0; o < OC; o++) {
@@ -42,7 +44,7 @@ export function matmulBackward(dinp: Float32Array | null, dweight: Float32Array 
         }
     }
     if (dweight !== null || dbias !== null) {
-        const row = new Float64Array(C);
+        const row = scratch64(C);
         for (let o = 0; o < OC; o++) {
             row.fill(0);
             let db = 0;
