@@ -79,7 +79,7 @@ export function pretrain({ config, train, validation, tokenizer, initial, resume
         model: modelConfig, tokenizer: tokenizer.hash, seed: config.seed, microBatchSize: B, gradAccum: K, seqLen: train.seqLen,
         trainSequences: train.numSequences, totalSteps, optimizer: opt, initFrom: config.initFrom ?? null,
     };
-    const validate = validation === null ? undefined : (): number => {
+    const validate = validation === null ? undefined : (): number | null => {
         const vOrder = new EpochOrder(validation.numSequences, 0, false);
         const count = Math.min(config.evalBatches, Math.floor(validation.numSequences / B));
         const vb = batches[0]!;
@@ -88,7 +88,7 @@ export function pretrain({ config, train, validation, tokenizer, initial, resume
             fillMicroBatch(validation, vOrder, g, B, vb.tokens, vb.targets, scratch);
             sum += model.forward(vb.tokens, vb.targets, B, T, { computeGrad: false });
         }
-        return count > 0 ? sum / count : Number.NaN;
+        return count > 0 ? sum / count : null;
     };
     mkdirSync(config.output, { recursive: true });
     const result = runTrainingLoop({

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runNanoMeLlama } from "../../src/recipe/nanoMeLlama.js";
+
+test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic sample data (smoke scale)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "demo-"));
+    const lines: string[] = [];
+    const r = await runNanoMeLlama({ out, scale: "smoke", threads: 2, log: (l) => lines.push(l) });
+    assert.ok(r.usedSampleData);
+    assert.ok(lines.some((l) => l.includes("SYNTHETIC")), "the demo says it used the sample set");
+    assert.deepEqual(r.table.map((t) => t.model), ["base", "Me", "base-instruct", "Me-chat"]);
+    for (const row of r.table) {
+        assert.ok(Number.isFinite(row.pubmedPpl) && row.pubmedPpl > 1);
+        assert.deepEqual(Object.keys(row.results.results).sort(), ["ddi2013", "hoc", "medmcqa", "medqa", "mtsample", "pubmedqa"]);
+    }
+    const page = readFileSync(r.report, "utf8");
+    assert.ok(page.includes("Table 3") && page.includes("Me-chat") && page.includes("<svg"));
+    assert.ok(existsSync(join(out, "me", "checkpoints")) && existsSync(join(out, "me-chat", "log.jsonl")));
+});
