@@ -6,7 +6,7 @@
  * Configs (PERFORMANCE.md): tiny15m batch 8 × 256 and small110m batch 4 × 1024, threads = MELLAMA_BENCH_THREADS
  * (default 2). Kernels: native when the addon loads, else reference (said on stderr).
  * The anchor needs /usr/bin/python3 with torch; without it rows carry no anchor.
- * Usage: npm run bench:train [-- --quick]   (--quick: tiny15m only, one run each, fewer steps)
+ * Usage: npm run bench:train [-- --quick]   (--quick: tiny15m only, one run each, fewer steps; writes train-quick.json)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -132,7 +132,8 @@ function main(): void {
         rows.push({ name: `train ${spec.preset} ${spec.B}x${spec.T} peak RSS`, unit: "MiB", value: rss(mine), anchor: haveTorch ? anchorName : null,
             anchorValue: ar, ratio: ar === null ? null : ar / rss(mine), config });
     }
-    writeBenchResults("train", rows);
+    // --quick keeps the full figures in train.json intact.
+    writeBenchResults(quick ? "train-quick" : "train", rows);
 }
 
 const at = process.argv.indexOf("--child");
