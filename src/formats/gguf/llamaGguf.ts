@@ -71,6 +71,17 @@ export function llamaGgufMetadata({ config, name, fileType, vocab }: LlamaGgufMe
     return m;
 }
 
+/** GGUF stores epsilon and rope base as f32; give back the shortest decimal with the same f32 (1e-5, not 9.99999974e-6). */
+function shortestF32(x: number): number {
+    for (let p = 1; p <= 9; p++) {
+        const y = Number(x.toPrecision(p));
+        if (Math.fround(y) === Math.fround(x)) {
+            return y;
+        }
+    }
+    return x;
+}
+
 /** LlamaConfig from a llama GGUF; errors name the key. */
 export function llamaConfigFromGguf(file: GgufFile): LlamaConfig {
     const arch = file.scalar("general.architecture");
@@ -88,8 +99,8 @@ export function llamaConfigFromGguf(file: GgufFile): LlamaConfig {
         hiddenDim: file.number("llama.feed_forward_length"),
         vocabSize: file.number("llama.vocab_size", tokens?.length ?? file.info("token_embd.weight").dims[1]),
         maxSeqLen: file.number("llama.context_length"),
-        normEps: file.number("llama.attention.layer_norm_rms_epsilon"),
-        ropeTheta: file.number("llama.rope.freq_base", 10000),
+        normEps: shortestF32(file.number("llama.attention.layer_norm_rms_epsilon")),
+        ropeTheta: shortestF32(file.number("llama.rope.freq_base", 10000)),
         tieEmbeddings: !file.has("output.weight"),
     };
     const ropeDims = file.number("llama.rope.dimension_count", dim / heads);

@@ -43,8 +43,17 @@ class ByteWriter {
         return at;
     }
 
-    public u32(v: number): void { this.view.setUint32(this.reserve(4), v, true); }
-    public u64(v: number | bigint): void { this.view.setBigUint64(this.reserve(8), BigInt(v), true); }
+    /** Where the bytes of the last `at` call start. */
+    private last = 0;
+
+    /** Reserves n bytes and returns the view to write them with: reserve first, since growing replaces the buffer. */
+    private at(n: number): DataView {
+        this.last = this.reserve(n);
+        return this.view;
+    }
+
+    public u32(v: number): void { this.at(4).setUint32(this.last, v, true); }
+    public u64(v: number | bigint): void { this.at(8).setBigUint64(this.last, BigInt(v), true); }
     public bytes(b: Uint8Array): void { this.buf.set(b, this.reserve(b.byteLength)); }
     public string(s: string): void {
         const b = Buffer.from(s, "utf8");
@@ -66,8 +75,8 @@ class ByteWriter {
             if (typeof v !== "bigint" && !(typeof v === "number" && Number.isSafeInteger(v))) {
                 bad();
             }
-            const at = this.reserve(8);
-            return type === GgufValueType.UINT64 ? this.view.setBigUint64(at, BigInt(v), true) : this.view.setBigInt64(at, BigInt(v), true);
+            const view = this.at(8);
+            return type === GgufValueType.UINT64 ? view.setBigUint64(this.last, BigInt(v), true) : view.setBigInt64(this.last, BigInt(v), true);
         }
         if (typeof v !== "number") {
             return bad();
@@ -77,14 +86,14 @@ class ByteWriter {
             bad();
         }
         switch (type) {
-            case GgufValueType.UINT8: return this.view.setUint8(this.reserve(1), v);
-            case GgufValueType.INT8: return this.view.setInt8(this.reserve(1), v);
-            case GgufValueType.UINT16: return this.view.setUint16(this.reserve(2), v, true);
-            case GgufValueType.INT16: return this.view.setInt16(this.reserve(2), v, true);
-            case GgufValueType.UINT32: return this.view.setUint32(this.reserve(4), v, true);
-            case GgufValueType.INT32: return this.view.setInt32(this.reserve(4), v, true);
-            case GgufValueType.FLOAT32: return this.view.setFloat32(this.reserve(4), v, true);
-            case GgufValueType.FLOAT64: return this.view.setFloat64(this.reserve(8), v, true);
+            case GgufValueType.UINT8: return this.at(1).setUint8(this.last, v);
+            case GgufValueType.INT8: return this.at(1).setInt8(this.last, v);
+            case GgufValueType.UINT16: return this.at(2).setUint16(this.last, v, true);
+            case GgufValueType.INT16: return this.at(2).setInt16(this.last, v, true);
+            case GgufValueType.UINT32: return this.at(4).setUint32(this.last, v, true);
+            case GgufValueType.INT32: return this.at(4).setInt32(this.last, v, true);
+            case GgufValueType.FLOAT32: return this.at(4).setFloat32(this.last, v, true);
+            case GgufValueType.FLOAT64: return this.at(8).setFloat64(this.last, v, true);
         }
     }
 
