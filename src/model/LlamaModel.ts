@@ -24,14 +24,19 @@ export interface LlamaModelOptions {
     /** Largest batch (rows) and sequence length forward will be called with; sizes the activation arena. */
     maxBatch: number;
     maxT?: number;
-    /** Allocate gradients (training). Default true. */
+    /** Allocate what backward needs (scratch, and gradients unless frozenBase). Default true. */
     training?: boolean;
+    /**
+     * Build with the base frozen: no base-gradient arena at all (LoRA on a large model saves a full copy of the
+     * weights); backward still produces input gradients for adapters. Default false.
+     */
+    frozenBase?: boolean;
 }
 
 export interface ForwardOptions {
     /** Multiplies the gradient of the mean loss (1/K for K accumulated micro-batches). Default 1. */
     lossScale?: number;
-    /** Write dlogits for backward (training). Default: true when targets are given and gradients exist. */
+    /** Write dlogits for backward (training). Default: true when targets are given and the model was built for training. */
     computeGrad?: boolean;
 }
 
@@ -73,7 +78,9 @@ export class LlamaModel {
     /** Per-linear adapter contributions (LinearAdapters.ts; LoraAdapters.attach sets it); null for none. */
     public lora: LinearAdapters | null = null;
     /** When true, backward computes no base-parameter gradients (LoRA training). */
-    public frozenBase = false;
+    public frozenBase: boolean;
+    /** Built with backward scratch (options.training). */
+    public readonly training: boolean;
 
     private readonly layers: LayerViews[];
     private readonly views: Map<string, { param: Float32Array; grad: Float32Array | null }>;
@@ -101,7 +108,7 @@ export class LlamaModel {
     private lastT = 0;
     private gradReady = false;
 
-    public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true }: LlamaModelOptions) {
+    public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true, frozenBase = false }: LlamaModelOptions) {
         validateConfig(config);
         for (const [field, value] of [["maxBatch", maxBatch], ["maxT", maxT]] as const) {
             if (!Number.isInteger(value) || value < 1) {
@@ -115,7 +122,9 @@ export class LlamaModel {
         this.layout = parameterLayout(config);
         const nParams = this.layout[this.layout.length - 1]!.offset + this.layout[this.layout.length - 1]!.size;
         this.params = new Float32Array(nParams);
-        this.grads = training ? new Float32Array(nParams) : null;
+        this.grads = training && !frozenBase ? new Float32Array(nParams) : null;
+        this.training = training;
+        this.frozenBase = frozenBase;
 
         const { dim: C, hiddenDim: H, vocabSize: V, nLayers: L, nHeads: NH } = config;
         const KV = kvDim(config);
@@ -233,7 +242,9 @@ export class LlamaModel {
     }
 
     public zeroGrad(): void {
-        this.grads?.fill(0);
+        if (!this.frozenBase) {
+            this.grads?.fill(0);
+        }
         this.lora?.zeroGrad();
     }
 
@@ -338,7 +349,7 @@ export class LlamaModel {
                 valid++;
             }
         }
-        const computeGrad = options.computeGrad ?? this.grads !== null;
+        const computeGrad = options.computeGrad ?? this.training;
         const scale = valid > 0 ? (options.lossScale ?? 1) / valid : 0;
         const total = k.crossEntropyForwardBackward(this.losses, computeGrad ? logits : null, logits, targets, N, V, scale);
         this.gradReady = computeGrad;
@@ -347,8 +358,11 @@ export class LlamaModel {
 
     /** Accumulates (+=) the gradients of the last training forward into `grads` (and the adapters'). */
     public backward(): void {
-        if (!this.gradReady || this.grads === null) {
+        if (!this.gradReady || !this.training) {
             throw new ModelInputError("backward", "needs a training forward() with targets first (once per forward)");
+        }
+        if (!this.frozenBase && this.grads === null) {
+            throw new ModelInputError("frozenBase", "this model was built with a frozen base (no gradient arena); it cannot be unfrozen");
         }
         this.gradReady = false;
         const k = this.kernels;

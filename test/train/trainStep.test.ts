@@ -112,3 +112,23 @@ test("frozen base: adapters see every linear, base gradients stay zero, no optim
     assert.ok(model.grads!.every((g) => g === 0));
     assert.ok(dxNorm > 0, "input gradients still flow through a frozen base");
 });
+
+test("a model built frozen has no base-gradient arena, still backpropagates to adapters, and cannot be unfrozen", () => {
+    const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: B, maxT: T, frozenBase: true });
+    model.initWeights(3, 0.2);
+    assert.equal(model.grads, null);
+    let backwards = 0;
+    model.lora = { forward: () => undefined, backward: () => { backwards++; }, zeroGrad: () => undefined };
+    const { tokens, targets } = batch(1);
+    model.zeroGrad();
+    assert.ok(Number.isFinite(model.forward(tokens, targets, B, T)));
+    model.backward();
+    assert.equal(backwards, 14);
+    model.frozenBase = false;
+    model.forward(tokens, targets, B, T);
+    assert.throws(() => model.backward(), (e: unknown) => e instanceof ModelInputError && e.argument === "frozenBase");
+    const inference = new LlamaModel({ config, kernels: referenceKernels, maxBatch: B, maxT: T, training: false });
+    inference.initWeights(3, 0.2);
+    inference.forward(tokens, targets, B, T);
+    assert.throws(() => inference.backward(), ModelInputError);
+});
