@@ -6,8 +6,9 @@
  * their UTF-8 bytes `<0xXX>` (or <unk>). Decoding turns "▁" back into spaces, drops control tokens, decodes byte
  * runs as UTF-8 with one U+FFFD per invalid byte, and strips the dummy-prefix space of the first text.
  *
- * Fast path: when no piece holds "▁" after its first character (true of tokenizers trained with whitespace
- * splitting, and checked at load), text is cut before every "▁" and each word is encoded once and cached.
+ * Fast path: a merge can only cross the boundary before a "▁" when some piece holds the preceding character
+ * followed by "▁" (LLaMA-2 has whitespace runs "▁▁", "▁▁▁" …, so only "▁" precedes). Text is cut before every
+ * other "▁" into words, each encoded once and cached; independent words merge exactly as the whole text would.
  */
 import { createHash } from "node:crypto";
 import type { SentencePieceModel } from "./sentencepieceModel.js";
@@ -32,6 +33,8 @@ export class SentencePieceBpe implements Tokenizer {
     private readonly byteIds = new Int32Array(256).fill(-1);
     private readonly userDefined: string[];
     private readonly splitOnSpace: boolean;
+    /** Characters that may precede "▁" inside a piece: no cut is made after them. */
+    private readonly joinBefore = new Set<number>();
     private readonly cache = new Map<string, readonly number[]>();
 
     public constructor(model: SentencePieceModel) {
@@ -57,7 +60,13 @@ export class SentencePieceBpe implements Tokenizer {
             }
         });
         this.userDefined = model.pieces.filter((p) => p.type === PieceType.USER_DEFINED).map((p) => p.piece).sort((a, b) => b.length - a.length);
-        this.splitOnSpace = model.normalizer.escapeWhitespaces && !model.pieces.some((p) => p.type !== PieceType.BYTE && p.piece.indexOf(SPACE, 1) >= 0)
+        for (const piece of this.mergeable.keys()) {
+            for (let j = piece.indexOf(SPACE, 1); j >= 1; j = piece.indexOf(SPACE, j + 1)) {
+                this.joinBefore.add(piece.charCodeAt(j - 1));
+            }
+        }
+        // Surrogate pairs before "▁" would need code-point care; such vocabularies take the whole-text path.
+        this.splitOnSpace = model.normalizer.escapeWhitespaces && ![...this.joinBefore].some((c) => c >= 0xd800 && c <= 0xdfff)
             && !this.userDefined.some((u) => u.includes(SPACE));
         const h = createHash("sha256");
         for (const p of model.pieces) {
@@ -106,7 +115,7 @@ export class SentencePieceBpe implements Tokenizer {
         if (this.splitOnSpace) {
             let start = 0;
             for (let i = 1; i <= normalized.length; i++) {
-                if (i === normalized.length || normalized.charCodeAt(i) === 0x2581) {
+                if (i === normalized.length || (normalized.charCodeAt(i) === 0x2581 && !this.joinBefore.has(normalized.charCodeAt(i - 1)))) {
                     const word = normalized.slice(start, i);
                     let ids = this.cache.get(word);
                     if (ids === undefined) {
