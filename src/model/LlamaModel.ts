@@ -5,8 +5,9 @@
  *
  * Adapters (LinearAdapters.ts, e.g. LoRA) hook into every linear layer through `lora`; with
  * `frozenBase` set, backward computes no base-parameter gradient (matmulBackward with dweight null).
- * Activation memory per layer: x, xmid (N, C), h1, h2 (N, C), q, att (N, C), k, v (N, KV), gate, up, act (N, H),
- * two rstd (N) and lse (B, NH, T) — attention keeps only its log-sum-exp, never a T×T matrix.
+ * Activation memory per layer: x, xmid, q, att (N, C), k, v (N, KV), gate, up (N, H), two rstd (N) and lse
+ * (B, NH, T) — attention keeps only its log-sum-exp, never a T×T matrix; the norm outputs h1, h2 (N, C) and the
+ * SwiGLU output act (N, H) are recomputed in backward unless `recompute: false`.
  * forward keeps a reference to `tokens` for backward: do not change them in between.
  * Not here: the optimizer (optim/), the KV-cache inference path (inference/), file formats (formats/).
  */
@@ -31,6 +32,12 @@ export interface LlamaModelOptions {
      * weights); backward still produces input gradients for adapters. Default false.
      */
     frozenBase?: boolean;
+    /**
+     * Keep no per-layer copy of the two RMSNorm outputs and the SwiGLU output: backward recomputes them (two norms
+     * and one elementwise op per layer, ~1% of a step) into one shared buffer. Saves L·N·(2C + H) floats. The
+     * results are bitwise the same either way. Default true.
+     */
+    recompute?: boolean;
 }
 
 export interface ForwardOptions {
@@ -103,12 +110,16 @@ export class LlamaModel {
     private readonly dup: Float32Array;
     private readonly dact: Float32Array;
     private sized: SizedViews | null = null;
+    private readonly recompute: boolean;
+    /** (N): rstd written by recomputed norms (the forward rstd1/rstd2 stay as they are). */
+    private readonly rstdScratch: Float32Array;
     private tokens: Int32Array = new Int32Array(0);
     private lastB = 0;
     private lastT = 0;
     private gradReady = false;
 
-    public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true, frozenBase = false }: LlamaModelOptions) {
+    public constructor({ config, kernels, maxBatch, maxT = config.maxSeqLen, training = true, frozenBase = false,
+        recompute = true }: LlamaModelOptions) {
         validateConfig(config);
         for (const [field, value] of [["maxBatch", maxBatch], ["maxT", maxT]] as const) {
             if (!Number.isInteger(value) || value < 1) {
@@ -129,11 +140,12 @@ export class LlamaModel {
         const { dim: C, hiddenDim: H, vocabSize: V, nLayers: L, nHeads: NH } = config;
         const KV = kvDim(config);
         const N = maxBatch * maxT;
-        const perLayer = N * (C * 6 + KV * 2 + H * 3) + N * 2 + maxBatch * NH * maxT;
+        const perLayer = N * (C * (recompute ? 4 : 6) + KV * 2 + H * (recompute ? 2 : 3)) + N * 2 + maxBatch * NH * maxT;
+        const shared = recompute ? N * (C + H) + N : 0;
         // Backward scratch, shared by every layer (activation gradients are consumed layer by layer).
         const backwardScratch = training ? N * (C * 4 + KV * 2 + H * 3) : 0;
         // ONE activation arena: per-layer activations, final norm, logits, losses, scratch.
-        const acts = new Float32Array(L * perLayer + N * (2 * C) + N + N * V + N + N * C + backwardScratch);
+        const acts = new Float32Array(L * perLayer + shared + N * (2 * C) + N + N * V + N + N * C + backwardScratch);
         let off = 0;
         const take = (n: number): Float32Array => {
             const view = acts.subarray(off, off + n);
@@ -148,6 +160,12 @@ export class LlamaModel {
         this.normW = this.views.get("norm")!.param;
         this.outW = this.views.get(config.tieEmbeddings ? "embedTokens" : "lmHead")!.param;
         this.layers = [];
+        this.recompute = recompute;
+        // With recompute, every layer's h1, h2 and act are the same buffers (each is consumed right after it is
+        // written in forward, and rewritten right before each use in backward).
+        const sharedH = recompute ? take(N * C) : null;
+        const sharedAct = recompute ? take(N * H) : null;
+        this.rstdScratch = take(recompute ? N : 0);
         const names: LayerParam[] = ["inputLayernorm", "qProj", "kProj", "vProj", "oProj", "postAttentionLayernorm", "gateProj", "upProj", "downProj"];
         for (let l = 0; l < L; l++) {
             const params = {} as Record<LayerParam, Float32Array>;
@@ -161,9 +179,9 @@ export class LlamaModel {
             }
             this.layers.push({
                 params, grads: this.grads === null ? null : grads,
-                x: take(N * C), rstd1: take(N), h1: take(N * C), q: take(N * C), k: take(N * KV), v: take(N * KV),
-                att: take(N * C), lse: take(maxBatch * NH * maxT), xmid: take(N * C), rstd2: take(N), h2: take(N * C),
-                gate: take(N * H), up: take(N * H), act: take(N * H),
+                x: take(N * C), rstd1: take(N), h1: sharedH ?? take(N * C), q: take(N * C), k: take(N * KV), v: take(N * KV),
+                att: take(N * C), lse: take(maxBatch * NH * maxT), xmid: take(N * C), rstd2: take(N), h2: sharedH ?? take(N * C),
+                gate: take(N * H), up: take(N * H), act: sharedAct ?? take(N * H),
             });
         }
         this.xFinal = take(N * C);
@@ -390,6 +408,9 @@ export class LlamaModel {
             const p = L.params;
             const gr = frozen ? null : L.grads;
             // x[l+1] = xmid + downProj(act)
+            if (this.recompute) {
+                k.swigluForward(L.act, L.gate, L.up, N * H);
+            }
             const dact = S.dact;
             dact.fill(0);
             k.matmulBackward(dact, gr?.downProj ?? null, null, dx, L.act, p.downProj, N, H, C);
@@ -397,6 +418,9 @@ export class LlamaModel {
             const dgate = S.dgate;
             const dup = S.dup;
             k.swigluBackward(dgate, dup, dact, L.gate, L.up, N * H);
+            if (this.recompute) {
+                k.rmsnormForward(L.h2, this.rstdScratch, L.xmid, p.postAttentionLayernorm, N, C, this.config.normEps);
+            }
             const dh2 = S.dh;
             dh2.fill(0);
             k.matmulBackward(dh2, gr?.gateProj ?? null, null, dgate, L.h2, p.gateProj, N, C, H);
@@ -413,6 +437,9 @@ export class LlamaModel {
             k.attentionBackward(dq, dk, dv, datt, L.q, L.k, L.v, L.att, L.lse, B, T, NH, NKV, HS);
             k.ropeBackward(dq, dq, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
             k.ropeBackward(dk, dk, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
+            if (this.recompute) {
+                k.rmsnormForward(L.h1, this.rstdScratch, L.x, p.inputLayernorm, N, C, this.config.normEps);
+            }
             const dh1 = S.dh;
             dh1.fill(0);
             k.matmulBackward(dh1, gr?.qProj ?? null, null, dq, L.h1, p.qProj, N, C, C);

@@ -132,3 +132,16 @@ test("a model built frozen has no base-gradient arena, still backpropagates to a
     inference.forward(tokens, targets, B, T);
     assert.throws(() => inference.backward(), ModelInputError);
 });
+
+test("recomputing the norm and SwiGLU outputs in backward gives bitwise the same gradients", () => {
+    const { tokens, targets } = batch(3);
+    const run = (recompute: boolean): Float32Array => {
+        const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: B, maxT: T, recompute });
+        model.initWeights(5, 0.3);
+        model.zeroGrad();
+        model.forward(tokens, targets, B, T);
+        model.backward();
+        return model.grads!;
+    };
+    assert.deepEqual(run(true), run(false));
+});
