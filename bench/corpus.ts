@@ -1,0 +1,61 @@
+/**
+ * bench:corpus — end-to-end corpus throughput (MB of raw input per second through read, clean, PHI scan, dedup,
+ * tokenize, mix, pack) and peak RSS, at 1× and 10× input, each build a child `mellama corpus build` process.
+ * Inputs are the shared data's PubMed abstracts, MTSamples notes and wikitext-2 written as jsonl; the 10× input
+ * repeats them with every copy's words re-spelled by a per-copy substitution, so copies are not duplicates.
+ * No external anchor exists; the target is ≥ 10 MB/s with peak memory flat from 1× to 10×.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readMtsamples } from "../src/eval/loaders/readMtsamples.js";
+import { readPubmedqa } from "../src/eval/loaders/readPubmedqa.js";
+import { readFileSync } from "node:fs";
+import { dataDir } from "../src/util/dataDir.js";
+import { writeBenchResults } from "./lib/benchResults.js";
+
+const data = dataDir();
+const domains = {
+    biomedical: readPubmedqa(join(data, "pubmedqa", "ori_pqal.json"), () => undefined, "all").map((r) => r.contexts.join("\n")),
+    clinical: readMtsamples(join(data, "mtsamples", "mtsamples.csv"), () => undefined).map((r) => r.transcription),
+    general: readFileSync(join(data, "wikitext2", "test.txt"), "utf8").split(/\n \n = /).filter((t) => t.length > 200),
+};
+const tokenizer = fileURLToPath(new URL("../test/fixtures/tokenizer/words.model", import.meta.url));
+const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
+const scales = process.argv.includes("--quick") ? [1, 3] : [1, 10];
+
+function respell(text: string, copy: number): string {
+    // A different, deterministic spelling per copy: shingles differ, length and word shapes stay.
+    return copy === 0 ? text : text.replace(/[a-z]+/g, (w) => w.split("").map((c) => String.fromCharCode(97 + ((c.charCodeAt(0) - 97 + copy * 7) % 26))).join(""));
+}
+
+const rows = [];
+for (const scale of scales) {
+    const dir = mkdtempSync(join(tmpdir(), `bench-corpus-${scale}x-`));
+    let bytes = 0;
+    for (const [domain, docs] of Object.entries(domains)) {
+        const lines: string[] = [];
+        for (let copy = 0; copy < scale; copy++) {
+            docs.forEach((text, i) => lines.push(JSON.stringify({ id: `${copy}-${i}`, text: respell(text, copy) })));
+        }
+        const path = join(dir, `${domain}.jsonl`);
+        writeFileSync(path, lines.join("\n"));
+        bytes += statSync(path).size;
+    }
+    writeFileSync(join(dir, "corpus.json"), JSON.stringify({ output: "out", tokenizer, seqLen: 1025, sources: Object.keys(domains).map((d) =>
+        ({ name: d, domain: d, format: "jsonl", path: `${d}.jsonl` })) }));
+    const t0 = performance.now();
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bin, "corpus", "build", join(dir, "corpus.json")],
+        { encoding: "utf8", env: { ...process.env, MELLAMA_QUIET: "1" } });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) {
+        throw new Error(`corpus build failed: ${r.stderr.slice(-500)}`);
+    }
+    const rssMiB = Number(r.stderr.trim().split("\n").pop()) / 1024;
+    process.stderr.write(`${scale}x: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB\n`);
+    rows.push({ name: `corpus build ${scale}x (${(bytes / 1e6).toFixed(0)} MB)`, unit: "MB/s", value: bytes / 1e6 / seconds, anchor: null, anchorValue: null, ratio: null,
+        config: { scale, bytes, seconds, peakRssMiB: Math.round(rssMiB) } });
+}
+writeBenchResults("corpus", rows);
