@@ -1,0 +1,51 @@
+/**
+ * mellama's public library surface. Each CLI command has a library function of the same name here; internals
+ * (kernels' individual files, CLI plumbing) are not exported.
+ */
+export { MellamaError, ConfigError, FormatError } from "./errors/MellamaError.js";
+
+// Engine
+export type { KernelSet } from "./kernels/KernelSet.js";
+export { getKernelSet } from "./kernels/index.js";
+export { type LlamaConfig, PRESETS, validateConfig, resolvePreset } from "./model/LlamaConfig.js";
+export { toHfConfig, fromHfConfig } from "./model/hfConfig.js";
+export { LlamaModel } from "./model/LlamaModel.js";
+export { LoraAdapters, type LoraOptions } from "./model/lora/LoraAdapters.js";
+export { saveLoraAdapter, loadLoraAdapter, mergeLora } from "./model/lora/peftAdapter.js";
+export { InferenceSession, type GenerateOptions, type GenerateOutput } from "./model/inference/InferenceSession.js";
+export { AdamW } from "./optim/AdamW.js";
+export { cosineSchedule } from "./optim/cosineSchedule.js";
+
+// Tokenizer
+export type { Tokenizer } from "./tokenizer/Tokenizer.js";
+export { loadTokenizer } from "./tokenizer/loadTokenizer.js";
+export { trainBpe } from "./tokenizer/trainBpe.js";
+export { saveTokenizer } from "./tokenizer/saveTokenizer.js";
+
+// Formats
+export { writeSafetensors } from "./formats/safetensors/writeSafetensors.js";
+export { SafetensorsFile } from "./formats/safetensors/SafetensorsFile.js";
+export { GgufFile } from "./formats/gguf/GgufFile.js";
+export { writeGguf } from "./formats/gguf/writeGguf.js";
+export { exportModel } from "./formats/hf/exportModel.js";
+export { inspectModel } from "./formats/hf/inspectModel.js";
+export { openShardDataset } from "./formats/shards/openShardDataset.js";
+
+// Corpus, training, instructions
+export { buildDocuments, packCorpus } from "./corpus/buildCorpus.js";
+export { parseCorpusConfig } from "./corpus/CorpusConfig.js";
+export { pretrain } from "./train/pretrain.js";
+export { sft } from "./train/sft.js";
+export { runPretrain, runSft } from "./train/runTraining.js";
+export { buildInstructions } from "./instruct/buildInstructions.js";
+
+// Evaluation
+export type { LM } from "./eval/api/LM.js";
+export type { Task } from "./eval/api/Task.js";
+export { getTask, listTasks, TASK_NAMES } from "./eval/tasks/registry.js";
+export { evaluate } from "./eval/run/evaluate.js";
+export { lmFromGenerator } from "./eval/backends/lmFromGenerator.js";
+export { createNativeLM, lmFromSession } from "./eval/backends/createNativeLM.js";
+
+// The nano Me-LLaMA recipe
+export { runNanoMeLlama } from "./recipe/nanoMeLlama.js";
