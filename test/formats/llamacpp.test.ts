@@ -1,0 +1,100 @@
+/**
+ * The GGUF that `exportModel` writes runs in llama.cpp (through node-llama-cpp, an optional dependency) and
+ * decodes exactly what mellama's own engine decodes: a random tiny GQA LLaMA (n_head 4, n_head_kv 2, so a wrong
+ * q/k permutation or dims order changes the tokens), 12 greedy tokens, F32 and F16 exports. llama.cpp's
+ * tokenizer, built from tokenizer.ggml.*, must also agree with mellama's. Skipped (with the reason) when
+ * node-llama-cpp or its prebuilt binary is not available; BF16/Q8_0 are not compared token for token because
+ * llama.cpp's CPU path also rounds the activations to those types.
+ */
+import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { exportModel } from "../../src/formats/hf/exportModel.js";
+import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
+import { getKernelSet } from "../../src/kernels/index.js";
+import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
+import { LlamaModel } from "../../src/model/LlamaModel.js";
+import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+
+interface LlamaCpp {
+    getLlama(o: Record<string, unknown>): Promise<{
+        loadModel(o: { modelPath: string }): Promise<{
+            tokenize(text: string): number[];
+            createContext(o: { contextSize: number; threads: number }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
+            dispose(): Promise<void>;
+        }>;
+        dispose(): Promise<void>;
+    }>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "mellama-llamacpp-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function loadLlamaCpp(): Promise<LlamaCpp | string> {
+    try {
+        const name = "node-llama-cpp"; // a variable keeps tsc from needing the optional package's types
+        return await import(name) as LlamaCpp;
+    } catch (error) {
+        return `node-llama-cpp not installed (${(error as Error).message.split("\n")[0]})`;
+    }
+}
+
+test("llama.cpp loads mellama's GGUF and greedy-decodes the same tokens (F32, F16)", async (t) => {
+    const mod = await loadLlamaCpp();
+    if (typeof mod === "string") {
+        t.skip(mod);
+        return;
+    }
+    let llama: Awaited<ReturnType<LlamaCpp["getLlama"]>>;
+    try {
+        llama = await mod.getLlama({ build: "never", gpu: false, logLevel: "error" });
+    } catch (error) {
+        t.skip(`no prebuilt llama.cpp binary (${(error as Error).message.split("\n")[0]})`);
+        return;
+    }
+    const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
+    const tok = loadTokenizer(tokPath);
+    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tok.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
+    model.initWeights(3, 0.3);
+    const hf = join(dir, "hf");
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+    copyFileSync(tokPath, join(hf, "tokenizer.model"));
+    const text = "The patient has a fever";
+    const prompt = [tok.bosId, ...tok.encode(text)];
+    const ids = [...prompt];
+    for (let i = 0; i < 12; i++) {
+        model.forward(Int32Array.from(ids), null, 1, ids.length);
+        const logits = model.lastLogits.subarray((ids.length - 1) * config.vocabSize, ids.length * config.vocabSize);
+        let best = 0;
+        for (let v = 1; v < config.vocabSize; v++) {
+            best = logits[v]! > logits[best]! ? v : best;
+        }
+        ids.push(best);
+    }
+    const want = ids.slice(prompt.length);
+    try {
+        for (const type of ["f32", "f16"] as const) {
+            const path = join(dir, `m-${type}.gguf`);
+            exportModel({ from: hf, to: "gguf", out: path, type });
+            const lm = await llama.loadModel({ modelPath: path });
+            assert.deepEqual(lm.tokenize(text), tok.encode(text), "llama.cpp's tokenizer from tokenizer.ggml.* agrees");
+            // One thread: on a busy 2-core machine llama.cpp's spinning workers otherwise take ~20 s for 12 tokens.
+            const ctx = await lm.createContext({ contextSize: 64, threads: 1 });
+            const got: number[] = [];
+            for await (const id of ctx.getSequence().evaluate(prompt, { temperature: 0 })) {
+                got.push(id);
+                if (got.length === want.length) {
+                    break;
+                }
+            }
+            assert.deepEqual(got, want, `${type}: llama.cpp vs mellama greedy tokens`);
+            await ctx.dispose();
+            await lm.dispose();
+        }
+    } finally {
+        await llama.dispose();
+    }
+});
