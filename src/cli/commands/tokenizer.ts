@@ -9,12 +9,14 @@ export function register(program: Command): void {
         .requiredOption("--output <dir>", "output directory")
         .option("--character-coverage <x>", "share of characters kept as pieces", (v) => Number(v), 0.9995)
         .option("--no-split-digits", "keep digit runs together")
-        .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean }) => {
+        .option("--user-defined-symbols <pieces...>", "pieces matched whole before BPE (e.g. [INST] [/INST])", [])
+        .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean; userDefinedSymbols: string[] }) => {
             const { readFileSync } = await import("node:fs");
             const { trainBpe } = await import("../../tokenizer/trainBpe.js");
             const { saveTokenizer } = await import("../../tokenizer/saveTokenizer.js");
             const lines = o.input.flatMap((f) => readFileSync(f, "utf8").split("\n"));
-            const model = trainBpe(lines, { vocabSize: o.vocabSize, characterCoverage: o.characterCoverage, splitDigits: o.splitDigits });
+            const model = trainBpe(lines, { vocabSize: o.vocabSize, characterCoverage: o.characterCoverage, splitDigits: o.splitDigits,
+                userDefinedSymbols: o.userDefinedSymbols });
             const files = saveTokenizer(o.output, model);
             process.stderr.write(`trained ${model.pieces.length} pieces; wrote ${files.join(", ")}\n`);
         });
