@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { exportModel } from "../../src/formats/hf/exportModel.js";
 import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
+import { exportLoraGguf } from "../../src/formats/peft/loraToGguf.js";
+import type { PeftAdapter } from "../../src/formats/peft/peftAdapter.js";
 import { getKernelSet } from "../../src/kernels/index.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
@@ -22,7 +24,7 @@ interface LlamaCpp {
     getLlama(o: Record<string, unknown>): Promise<{
         loadModel(o: { modelPath: string }): Promise<{
             tokenize(text: string): number[];
-            createContext(o: { contextSize: number; threads: number }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
+            createContext(o: { contextSize: number; threads: number; lora?: { adapters: { filePath: string }[] } }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
             dispose(): Promise<void>;
         }>;
         dispose(): Promise<void>;
@@ -94,6 +96,81 @@ test("llama.cpp loads mellama's GGUF and greedy-decodes the same tokens (F32, F1
             await ctx.dispose();
             await lm.dispose();
         }
+    } finally {
+        await llama.dispose();
+    }
+});
+
+async function greedy(llama: Awaited<ReturnType<LlamaCpp["getLlama"]>>, modelPath: string, prompt: number[], n: number, lora?: string): Promise<number[]> {
+    const lm = await llama.loadModel({ modelPath });
+    const ctx = await lm.createContext({ contextSize: 64, threads: 1, ...(lora === undefined ? {} : { lora: { adapters: [{ filePath: lora }] } }) });
+    const got: number[] = [];
+    for await (const id of ctx.getSequence().evaluate(prompt, { temperature: 0 })) {
+        got.push(id);
+        if (got.length === n) {
+            break;
+        }
+    }
+    await ctx.dispose();
+    await lm.dispose();
+    return got;
+}
+
+test("llama.cpp: base GGUF + mellama's GGUF LoRA adapter decodes like the merged model (W + alpha/r·BA)", async (t) => {
+    const mod = await loadLlamaCpp();
+    if (typeof mod === "string") {
+        t.skip(mod);
+        return;
+    }
+    let llama: Awaited<ReturnType<LlamaCpp["getLlama"]>>;
+    try {
+        llama = await mod.getLlama({ build: "never", gpu: false, logLevel: "error" });
+    } catch (error) {
+        t.skip(`no prebuilt llama.cpp binary (${(error as Error).message.split("\n")[0]})`);
+        return;
+    }
+    const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
+    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: loadTokenizer(tokPath).vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
+    model.initWeights(5, 0.3);
+    let x = 1;
+    const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => { x = (x * 16807) % 2147483647; return x / 2147483647 - 0.5; });
+    const r = 4;
+    const adapter: PeftAdapter = { r, alpha: 8, dropout: 0, targetModules: ["q_proj", "k_proj", "v_proj", "o_proj"], baseModel: null, pairs: [] };
+    const merged = new Map(model.layout.map((s) => [s.hfName, Float32Array.from(model.tensor(s.name))]));
+    for (const s of model.layout.filter((l) => /self_attn\.[qkvo]_proj/.test(l.hfName))) {
+        const [out, inF] = s.shape as [number, number];
+        const a = rand(r * inF);
+        const b = rand(out * r);
+        adapter.pairs.push({ module: s.hfName.replace(/\.weight$/, ""), inFeatures: inF, outFeatures: out, a, b });
+        const w = merged.get(s.hfName)!;
+        for (let i = 0; i < out; i++) {
+            for (let j = 0; j < inF; j++) {
+                let acc = 0;
+                for (let k = 0; k < r; k++) {
+                    acc += b[i * r + k]! * a[k * inF + j]!;
+                }
+                w[i * inF + j]! += (adapter.alpha / r) * acc;
+            }
+        }
+    }
+    const write = (name: string, weights: (n: string) => Float32Array): string => {
+        const d = join(dir, name);
+        writeHfCheckpoint({ dir: d, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => weights(s.hfName) })) });
+        copyFileSync(tokPath, join(d, "tokenizer.model"));
+        exportModel({ from: d, to: "gguf", out: `${d}.gguf`, type: "f32" });
+        return `${d}.gguf`;
+    };
+    const base = write("base", (n) => model.tensor(model.layout.find((s) => s.hfName === n)!.name));
+    const mergedPath = write("merged", (n) => merged.get(n)!);
+    const lora = join(dir, "lora.gguf");
+    exportLoraGguf({ adapter, config, out: lora, type: "f32" });
+    const prompt = [1, 17, 42, 99, 7];
+    try {
+        const want = await greedy(llama, mergedPath, prompt, 12);
+        const plain = await greedy(llama, base, prompt, 12);
+        assert.notDeepEqual(plain, want, "the adapter must change the output for this test to mean anything");
+        assert.deepEqual(await greedy(llama, base, prompt, 12, lora), want);
     } finally {
         await llama.dispose();
     }
