@@ -12,7 +12,7 @@ import { DEFAULT_QUALITY } from "./quality.js";
 const source = z.object({
     name: z.string(),
     domain: z.enum(["biomedical", "clinical", "general"]),
-    format: z.enum(["pubmedqa", "hoc", "csv", "mimic-cxr", "jsonl", "text", "pubmed-xml"]),
+    format: z.enum(["pubmedqa", "hoc", "csv", "mimic-cxr", "jsonl", "text", "pubmed-xml", "pmc-jats"]),
     path: z.string(),
     column: z.string().optional(),
     field: z.string().optional(),

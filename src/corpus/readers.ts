@@ -8,24 +8,27 @@
  *   mimic-cxr   a directory tree of report .txt files
  *   jsonl       one JSON object per line with a `field` (RedPajama: "text")
  *   text        plain text; wikitext-style " = Title = " headings start new documents, else one per blank-line block
- *   pubmed-xml  MEDLINE/PubMed baseline XML (.xml or .xml.gz): title + abstract per PubmedArticle
+ *   pubmed-xml  MEDLINE/PubMed baseline XML (.xml or .xml.gz): title + abstract per PubmedArticle (xmlReaders.ts)
+ *   pmc-jats    PMC open-access JATS XML: title, abstract, body sections (xmlReaders.ts)
  */
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
 import { parse as parseCsv } from "csv-parse";
-import { SaxesParser } from "saxes";
 import { FormatError } from "../errors/MellamaError.js";
+import { openMaybeGzip, readJats, readPubmedXml } from "./xmlReaders.js";
 
 export interface Document {
     id: string;
     text: string;
+    /** Publication year and language code where the source records them (PubMed, JATS). */
+    year?: number;
+    language?: string;
 }
 
 export type BadRecord = (where: { file: string; line: number; reason: string }) => void;
 
-export type SourceFormat = "pubmedqa" | "hoc" | "csv" | "mimic-cxr" | "jsonl" | "text" | "pubmed-xml";
+export type SourceFormat = "pubmedqa" | "hoc" | "csv" | "mimic-cxr" | "jsonl" | "text" | "pubmed-xml" | "pmc-jats";
 
 export interface ReaderOptions {
     format: SourceFormat;
@@ -76,7 +79,18 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         }
         case "csv": {
             const column = options.column ?? "text";
-            const parser = createReadStream(path).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true }));
+            // A record with a stray quote or the wrong field count is reported by line and skipped, not fatal.
+            const parser = openMaybeGzip(path).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true,
+                skip_records_with_error: true }));
+            // csv-parse raises one skip per fault; a record with two stray quotes is still one bad record.
+            let lastBadLine = -1;
+            parser.on("skip", (error: { lines?: number; code?: string }) => {
+                const line = error.lines ?? 0;
+                if (line !== lastBadLine) {
+                    lastBadLine = line;
+                    onBad({ file: path, line, reason: `malformed CSV record (${error.code ?? "parse error"})` });
+                }
+            });
             let n = 0;
             try {
                 for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -151,6 +165,11 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         case "pubmed-xml":
             yield* readPubmedXml(path, exclude, onBad);
             return;
+        case "pmc-jats":
+            for (const file of statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")].sort() : [path]) {
+                yield* readJats(file, exclude, onBad);
+            }
+            return;
     }
 }
 
@@ -165,61 +184,4 @@ function listFiles(dir: string, ext: string): string[] {
         }
     }
     return out;
-}
-
-function openMaybeGzip(path: string): NodeJS.ReadableStream {
-    const stream = createReadStream(path);
-    return path.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
-}
-
-/** MEDLINE XML: one document per PubmedArticle (PMID, ArticleTitle + AbstractText). Truncated .gz names how far it got. */
-async function* readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord): AsyncGenerator<Document> {
-    const parser = new SaxesParser();
-    const queue: Document[] = [];
-    const stack: string[] = [];
-    let pmid = "";
-    let title = "";
-    let abstract: string[] = [];
-    let text = "";
-    let articleLine = 0;
-    parser.on("opentag", (tag) => {
-        stack.push(tag.name);
-        if (tag.name === "PubmedArticle") {
-            pmid = ""; title = ""; abstract = []; articleLine = parser.line;
-        }
-        text = "";
-    });
-    parser.on("text", (t) => {
-        text += t;
-    });
-    parser.on("closetag", (tag) => {
-        stack.pop();
-        if (tag.name === "PMID" && stack[stack.length - 1] === "MedlineCitation") {
-            pmid = text.trim();
-        } else if (tag.name === "ArticleTitle") {
-            title = text.trim();
-        } else if (tag.name === "AbstractText") {
-            abstract.push(text.trim());
-        } else if (tag.name === "PubmedArticle") {
-            if (pmid === "") {
-                onBad({ file: path, line: articleLine, reason: "PubmedArticle without a PMID" });
-            } else if (!(exclude?.has(pmid) ?? false) && (title || abstract.length)) {
-                queue.push({ id: pmid, text: [title, ...abstract].filter(Boolean).join("\n") });
-            }
-        }
-    });
-    let bytes = 0;
-    try {
-        for await (const chunk of openMaybeGzip(path) as AsyncIterable<Buffer>) {
-            bytes += chunk.length;
-            parser.write(chunk.toString("utf8"));
-            yield* queue.splice(0);
-        }
-        parser.close();
-    } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === "Z_BUF_ERROR" || /unexpected end/i.test(String(error))
-            ? `truncated after ${bytes} decompressed bytes` : `malformed XML at line ${parser.line} (${String((error as Error).message).split("\n")[0]})`;
-        throw new FormatError(path, "xml", reason);
-    }
-    yield* queue.splice(0);
 }

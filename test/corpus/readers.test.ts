@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type Document, readDocuments, type SourceFormat } from "../../src/corpus/readers.js";
+
+const fixtures = fileURLToPath(new URL("../fixtures/corpus/", import.meta.url));
+
+async function read(format: SourceFormat, file: string, extra: { column?: string } = {}): Promise<{ docs: Document[]; bad: string[] }> {
+    const bad: string[] = [];
+    const docs: Document[] = [];
+    for await (const doc of readDocuments({ format, path: `${fixtures}${file}`, ...extra, onBad: ({ file: f, line, reason }) => bad.push(`${f.split("/").pop()}:${line}: ${reason}`) })) {
+        docs.push(doc);
+    }
+    return { docs, bad };
+}
+
+test("PMC JATS: title, abstract and body paragraphs; references, tables, figures, formulas and citation markers left out", async () => {
+    const { docs, bad } = await read("pmc-jats", "pmc_article.nxml");
+    assert.deepEqual(bad, []);
+    assert.equal(docs.length, 1);
+    const doc = docs[0]!;
+    assert.equal(doc.id, "PMC9000001");
+    assert.equal(doc.year, 2021);
+    assert.equal(doc.language, "en");
+    const lines = doc.text.split("\n");
+    assert.equal(lines[0], "Statins after myocardial infarction: a cohort study");
+    assert.ok(lines.includes("Introduction") && lines.includes("Results"));
+    assert.ok(doc.text.includes("more than moderate-intensity regimens ."));
+    assert.ok(doc.text.includes("Adherence & persistence were higher in the \u201Chigh\u201D group"));
+    for (const left of ["TABLECAPTION", "TABLECELL", "FIGURECAPTION", "REFERENCE", "ACKNOWLEDGEMENT", "[1]", "Table 1", "Hand Written"]) {
+        assert.ok(!doc.text.includes(left), `${left} should be left out`);
+    }
+});
+
+test("PubMed XML: year and language; malformed XML reported by file and line without its text, earlier records kept", async () => {
+    const good = await read("pubmed-xml", "pubmed_sample.xml");
+    assert.equal(good.docs[0]!.language, "eng");
+    const { docs, bad } = await read("pubmed-xml", "pubmed_malformed.xml");
+    assert.deepEqual(docs.map((d) => [d.id, d.year]), [["10000011", 1999]]);
+    assert.equal(bad.length, 1);
+    assert.match(bad[0]!, /^pubmed_malformed\.xml:4: malformed XML/);
+    assert.ok(!bad[0]!.includes("SECRETTEXT"));
+});
+
+test("note CSV: quoted multi-line fields kept, a malformed record reported by line and skipped", async () => {
+    const { docs, bad } = await read("csv", "notes_bad.csv", { column: "transcription" });
+    assert.deepEqual(docs.map((d) => d.id), ["1", "3"]);
+    assert.equal(docs[0]!.text, "First note is fine, spanning\ntwo lines.");
+    assert.equal(bad.length, 1);
+    assert.match(bad[0]!, /^notes_bad\.csv:4: malformed CSV record/);
+    assert.ok(!bad[0]!.includes("SECRETNOTE"));
+});
