@@ -121,7 +121,7 @@ test("MinHash-LSH finds planted near-duplicates and leaves distinct documents al
     assert.ok(found >= 36, `found ${found} of 40 one-word edits`);
 });
 
-test("the PHI detector's precision and recall on a generated set", () => {
+test("the PHI detector's precision and recall on a generated set", (t) => {
     const rng = new Rng(11);
     const first = ["John", "Maria", "Wei", "Aisha", "Peter"];
     const makers: [string, () => string][] = [
@@ -148,6 +148,7 @@ test("the PHI detector's precision and recall on a generated set", () => {
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
+    t.diagnostic(`PHI detector on 400 generated notes: precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
     assert.ok(recall > 0.95 && precision > 0.95, `precision ${precision} recall ${recall}`);
     assert.equal(scanPhi("Seen [**First Name (Titles) 123**] on [**2101-3-4**].", "redact").text, "Seen [NAME] on [DATE].");
 });
