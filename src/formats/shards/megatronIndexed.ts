@@ -7,54 +7,21 @@
  * Here every packed sequence is its own document. The reader checks the header against the file sizes before
  * allocating and reads sequences with positioned reads (the .bin is never loaded whole).
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { FormatError } from "../../errors/MellamaError.js";
+import { DTYPE_INT32, DTYPE_UINT16, MegatronWriter } from "./MegatronWriter.js";
+
+export { DTYPE_INT32, DTYPE_UINT16 };
 
 const MAGIC = Buffer.from("MMIDIDX\x00\x00", "latin1");
-export const DTYPE_INT32 = 4;
-export const DTYPE_UINT16 = 8;
 
-/** Writes sequences of equal length as <prefix>.bin/.idx, each file through a temporary name and a rename. */
+/** Writes sequences as <prefix>.bin/.idx (through temporary names and renames); see MegatronWriter for streams. */
 export function writeMegatronIndexed(prefix: string, sequences: readonly Int32Array[], vocabSize: number): void {
-    const dtype = vocabSize <= 65535 ? DTYPE_UINT16 : DTYPE_INT32;
-    const itemSize = dtype === DTYPE_UINT16 ? 2 : 4;
-    const n = sequences.length;
-    const total = sequences.reduce((a, s) => a + s.length, 0);
-    const bin = Buffer.alloc(total * itemSize);
-    let off = 0;
+    const writer = new MegatronWriter(prefix, vocabSize);
     for (const s of sequences) {
-        for (let i = 0; i < s.length; i++) {
-            if (dtype === DTYPE_UINT16) {
-                bin.writeUInt16LE(s[i]!, off);
-            } else {
-                bin.writeInt32LE(s[i]!, off);
-            }
-            off += itemSize;
-        }
+        writer.add(s);
     }
-    const idx = Buffer.alloc(9 + 8 + 1 + 8 + 8 + n * 4 + n * 8 + (n + 1) * 8);
-    let p = 0;
-    MAGIC.copy(idx, p); p += 9;
-    idx.writeBigUInt64LE(1n, p); p += 8;
-    idx.writeUInt8(dtype, p); p += 1;
-    idx.writeBigUInt64LE(BigInt(n), p); p += 8;
-    idx.writeBigUInt64LE(BigInt(n + 1), p); p += 8;
-    for (const s of sequences) {
-        idx.writeInt32LE(s.length, p); p += 4;
-    }
-    let pointer = 0;
-    for (const s of sequences) {
-        idx.writeBigInt64LE(BigInt(pointer), p); p += 8;
-        pointer += s.length * itemSize;
-    }
-    for (let d = 0; d <= n; d++) {
-        idx.writeBigInt64LE(BigInt(d), p); p += 8;
-    }
-    for (const [path, data] of [[`${prefix}.bin`, bin], [`${prefix}.idx`, idx]] as const) {
-        const tmp = `${path}.tmp-${process.pid}`;
-        writeFileSync(tmp, data);
-        renameSync(tmp, path);
-    }
+    writer.finish();
 }
 
 export interface MegatronDataset {
