@@ -119,3 +119,17 @@ test("HF -> HF bf16 in shards: index with total_size and weight_map, values roun
     }
     assert.throws(() => exportModel({ from: hf, to: "hf", out, type: "q8_0" }), /type: q8_0 is a GGUF type/);
 });
+
+test("a sharded checkpoint whose index names a tensor its shard lacks is refused, naming the index field", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const out = join(dir, "badindex");
+    writeHfCheckpoint({ dir: out, config, maxShardBytes: 20_000, tensors: [...weights].map(([name, w]) => ({ name, shape: w.shape, data: () => w.data })) });
+    const path = join(out, "model.safetensors.index.json");
+    const index = JSON.parse(readFileSync(path, "utf8")) as { weight_map: Record<string, string> };
+    index.weight_map["model.norm.weight"] = index.weight_map["model.embed_tokens.weight"]!;
+    writeFileSync(path, JSON.stringify(index));
+    assert.throws(() => HfCheckpoint.open(out), /model\.safetensors\.index\.json: weight_map\.model\.norm\.weight: is not in model-00001/);
+    index.weight_map["model.norm.weight"] = "../../etc/passwd";
+    writeFileSync(path, JSON.stringify(index));
+    assert.throws(() => HfCheckpoint.open(out), /weight_map\.model\.norm\.weight: "\.\.\/\.\.\/etc\/passwd" is not a shard file name/);
+});

@@ -22,7 +22,7 @@ function readJson(path: string): unknown {
 }
 
 /** The shard file names an index lists, refusing anything that is not a plain file name in the directory. */
-function shardFiles(indexPath: string): string[] {
+function shardFiles(indexPath: string): { files: string[]; weightMap: Record<string, string> } {
     const index = readJson(indexPath) as { weight_map?: unknown } | null;
     const map = index?.weight_map;
     if (map === null || typeof map !== "object" || Array.isArray(map)) {
@@ -35,7 +35,7 @@ function shardFiles(indexPath: string): string[] {
         }
         files.add(file);
     }
-    return [...files];
+    return { files: [...files], weightMap: map as Record<string, string> };
 }
 
 export class HfCheckpoint {
@@ -68,12 +68,13 @@ export class HfCheckpoint {
         const rawConfig = readJson(configPath) as Record<string, unknown>;
         const config = fromHfConfig(rawConfig, configPath);
         let names: string[];
+        let weightMap: Record<string, string> | undefined;
         if (isFile) {
             names = [basename(path)];
         } else if (existsSync(join(dir, "model.safetensors"))) {
             names = ["model.safetensors"];
         } else if (existsSync(join(dir, INDEX_FILE))) {
-            names = shardFiles(join(dir, INDEX_FILE));
+            ({ files: names, weightMap } = shardFiles(join(dir, INDEX_FILE)));
         } else {
             throw new FormatError(dir, "model.safetensors", `missing, and no ${INDEX_FILE}`);
         }
@@ -82,7 +83,13 @@ export class HfCheckpoint {
             for (const name of names) {
                 files.push(SafetensorsFile.open(join(dir, name)));
             }
-            return new HfCheckpoint(dir, config, rawConfig, files);
+            const checkpoint = new HfCheckpoint(dir, config, rawConfig, files);
+            for (const [tensor, file] of Object.entries(weightMap ?? {})) {
+                if (checkpoint.where.get(tensor)?.name !== join(dir, file)) {
+                    throw new FormatError(join(dir, INDEX_FILE), `weight_map.${tensor}`, `is not in ${file}`);
+                }
+            }
+            return checkpoint;
         } catch (error) {
             files.forEach((f) => f.close());
             throw error;

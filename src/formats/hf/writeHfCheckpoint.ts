@@ -5,7 +5,7 @@
  * produced one at a time by their callbacks and converted to the target dtype as they are written.
  */
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import { toHfConfig } from "../../model/hfConfig.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
@@ -80,7 +80,8 @@ export function writeHfCheckpoint({
         ...(eosTokenId === undefined ? {} : { eos_token_id: eosTokenId }),
     });
     for (const file of copyFiles) {
-        if (existsSync(file)) {
+        // Rewriting a checkpoint in place (same directory) leaves its tokenizer files where they are.
+        if (existsSync(file) && resolve(file) !== resolve(join(dir, basename(file)))) {
             copyFileSync(file, join(dir, basename(file)));
             written.push(join(dir, basename(file)));
         }
