@@ -58,8 +58,14 @@ export function parseTokenizerJson(text: string, file: string): SentencePieceMod
             pieces[id]!.score = -(rank + 1);
         }
     });
+    if (model.unk_token !== undefined && model.unk_token !== null && typeof model.unk_token !== "string") {
+        throw new FormatError(file, "model.unk_token", "must be a string or null");
+    }
+    if (model.byte_fallback !== undefined && typeof model.byte_fallback !== "boolean") {
+        throw new FormatError(file, "model.byte_fallback", "must be a boolean");
+    }
     const unk = typeof model.unk_token === "string" ? vocab[model.unk_token] : undefined;
-    const added = Array.isArray(json.added_tokens) ? (json.added_tokens as AddedToken[]) : [];
+    const added = readAddedTokens(json.added_tokens, pieces.length, file);
     for (const t of added) {
         const p = pieces[t.id];
         if (p !== undefined && p.piece === t.content) {
@@ -71,11 +77,15 @@ export function parseTokenizerJson(text: string, file: string): SentencePieceMod
         throw new FormatError(file, "model.vocab", `no piece has id ${missing}`);
     }
     const idOf = (content: string): number => {
-        const id = vocab[content];
+        const id = Object.hasOwn(vocab, content) ? vocab[content] : undefined;
         return typeof id === "number" ? id : -1;
     };
     const bos = added.find((t) => t.content === "<s>")?.id ?? idOf("<s>");
     const eos = added.find((t) => t.content === "</s>")?.id ?? idOf("</s>");
+    // The Tokenizer contract has BOS and EOS ids; LLaMA-style tokenizer.json files always carry <s> and </s>.
+    if (bos < 0 || eos < 0) {
+        throw new FormatError(file, "model.vocab", "has no <s> or no </s> piece (LLaMA-style BOS/EOS)");
+    }
     return {
         pieces: pieces as Piece[],
         trainer: { modelType: 2, vocabSize: pieces.length, byteFallback: model.byte_fallback === true, splitDigits: false,
@@ -118,5 +128,23 @@ export function toTokenizerJson(model: SentencePieceModel): string {
         decoder: { type: "Sequence", decoders: [{ type: "Replace", pattern: { String: "\u2581" }, content: " " }, { type: "ByteFallback" }, { type: "Fuse" }, { type: "Strip", content: " ", start: 1, stop: 0 }] },
         model: { type: "BPE", dropout: null, unk_token: model.pieces[model.trainer.unkId]?.piece ?? "<unk>", continuing_subword_prefix: null,
             end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.trainer.byteFallback, ignore_merges: false, vocab, merges: merges.map(([, m]) => m) },
+    });
+}
+
+/** added_tokens: each {id, content, special} with an id inside the vocabulary. */
+function readAddedTokens(value: unknown, vocabSize: number, file: string): AddedToken[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        throw new FormatError(file, "added_tokens", "must be an array");
+    }
+    return value.map((t: unknown, i) => {
+        const o = t as Partial<Record<keyof AddedToken, unknown>> | null;
+        if (o === null || typeof o !== "object" || typeof o.id !== "number" || !Number.isInteger(o.id) || o.id < 0 || o.id >= vocabSize
+            || typeof o.content !== "string" || (o.special !== undefined && typeof o.special !== "boolean")) {
+            throw new FormatError(file, `added_tokens[${i}]`, `must be {id: 0..${vocabSize - 1}, content: string, special: boolean}`);
+        }
+        return { id: o.id, content: o.content, special: o.special === true };
     });
 }
