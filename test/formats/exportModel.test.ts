@@ -133,3 +133,15 @@ test("a sharded checkpoint whose index names a tensor its shard lacks is refused
     writeFileSync(path, JSON.stringify(index));
     assert.throws(() => HfCheckpoint.open(out), /weight_map\.model\.norm\.weight: "\.\.\/\.\.\/etc\/passwd" is not a shard file name/);
 });
+
+test("GGUF -> GGUF retyping equals exporting from the HF original (the GGUF reader inverts everything the writer does)", () => {
+    const hf = join(dir, "hfr");
+    makeHf(hf);
+    const f32 = join(dir, "r32.gguf");
+    exportModel({ from: hf, to: "gguf", out: f32, type: "f32", name: "same" });
+    const viaGguf = join(dir, "r-via-gguf.gguf");
+    const direct = join(dir, "r-direct.gguf");
+    exportModel({ from: f32, to: "gguf", out: viaGguf, type: "q8_0", name: "same" });
+    exportModel({ from: hf, to: "gguf", out: direct, type: "q8_0", name: "same" });
+    assert.deepEqual(readFileSync(viaGguf), readFileSync(direct));
+});

@@ -3,7 +3,7 @@
  * or the shards named by model.safetensors.index.json. Tensors are read one at a time from whichever shard holds
  * them; nothing is loaded up front but the headers.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
@@ -13,7 +13,14 @@ import type { SafetensorsTensorInfo } from "../safetensors/parseSafetensors.js";
 
 export const INDEX_FILE = "model.safetensors.index.json";
 
+/** config.json and the index are kilobytes to a few MB (70B: ~100 KB); anything far larger is refused unread. */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
 function readJson(path: string): unknown {
+    const size = statSync(path).size;
+    if (size > MAX_JSON_BYTES) {
+        throw new FormatError(path, "size", `${size} bytes is far beyond any config or index file`);
+    }
     try {
         return JSON.parse(readFileSync(path, "utf8"));
     } catch (error) {
