@@ -11,11 +11,11 @@
  * Logs carry counts, ids and file:line only — never document text.
  */
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { MellamaError } from "../errors/MellamaError.js";
-import { writeMegatronIndexed } from "../formats/shards/megatronIndexed.js";
+import { MegatronWriter } from "../formats/shards/MegatronWriter.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
 import { createProgress } from "../util/progress.js";
@@ -25,6 +25,7 @@ import { exactKey, MinHashLsh } from "./dedup.js";
 import { scanPhi } from "./phi.js";
 import { cleanText, qualityReason } from "./quality.js";
 import { readDocuments } from "./readers.js";
+import { TokenSpill } from "./TokenSpill.js";
 
 export class MissingShardsError extends MellamaError {
     public constructor(missing: number[], total: number) {
@@ -166,95 +167,107 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
     const lsh = new MinHashLsh(config.dedup);
     const domains = ["biomedical", "clinical", "general"] as const;
     type Domain = (typeof domains)[number];
-    // Tokens kept in memory per domain as documents (the shared data is tens of MB; see docs/corpus.md for scale).
-    const docs: Record<Domain, Int32Array[]> = { biomedical: [], clinical: [], general: [] };
-    const validation: Int32Array[] = [];
-    let exact = 0;
-    let near = 0;
-    const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
-    for await (const d of mergedDocuments(config, of)) {
-        progress.increment();
-        const key = exactKey(d.text);
-        if (seen.has(key)) {
-            exact++;
-            continue;
-        }
-        seen.add(key);
-        if (lsh.addOrMatch(d.text) >= 0) {
-            near++;
-            continue;
-        }
-        const ids = tokenizer.encode(d.text);
-        ids.push(tokenizer.eosId);
-        // Validation membership by a hash of the document key: stable under any sharding.
-        const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
-        (h < config.validationFraction ? validation : docs[d.domain]).push(Int32Array.from(ids));
+    // Tokens go to per-domain spill files, not memory: only 12 bytes per document stay resident.
+    const spillDir = join(config.output, `pack.tmp-${process.pid}`);
+    // A run killed during this stage leaves its spill directory; only one merge runs per output at a time.
+    for (const stale of readdirSync(config.output).filter((n) => n.startsWith("pack.tmp-"))) {
+        rmSync(join(config.output, stale), { recursive: true, force: true });
     }
-    progress.stop();
-    const tokensOf = (list: Int32Array[]): number => list.reduce((a, t) => a + t.length, 0);
-    const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);
-    const available = Object.fromEntries(domains.map((d) => [d, tokensOf(docs[d])])) as Record<Domain, number>;
-    const active = domains.filter((d) => config.mix[d] > 0 && available[d] > 0);
-    const ratio = (d: Domain): number => available[d] / (config.mix[d] / weightSum);
-    const total = active.length === 0 ? 0 : config.mixMode === "downsample" ? Math.min(...active.map(ratio)) : Math.max(...active.map(ratio));
-    const rng = new Rng(config.seed);
-    const chosen: Int32Array[] = [];
-    const sampled: Record<string, number> = {};
-    for (const d of domains) {
-        const quota = active.includes(d) ? total * (config.mix[d] / weightSum) : 0;
-        let got = 0;
-        // Whole passes over the domain (up-sampling), then a seeded partial pass until the quota is met.
-        while (quota > 0 && got < quota) {
-            const order = rng.shuffle(docs[d].map((_, i) => i));
-            for (const i of order) {
-                if (got >= quota) {
-                    break;
-                }
-                chosen.push(docs[d][i]!);
-                got += docs[d][i]!.length;
+    mkdirSync(spillDir, { recursive: true });
+    const docs = Object.fromEntries(domains.map((d) => [d, new TokenSpill(join(spillDir, `${d}.i32`))])) as Record<Domain, TokenSpill>;
+    const validation = new TokenSpill(join(spillDir, "validation.i32"));
+    try {
+        let exact = 0;
+        let near = 0;
+        const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
+        for await (const d of mergedDocuments(config, of)) {
+            progress.increment();
+            const key = exactKey(d.text);
+            if (seen.has(key)) {
+                exact++;
+                continue;
             }
+            seen.add(key);
+            if (lsh.addOrMatch(d.text) >= 0) {
+                near++;
+                continue;
+            }
+            const ids = tokenizer.encode(d.text);
+            ids.push(tokenizer.eosId);
+            // Validation membership by a hash of the document key: stable under any sharding.
+            const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
+            (h < config.validationFraction ? validation : docs[d.domain]).add(ids);
         }
-        sampled[d] = got;
-    }
-    rng.shuffle(chosen);
-    const pack = (list: Int32Array[]): Int32Array[] => {
-        const out: Int32Array[] = [];
-        let cur = new Int32Array(config.seqLen);
-        let fill = 0;
-        for (const t of list) {
-            let off = 0;
-            while (off < t.length) {
-                const n = Math.min(config.seqLen - fill, t.length - off);
-                cur.set(t.subarray(off, off + n), fill);
-                fill += n;
-                off += n;
-                if (fill === config.seqLen) {
-                    out.push(cur);
-                    cur = new Int32Array(config.seqLen);
-                    fill = 0;
+        progress.stop();
+        const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);
+        const available = Object.fromEntries(domains.map((d) => [d, docs[d].numTokens])) as Record<Domain, number>;
+        const active = domains.filter((d) => config.mix[d] > 0 && available[d] > 0);
+        const ratio = (d: Domain): number => available[d] / (config.mix[d] / weightSum);
+        const total = active.length === 0 ? 0 : config.mixMode === "downsample" ? Math.min(...active.map(ratio)) : Math.max(...active.map(ratio));
+        const rng = new Rng(config.seed);
+        // Chosen documents as numbers (index * 4 + domain), so the draw costs 8 bytes a document.
+        const chosen: number[] = [];
+        const sampled: Record<string, number> = {};
+        domains.forEach((d, di) => {
+            const quota = active.includes(d) ? total * (config.mix[d] / weightSum) : 0;
+            let got = 0;
+            // Whole passes over the domain (up-sampling), then a seeded partial pass until the quota is met.
+            while (quota > 0 && got < quota) {
+                const order = rng.shuffle(Array.from({ length: docs[d].numDocuments }, (_, i) => i));
+                for (const i of order) {
+                    if (got >= quota) {
+                        break;
+                    }
+                    chosen.push(i * 4 + di);
+                    got += docs[d].lengthOf(i);
                 }
             }
+            sampled[d] = got;
+        });
+        rng.shuffle(chosen);
+        const pack = (prefix: string, count: number, tokensOf: (k: number) => Int32Array): number => {
+            const writer = new MegatronWriter(join(config.output, prefix), tokenizer.vocabSize);
+            const cur = new Int32Array(config.seqLen);
+            let fill = 0;
+            for (let k = 0; k < count; k++) {
+                const t = tokensOf(k);
+                let off = 0;
+                while (off < t.length) {
+                    const n = Math.min(config.seqLen - fill, t.length - off);
+                    cur.set(t.subarray(off, off + n), fill);
+                    fill += n;
+                    off += n;
+                    if (fill === config.seqLen) {
+                        writer.add(cur);
+                        fill = 0;
+                    }
+                }
+            }
+            writer.finish();
+            return writer.numSequences;
+        };
+        const trainCount = pack("train", chosen.length, (k) => docs[domains[chosen[k]! % 4]!].read(Math.floor(chosen[k]! / 4)));
+        const valCount = pack("validation", validation.numDocuments, (k) => validation.read(k));
+        const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
+        const manifest: CorpusManifest = {
+            format: "megatron-mmidx", seqLen: config.seqLen,
+            tokenizer: { path: config.tokenizer, hash: tokenizer.hash, vocabSize: tokenizer.vocabSize },
+            train: { prefix: "train", sequences: trainCount, tokens: trainCount * config.seqLen },
+            validation: { prefix: "validation", sequences: valCount, tokens: valCount * config.seqLen },
+            domains: Object.fromEntries(domains.map((d) => [d, {
+                documents: docs[d].numDocuments, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
+                achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
+            }])),
+            duplicates: { exact, near }, shards: of, config,
+        };
+        atomicWriteFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+        return manifest;
+    } finally {
+        for (const spill of [...Object.values(docs), validation]) {
+            spill.dispose();
         }
-        return out;
-    };
-    const trainSeqs = pack(chosen);
-    const valSeqs = pack(validation);
-    writeMegatronIndexed(join(config.output, "train"), trainSeqs, tokenizer.vocabSize);
-    writeMegatronIndexed(join(config.output, "validation"), valSeqs, tokenizer.vocabSize);
-    const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
-    const manifest: CorpusManifest = {
-        format: "megatron-mmidx", seqLen: config.seqLen,
-        tokenizer: { path: config.tokenizer, hash: tokenizer.hash, vocabSize: tokenizer.vocabSize },
-        train: { prefix: "train", sequences: trainSeqs.length, tokens: trainSeqs.length * config.seqLen },
-        validation: { prefix: "validation", sequences: valSeqs.length, tokens: valSeqs.length * config.seqLen },
-        domains: Object.fromEntries(domains.map((d) => [d, {
-            documents: docs[d].length, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
-            achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
-        }])),
-        duplicates: { exact, near }, shards: of, config,
-    };
-    atomicWriteFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-    return manifest;
+        rmSync(spillDir, { recursive: true, force: true });
+    }
 }
 
 /** A readable summary of a manifest (counts only). */
