@@ -33,7 +33,7 @@ export class MinHashLsh {
     private readonly o: DedupOptions;
     private readonly a: Uint32Array;
     private readonly b: Uint32Array;
-    private readonly buckets: Map<string, number>[];
+    private readonly buckets: Map<number, number>[];
     private readonly signatures: Uint32Array[] = [];
 
     public constructor(options: DedupOptions = DEFAULT_DEDUP) {
@@ -50,7 +50,7 @@ export class MinHashLsh {
             this.a[i] = next() | 1;
             this.b[i] = next();
         }
-        this.buckets = Array.from({ length: options.bands }, () => new Map<string, number>());
+        this.buckets = Array.from({ length: options.bands }, () => new Map<number, number>());
     }
 
     public signature(text: string): Uint32Array {
@@ -75,9 +75,18 @@ export class MinHashLsh {
     public addOrMatch(text: string): number {
         const sig = this.signature(text);
         const { bands, rows, threshold } = this.o;
-        const keys: string[] = [];
+        // A band's key is a 53-bit hash of its rows, not their joined text (~100 bytes a band a document): a
+        // collision only adds a candidate, which the signature comparison below then confirms or rejects.
+        const keys: number[] = [];
         for (let band = 0; band < bands; band++) {
-            keys.push(Array.from(sig.subarray(band * rows, (band + 1) * rows)).join(","));
+            let h1 = 0x811c9dc5;
+            let h2 = 0x01000193 ^ band;
+            for (let r = band * rows; r < (band + 1) * rows; r++) {
+                h1 = Math.imul(h1 ^ sig[r]!, 0x01000193) >>> 0;
+                h2 = Math.imul(h2 ^ sig[r]!, 0x5bd1e995) >>> 0;
+                h2 ^= h2 >>> 15;
+            }
+            keys.push(h1 * 2 ** 21 + (h2 & 0x1fffff));
         }
         for (let band = 0; band < bands; band++) {
             const other = this.buckets[band]!.get(keys[band]!);
