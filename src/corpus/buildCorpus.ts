@@ -15,6 +15,7 @@ import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSy
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { MellamaError } from "../errors/MellamaError.js";
+import { SourceReadError } from "../errors/SourceReadError.js";
 import { MegatronWriter } from "../formats/shards/MegatronWriter.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
@@ -68,8 +69,10 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     const bump = (m: Record<string, number>, k: string, by = 1): void => {
         m[k] = (m[k] ?? 0) + by;
     };
+    let current: CorpusConfig["sources"][number] | undefined;
     try {
         for (const source of config.sources) {
+            current = source;
             const exclude = excludedIds(source.excludeIdsFrom);
             let index = -1;
             for await (const doc of readDocuments({ format: source.format, path: source.path, column: source.column, field: source.field, exclude,
@@ -99,9 +102,17 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                 writeSync(fd, `${JSON.stringify({ source: source.name, domain: source.domain, index, id: doc.id, text })}\n`);
             }
         }
-    } finally {
+    } catch (error) {
         closeSync(fd);
+        rmSync(tmp, { force: true });
+        if (error instanceof MellamaError) {
+            throw error;
+        }
+        const e = error as NodeJS.ErrnoException;
+        // Only the error code and the source: a raw message could quote the input.
+        throw new SourceReadError(current?.name ?? "?", current?.path ?? "?", `cannot read (${e.code ?? e.name})`);
     }
+    closeSync(fd);
     renameSync(tmp, out);
     atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
     return stats;
