@@ -4,28 +4,13 @@ import { join } from "node:path";
 import { test } from "node:test";
 import llamaTokenizer from "llama-tokenizer-js";
 import { SentencePieceBpe } from "../../src/tokenizer/SentencePieceBpe.js";
-import { parseTokenizerJson } from "../../src/tokenizer/tokenizerJson.js";
 import { dataDir } from "../../src/util/dataDir.js";
+import { llama2Model } from "./llama2Vocabulary.js";
 
 // Oracle: llama-tokenizer-js carries the real LLaMA-2 vocabulary (32000 pieces) and its merge list. We rebuild
-// LLaMA-2's tokenizer.json from that data, load it with mellama's reader, and ask for identical ids.
-function llama2TokenizerJson(): string {
-    const vocab: Record<string, number> = {};
-    llamaTokenizer.vocabById.forEach((piece, id) => {
-        vocab[piece] = id;
-    });
-    const merges = [...llamaTokenizer.merges.entries()].sort((a, b) => a[1] - b[1]).map(([pair]) => pair);
-    return JSON.stringify({
-        added_tokens: [
-            { id: 0, content: "<unk>", special: true },
-            { id: 1, content: "<s>", special: true },
-            { id: 2, content: "</s>", special: true },
-        ],
-        model: { type: "BPE", unk_token: "<unk>", byte_fallback: true, vocab, merges },
-    });
-}
-
-const llama2 = new SentencePieceBpe(parseTokenizerJson(llama2TokenizerJson(), "llama2/tokenizer.json"));
+// LLaMA-2's tokenizer.json from that data (llama2Vocabulary.ts), load it with mellama's reader, and ask for
+// identical ids.
+const llama2 = new SentencePieceBpe(llama2Model());
 const pqal = join(dataDir(), "pubmedqa", "ori_pqal.json");
 
 test("the LLaMA-2 vocabulary loads with LLaMA-2's special ids", () => {
