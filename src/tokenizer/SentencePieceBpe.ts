@@ -11,6 +11,7 @@
  * other "▁" into words, each encoded once and cached; independent words merge exactly as the whole text would.
  */
 import { createHash } from "node:crypto";
+import { TokenIdError } from "../errors/TokenIdError.js";
 import type { SentencePieceModel } from "./sentencepieceModel.js";
 import { type Piece, PieceType, type Tokenizer } from "./Tokenizer.js";
 
@@ -25,6 +26,12 @@ export class SentencePieceBpe implements Tokenizer {
     public readonly unkId: number;
     public readonly padId: number | null;
     public readonly hash: string;
+    /**
+     * The vocabulary as loaded, for writers of other formats (GGUF export writes tokenizer.ggml.tokens, .scores and
+     * .token_type from `model.pieces` — piece, score, and a type whose numbers are sentencepiece's and GGUF's —
+     * and the special ids from `model.trainer` {unkId, bosId, eosId, padId (-1: none)}). LLaMA-2 adds BOS and not
+     * EOS when prompting (add_bos_token true, add_eos_token false), which saveTokenizer's tokenizer_config.json says.
+     */
     public readonly model: SentencePieceModel;
     private readonly pieces: Piece[];
     /** Pieces that merges may form (normal, user-defined, unused) with their ids. */
@@ -78,7 +85,7 @@ export class SentencePieceBpe implements Tokenizer {
     public idToPiece(id: number): string {
         const p = this.pieces[id];
         if (p === undefined) {
-            throw new RangeError(`token id ${id} is outside the vocabulary (${this.vocabSize})`);
+            throw new TokenIdError(id, this.vocabSize);
         }
         return p.piece;
     }
@@ -282,7 +289,7 @@ export class SentencePieceBpe implements Tokenizer {
         for (const id of ids) {
             const p = this.pieces[id];
             if (p === undefined) {
-                throw new RangeError(`token id ${id} is outside the vocabulary (${this.vocabSize})`);
+                throw new TokenIdError(id, this.vocabSize);
             }
             if (p.type === PieceType.BYTE) {
                 bytes.push(parseInt(p.piece.slice(3, 5), 16));

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { TokenIdError } from "../../src/errors/TokenIdError.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { saveTokenizer } from "../../src/tokenizer/saveTokenizer.js";
 
@@ -34,4 +35,10 @@ test("the tokenizer.json written for the same model encodes identically", () => 
     for (const [i, c] of recorded.cases.entries()) {
         assert.deepEqual(fromJson.encode(c.text), c.ids, `case ${i}`);
     }
+});
+
+test("ids outside the vocabulary are TokenIdErrors", () => {
+    const tokenizer = loadTokenizer(`${fixtures}mellama_trained.model`);
+    assert.throws(() => tokenizer.decode([5, tokenizer.vocabSize]), TokenIdError);
+    assert.throws(() => tokenizer.idToPiece(-1), TokenIdError);
 });
