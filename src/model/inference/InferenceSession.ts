@@ -4,7 +4,7 @@
  * reusing the cached keys and values. Greedy by default; temperature, top-k and top-p sampling with a seed; stop
  * strings; EOS; a context-length limit that is an error, not a silent cut.
  * Weights are F32 views of a LlamaModel's parameter arena, so a freshly trained model is served in place.
- * Not here: quantized (F16/Q8_0) weights from GGUF files, multi-sequence batches.
+ * Not here: quantized (F16/Q8_0) weight storage (GGUF files are dequantized to F32 on load), multi-sequence batches.
  */
 import type { KernelSet } from "../../kernels/KernelSet.js";
 import type { DecodeKernels } from "../../kernels/native/DecodeKernels.js";
@@ -21,7 +21,11 @@ export interface GenerateOptions {
     topK?: number;
     topP?: number;
     seed?: number;
+    /** > 1 discourages tokens already in the prompt or the output (HF/llama.cpp: logit / p if > 0, else logit * p). */
+    repetitionPenalty?: number;
     stop?: readonly string[];
+    /** Checked before every decoded token; an aborted signal ends generation with finishReason "length". */
+    signal?: AbortSignal;
     onText?: (chunk: string) => void;
 }
 
@@ -151,7 +155,7 @@ export class InferenceSession {
         return this.generateFromIds(promptIds, options);
     }
 
-    public generateFromIds(promptIds: readonly number[], { maxTokens, temperature = 0, topK = 0, topP = 1, seed = 0, stop = [], onText }: GenerateOptions): GenerateOutput {
+    public generateFromIds(promptIds: readonly number[], { maxTokens, temperature = 0, topK = 0, topP = 1, seed = 0, repetitionPenalty = 1, stop = [], onText, signal }: GenerateOptions): GenerateOutput {
         if (promptIds.length >= this.maxContext) {
             throw new ContextLengthError(promptIds.length, this.maxContext);
         }
@@ -163,13 +167,18 @@ export class InferenceSession {
         let emitted = 0;
         let finishReason: GenerateOutput["finishReason"] = "length";
         const one = new Int32Array(1);
-        while (out.length < maxTokens && pos < this.maxContext) {
+        const seen = new Set<number>(promptIds);
+        while (out.length < maxTokens && pos < this.maxContext && signal?.aborted !== true) {
+            if (repetitionPenalty !== 1) {
+                applyRepetitionPenalty(logits, seen, repetitionPenalty);
+            }
             const next = sample(logits, temperature, topK, topP, rng);
             if (next === this.tokenizer.eosId) {
                 finishReason = "eos";
                 break;
             }
             out.push(next);
+            seen.add(next);
             text = this.tokenizer.decode(out);
             const hit = stop.map((s) => text.indexOf(s)).filter((i) => i >= 0);
             if (hit.length > 0) {
@@ -225,6 +234,16 @@ export class InferenceSession {
             logits = this.step(one, i);
         }
         return { logprob, isGreedy: greedy };
+    }
+}
+
+/** In place, over each distinct earlier token once (the CTRL paper's penalty as HF and llama.cpp apply it). */
+export function applyRepetitionPenalty(logits: Float32Array, seen: ReadonlySet<number>, penalty: number): void {
+    for (const id of seen) {
+        const v = logits[id];
+        if (v !== undefined) {
+            logits[id] = v > 0 ? v / penalty : v * penalty;
+        }
     }
 }
 

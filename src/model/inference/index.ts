@@ -1,0 +1,170 @@
+/**
+ * The inference API the eval harness's `native` backend, `mellama generate` and the recipe call.
+ *
+ * - `loadForInference(path)` opens a Hugging Face directory (config.json + safetensors + tokenizer) or a GGUF file
+ *   (config from llama.*, tokenizer from tokenizer.ggml.*, q/k un-permuted back to HF layout). Weights are held as
+ *   F32: F16/BF16/Q8_0 GGUF tensors are dequantized on load (quantized weight storage is not implemented yet).
+ * - `createInferenceSession({config, weights, tokenizer})` serves F32 weights already in memory (by HF tensor name,
+ *   or a LlamaModel whose parameter arena is used in place), e.g. a model that was just trained.
+ *
+ * A session prepends BOS to text prompts (LLaMA-2 convention), prefills the prompt as one matmul batch and decodes
+ * one token per step over a KV cache. `generateBatch` runs its prompts one after another on that cache (no
+ * multi-sequence decode yet); outputs are the same as separate `generate` calls.
+ */
+import { existsSync, statSync } from "node:fs";
+import { FormatError } from "../../errors/MellamaError.js";
+import { GgufFile } from "../../formats/gguf/GgufFile.js";
+import { ggufVocab, llamaConfigFromGguf } from "../../formats/gguf/llamaGguf.js";
+import { unpermuteQkFromGguf } from "../../formats/gguf/permuteQk.js";
+import { isGgufPath } from "../../formats/hf/exportModel.js";
+import { ggufToHfName } from "../../formats/hfNames.js";
+import { getKernelSet } from "../../kernels/index.js";
+import { loadTokenizer } from "../../tokenizer/loadTokenizer.js";
+import { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
+import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
+import { loadHfModel } from "../../train/loadHfModel.js";
+import type { LlamaConfig } from "../LlamaConfig.js";
+import { LlamaModel } from "../LlamaModel.js";
+import { InferenceSession as KvCacheSession, type GenerateOptions, type GenerateOutput } from "./InferenceSession.js";
+
+export { ContextLengthError, applyRepetitionPenalty, sample } from "./InferenceSession.js";
+export { KvCacheSession };
+export type { GenerateOptions, GenerateOutput };
+
+export interface InferenceSession {
+    readonly tokenizer: Tokenizer;
+    readonly config: LlamaConfig;
+    /** Longest prompt + generation this session holds. */
+    readonly maxContext: number;
+    /** BOS is prepended to the prompt. */
+    generate(prompt: string, options: GenerateOptions): Promise<GenerateOutput>;
+    generateBatch(prompts: readonly string[], options: GenerateOptions): Promise<GenerateOutput[]>;
+    /** Next-token logits after the token sequence (given as is: include BOS yourself). */
+    logits(tokens: readonly number[]): Float32Array;
+    loglikelihood(context: string, continuation: string): { logprob: number; isGreedy: boolean };
+    /** exp(mean negative log-likelihood) of the text's tokens after BOS. */
+    perplexity(text: string): number;
+    /** The underlying KV-cache session (for generateFromIds and step). */
+    readonly kv: KvCacheSession;
+    dispose(): void;
+}
+
+export interface SessionOptions {
+    threads?: number;
+    kernels?: "auto" | "native" | "reference";
+    /** Longest prompt + generation; default the model's maxSeqLen. */
+    maxContext?: number;
+}
+
+export interface InMemoryModel {
+    config: LlamaConfig;
+    /** F32 weights by HF tensor name, or a LlamaModel (its arena is used in place, not copied). */
+    weights: ReadonlyMap<string, Float32Array> | LlamaModel;
+    tokenizer: Tokenizer;
+    /** Where the weights came from, for error messages. */
+    source?: string;
+}
+
+export function createInferenceSession({ config, weights, tokenizer, source = "weights" }: InMemoryModel, options: SessionOptions = {}): InferenceSession {
+    let model: LlamaModel;
+    if (weights instanceof LlamaModel) {
+        model = weights;
+    } else {
+        model = new LlamaModel({ config, kernels: getKernelSet({ kind: options.kernels ?? "auto", threads: options.threads }), maxBatch: 1, maxT: 1, training: false });
+        for (const spec of model.layout) {
+            const w = weights.get(spec.hfName);
+            if (w === undefined) {
+                throw new FormatError(source, spec.hfName, "missing");
+            }
+            if (w.length !== model.tensor(spec.name).length) {
+                throw new FormatError(source, spec.hfName, `has ${w.length} values, the config needs ${model.tensor(spec.name).length}`);
+            }
+            model.tensor(spec.name).set(w);
+        }
+    }
+    const kv = new KvCacheSession({ model, tokenizer, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }) });
+    return wrap(kv, config);
+}
+
+function wrap(kv: KvCacheSession, config: LlamaConfig): InferenceSession {
+    return {
+        tokenizer: kv.tokenizer,
+        config,
+        maxContext: kv.maxContext,
+        kv,
+        generate: (prompt, options) => Promise.resolve(kv.generate(prompt, options)),
+        generateBatch: async (prompts, options) => {
+            const out: GenerateOutput[] = [];
+            for (const p of prompts) {
+                out.push(kv.generate(p, options));
+                await new Promise<void>((resolve) => setImmediate(resolve)); // let other work (and aborts) in between
+            }
+            return out;
+        },
+        logits: (tokens) => kv.logits(tokens),
+        loglikelihood: (context, continuation) => kv.loglikelihood(context, continuation),
+        perplexity: (text) => {
+            const ids = kv.tokenizer.encode(text, { bos: true });
+            let nll = 0;
+            const one = new Int32Array(1);
+            let logits = kv.step(Int32Array.from(ids.slice(0, 1)), 0);
+            for (let i = 1; i < ids.length; i++) {
+                nll -= logSoftmaxAt(logits, ids[i]!);
+                one[0] = ids[i]!;
+                if (i + 1 < ids.length) {
+                    logits = kv.step(one, i);
+                }
+            }
+            return Math.exp(nll / Math.max(1, ids.length - 1));
+        },
+        dispose: () => undefined, // buffers are plain typed arrays; nothing native to release
+    };
+}
+
+function logSoftmaxAt(logits: Float32Array, target: number): number {
+    let max = -Infinity;
+    for (const v of logits) {
+        max = v > max ? v : max;
+    }
+    let sum = 0;
+    for (const v of logits) {
+        sum += Math.exp(v - max);
+    }
+    return logits[target]! - max - Math.log(sum);
+}
+
+/** A Hugging Face model directory or a GGUF file, with its tokenizer, as a session. */
+export function loadForInference(path: string, options: SessionOptions = {}): Promise<InferenceSession> {
+    if (!existsSync(path)) {
+        return Promise.reject(new FormatError(path, "path", "no such file or directory"));
+    }
+    if (!statSync(path).isDirectory() && isGgufPath(path)) {
+        using gguf = GgufFile.open(path);
+        const config = llamaConfigFromGguf(gguf);
+        const vocab = ggufVocab(gguf);
+        if (vocab === undefined) {
+            throw new FormatError(path, "tokenizer.ggml.tokens", "missing: the GGUF carries no tokenizer");
+        }
+        const tokenizer = new SentencePieceBpe({
+            pieces: [...vocab.pieces],
+            trainer: { modelType: 2, vocabSize: vocab.pieces.length, byteFallback: vocab.pieces.some((p) => /^<0x[0-9A-F]{2}>$/.test(p.piece)), splitDigits: false,
+                unkId: vocab.unkId, bosId: vocab.bosId, eosId: vocab.eosId, padId: vocab.padId ?? -1, raw: [] },
+            normalizer: { name: "identity", addDummyPrefix: true, removeExtraWhitespaces: false, escapeWhitespaces: true, hasCharsmap: false, raw: [] },
+        });
+        const weights = new Map<string, Float32Array>();
+        for (const t of gguf.tensors) {
+            const hfName = ggufToHfName(t.name);
+            if (hfName === undefined) {
+                continue; // rope_freqs and the like: derived, not weights
+            }
+            const w = gguf.readF32(t.name);
+            const rows = t.dims[1] ?? 1;
+            const cols = t.dims[0]!;
+            const heads = hfName.endsWith("q_proj.weight") ? config.nHeads : hfName.endsWith("k_proj.weight") ? config.nKvHeads : undefined;
+            weights.set(hfName, heads === undefined ? w : unpermuteQkFromGguf(w, rows, cols, heads));
+        }
+        return Promise.resolve(createInferenceSession({ config, weights, tokenizer, source: path }, options));
+    }
+    const hf = loadHfModel(path);
+    return Promise.resolve(createInferenceSession({ config: hf.config, weights: hf.weights, tokenizer: loadTokenizer(path), source: path }, options));
+}
