@@ -43,6 +43,8 @@ export class SentencePieceBpe implements Tokenizer {
     /** Characters that may precede "▁" inside a piece: no cut is made after them. */
     private readonly joinBefore = new Set<number>();
     private readonly cache = new Map<string, readonly number[]>();
+    /** Whether any piece is UNUSED: merges may form those, and they are split back into their halves (bpe_model.cc). */
+    private readonly hasUnused: boolean;
 
     public constructor(model: SentencePieceModel) {
         this.model = model;
@@ -66,6 +68,7 @@ export class SentencePieceBpe implements Tokenizer {
                 }
             }
         });
+        this.hasUnused = model.pieces.some((p) => p.type === PieceType.UNUSED);
         this.userDefined = model.pieces.filter((p) => p.type === PieceType.USER_DEFINED).map((p) => p.piece).sort((a, b) => b.length - a.length);
         for (const piece of this.mergeable.keys()) {
             for (let j = piece.indexOf(SPACE, 1); j >= 1; j = piece.indexOf(SPACE, j + 1)) {
@@ -173,6 +176,7 @@ export class SentencePieceBpe implements Tokenizer {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
+        let revMerge: Map<string, [string, string]> | undefined;
         // Max-heap of candidate merges ordered by (score desc, left asc); entries are validated when popped.
         const hScore: number[] = [];
         const hLeft: number[] = [];
@@ -188,6 +192,10 @@ export class SentencePieceBpe implements Tokenizer {
             const id = this.mergeable.get(merged);
             if (id === undefined) {
                 return;
+            }
+            if (this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED) {
+                // As sentencepiece: remember the last pair seen forming an unused piece, to split it again at the end.
+                (revMerge ??= new Map()).set(merged, [syms[left]!, syms[right]!]);
             }
             let i = hScore.length;
             hScore.push(this.pieces[id]!.score);
@@ -251,17 +259,28 @@ export class SentencePieceBpe implements Tokenizer {
             }
         }
         const ids: number[] = [];
-        for (let i = 0; i >= 0 && i < n; i = next[i]!) {
-            const id = this.mergeable.get(syms[i]!);
+        // A final symbol: its id, an unused piece split back into the halves that formed it, or (not a piece) its
+        // UTF-8 bytes as <0xXX> pieces with byte fallback, else <unk>.
+        const emit = (piece: string): void => {
+            const id = this.mergeable.get(piece);
             if (id !== undefined) {
-                ids.push(id);
+                const pair = this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED ? revMerge?.get(piece) : undefined;
+                if (pair === undefined) {
+                    ids.push(id);
+                } else {
+                    emit(pair[0]);
+                    emit(pair[1]);
+                }
             } else if (this.model.trainer.byteFallback) {
-                for (const b of Buffer.from(syms[i]!, "utf8")) {
+                for (const b of Buffer.from(piece, "utf8")) {
                     ids.push(this.byteIds[b]! >= 0 ? this.byteIds[b]! : this.unkId);
                 }
             } else {
                 ids.push(this.unkId);
             }
+        };
+        for (let i = 0; i >= 0 && i < n; i = next[i]!) {
+            emit(syms[i]!);
         }
         return ids;
     }

@@ -32,3 +32,17 @@ test("BOS and EOS are added only when asked", () => {
     assert.deepEqual(tokenizer.encode("fever", { bos: true, eos: true }), [tokenizer.bosId, ...ids, tokenizer.eosId]);
     assert.equal(tokenizer.decode([tokenizer.bosId, ...ids, tokenizer.eosId]), "fever");
 });
+
+// Oracle: reference/py/make_tokenizer_unused_cases.py (words.model with 54 pieces marked UNUSED, ids from
+// python3-sentencepiece): merges may form unused pieces, which are then split back into their halves.
+test("UNUSED pieces are resegmented as sentencepiece does", () => {
+    const unused = JSON.parse(readFileSync(`${fixtures}unused_cases.json`, "utf8")) as { cases: { text: string; ids: number[] }[] };
+    const tokenizer = loadTokenizer(`${fixtures}words_unused.model`);
+    const plain = loadTokenizer(`${fixtures}words.model`);
+    let differing = 0;
+    for (const [i, c] of unused.cases.entries()) {
+        assert.deepEqual(tokenizer.encode(c.text), c.ids, `case ${i}`);
+        differing += plain.encode(c.text).length === c.ids.length ? 0 : 1;
+    }
+    assert.ok(differing > 10, `only ${differing} texts touched an unused piece`);
+});
