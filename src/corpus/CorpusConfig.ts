@@ -46,6 +46,8 @@ export const corpusConfigSchema = z.object({
         maxEllipsisLines: z.number().min(0).max(1).default(DEFAULT_QUALITY.maxEllipsisLines),
         minAlphaWords: z.number().min(0).max(1).default(DEFAULT_QUALITY.minAlphaWords),
         maxDuplicateLineChars: z.number().min(0).max(1).default(DEFAULT_QUALITY.maxDuplicateLineChars),
+        minStopWords: z.number().int().min(0).max(8).default(DEFAULT_QUALITY.minStopWords),
+        maxTopBigramChars: z.number().min(0).max(1).default(DEFAULT_QUALITY.maxTopBigramChars),
     }).strict().prefault({}),
     phi: z.object({ mode: z.enum(["flag", "redact"]).default("redact") }).strict().prefault({}),
     dedup: z.object({

@@ -19,12 +19,19 @@ export interface QualityOptions {
     minAlphaWords: number;
     /** Max share of characters in duplicated lines. */
     maxDuplicateLineChars: number;
+    /** Min count of distinct English stop words (Gopher: 2 of the, be, to, of, and, that, have, with); 0 turns it off. */
+    minStopWords: number;
+    /** Max share of word characters covered by the most frequent word bigram (Gopher: 0.20). */
+    maxTopBigramChars: number;
 }
 
 export const DEFAULT_QUALITY: QualityOptions = {
     normalization: "NFC", minWords: 20, maxWords: 100_000, minMeanWordLength: 2, maxMeanWordLength: 12,
     maxSymbolRatio: 0.1, maxBulletLines: 0.9, maxEllipsisLines: 0.3, minAlphaWords: 0.6, maxDuplicateLineChars: 0.3,
+    minStopWords: 2, maxTopBigramChars: 0.2,
 };
+
+const STOP_WORDS = new Set(["the", "be", "to", "of", "and", "that", "have", "with"]);
 
 const BOILERPLATE = [/^\s*(copyright|©|all rights reserved)/i, /^\s*(cookie|privacy) policy/i, /^\s*click here/i, /^\s*page \d+ of \d+\s*$/i];
 
@@ -59,6 +66,24 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
     if (alpha / words.length < o.minAlphaWords) {
         return "alpha_words";
     }
+    if (o.minStopWords > 0) {
+        const found = new Set<string>();
+        for (const w of words) {
+            const lw = w.toLowerCase();
+            if (STOP_WORDS.has(lw)) {
+                found.add(lw);
+                if (found.size >= o.minStopWords) {
+                    break;
+                }
+            }
+        }
+        if (found.size < o.minStopWords) {
+            return "stop_words";
+        }
+    }
+    if (words.length >= 4 && topBigramChars(words) > o.maxTopBigramChars) {
+        return "repeated_ngrams";
+    }
     const lines = text.split("\n").filter((l) => l.trim().length > 0);
     if (lines.length > 0) {
         if (lines.filter((l) => /^\s*[•●\-*–]\s/.test(l)).length / lines.length > o.maxBulletLines) {
@@ -80,4 +105,24 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
         }
     }
     return null;
+}
+
+/** Share of word characters inside occurrences of the most frequent word bigram (Gopher's top-2-gram rule). */
+function topBigramChars(words: readonly string[]): number {
+    const counts = new Map<string, number>();
+    let total = 0;
+    let best = 0;
+    for (let i = 0; i < words.length; i++) {
+        total += words[i]!.length;
+        if (i > 0) {
+            const key = `${words[i - 1]!.toLowerCase()} ${words[i]!.toLowerCase()}`;
+            const c = (counts.get(key) ?? 0) + 1;
+            counts.set(key, c);
+            // A bigram seen once is not repetition (short documents would otherwise trip the rule).
+            if (c >= 2) {
+                best = Math.max(best, c * (key.length - 1));
+            }
+        }
+    }
+    return best / Math.max(1, total);
 }
