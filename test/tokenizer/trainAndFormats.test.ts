@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { FormatError } from "../../src/errors/MellamaError.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { SentencePieceBpe } from "../../src/tokenizer/SentencePieceBpe.js";
 import { parseSentencePieceModel, serializeSentencePieceModel } from "../../src/tokenizer/sentencepieceModel.js";
 import { saveTokenizer } from "../../src/tokenizer/saveTokenizer.js";
 import { trainBpe } from "../../src/tokenizer/trainBpe.js";
@@ -80,5 +81,7 @@ test("corrupt tokenizer.model files fail with typed errors naming the field, nev
 });
 
 function loadTokenizerFromBytes(bytes: Uint8Array): void {
-    parseSentencePieceModel(bytes, "x.model");
+    // What parses must also work: special ids inside the vocabulary, encode and decode without a crash.
+    const tokenizer = new SentencePieceBpe(parseSentencePieceModel(bytes, "x.model"));
+    tokenizer.decode(tokenizer.encode("BP 120/80, fever \u{1FA7A} \u00e9", { bos: true, eos: true }));
 }
