@@ -70,6 +70,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
         m[k] = (m[k] ?? 0) + by;
     };
     let current: CorpusConfig["sources"][number] | undefined;
+    const progress = createProgress({ label: `documents ${shard}/${of}`, total: 0, unit: "docs" });
     try {
         for (const source of config.sources) {
             current = source;
@@ -81,6 +82,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                     log(`skipped ${w.file}:${w.line}: ${w.reason}`);
                 } })) {
                 index++;
+                progress.increment();
                 if (index % of !== shard) {
                     continue;
                 }
@@ -103,6 +105,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
             }
         }
     } catch (error) {
+        progress.stop();
         closeSync(fd);
         rmSync(tmp, { force: true });
         if (error instanceof MellamaError) {
@@ -112,6 +115,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
         // Only the error code and the source: a raw message could quote the input.
         throw new SourceReadError(current?.name ?? "?", current?.path ?? "?", `cannot read (${e.code ?? e.name})`);
     }
+    progress.stop();
     closeSync(fd);
     renameSync(tmp, out);
     atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
