@@ -28,6 +28,13 @@ export function parseTokenizerJson(text: string, file: string): SentencePieceMod
     if (model.type !== "BPE") {
         throw new FormatError(file, "model.type", `"${String(model.type)}" is not BPE`);
     }
+    // GPT-2-style byte-level BPE shares model.type "BPE" but maps bytes to printable characters; read as
+    // SentencePiece BPE it would encode silently wrong, so it is refused by name.
+    for (const field of ["pre_tokenizer", "decoder"]) {
+        if (JSON.stringify(json[field] ?? null).includes("\"ByteLevel\"")) {
+            throw new FormatError(file, field, "is ByteLevel (GPT-2-style byte-level BPE), not LLaMA's SentencePiece BPE");
+        }
+    }
     const vocab = model.vocab as Record<string, unknown> | undefined;
     if (vocab === undefined || vocab === null || typeof vocab !== "object" || Array.isArray(vocab)) {
         throw new FormatError(file, "model.vocab", "must be an object of piece → id");

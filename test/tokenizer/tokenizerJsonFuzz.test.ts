@@ -77,3 +77,9 @@ test("mutated tokenizer.json files give FormatErrors naming the file, or a worki
     }
     assert.ok(rejected > 1000 && accepted > 100, `${rejected} rejected, ${accepted} accepted`);
 });
+
+test("a GPT-2-style byte-level tokenizer.json is refused by name", () => {
+    const json = JSON.parse(valid) as Record<string, unknown>;
+    json.pre_tokenizer = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true };
+    assert.throws(() => parseTokenizerJson(JSON.stringify(json), "gpt2.json"), (e: unknown) => e instanceof FormatError && /pre_tokenizer: is ByteLevel/.test(e.message));
+});
