@@ -54,7 +54,10 @@ class ByteWriter {
 
     public u32(v: number): void { this.at(4).setUint32(this.last, v, true); }
     public u64(v: number | bigint): void { this.at(8).setBigUint64(this.last, BigInt(v), true); }
-    public bytes(b: Uint8Array): void { this.buf.set(b, this.reserve(b.byteLength)); }
+    public bytes(b: Uint8Array): void {
+        const at = this.reserve(b.byteLength); // before reading this.buf: reserve may replace it
+        this.buf.set(b, at);
+    }
     public string(s: string): void {
         const b = Buffer.from(s, "utf8");
         this.u64(b.byteLength);
