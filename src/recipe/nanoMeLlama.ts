@@ -67,7 +67,7 @@ const SCALES: Record<"smoke" | "nano" | "small", Scale> = {
     smoke: { vocab: 600, model: { dim: 32, nLayers: 2, nHeads: 2, nKvHeads: 1, hiddenDim: 64, maxSeqLen: 192 }, seqLen: 65,
         baseSteps: 4, meSteps: 4, sftSteps: 3, batch: 2, evalLimit: 4, evalTokens: 4, pplDocs: 4 },
     nano: { vocab: 4096, model: { dim: 128, nLayers: 4, nHeads: 4, nKvHeads: 2, hiddenDim: 352, maxSeqLen: 512 }, seqLen: 257,
-        baseSteps: 150, meSteps: 150, sftSteps: 60, batch: 8, evalLimit: 50, evalTokens: 8, pplDocs: 60 },
+        baseSteps: 150, meSteps: 150, sftSteps: 60, batch: 8, evalLimit: 40, evalTokens: 8, pplDocs: 60 },
     small: { vocab: 8192, model: { dim: 288, nLayers: 6, nHeads: 6, nKvHeads: 3, hiddenDim: 768, maxSeqLen: 1024 }, seqLen: 513,
         baseSteps: 600, meSteps: 600, sftSteps: 400, batch: 8, evalLimit: 200, evalTokens: 16, pplDocs: 200 },
 };
