@@ -1,63 +1,127 @@
 /**
  * bench:infer — batch-1 decode tokens/s (1 thread) and 256-token prefill tokens/s (2 threads) of mellama's
- * KV-cache inference session on random-weight tiny15m and small110m models (F32), medians of several runs.
- * The anchor is llama.cpp through node-llama-cpp on the same model as GGUF; when node-llama-cpp cannot load
- * here, the anchor is reported missing with the reason, never filled in.
+ * KV-cache inference session against llama.cpp (node-llama-cpp's prebuilt CPU binary) on the SAME GGUF file:
+ * random-weight tiny15m at F32 and small110m at F16, written to a temp dir with a 32000-piece tokenizer (the
+ * fixture's pieces padded with unused ones, so the vocabulary and lm_head have LLaMA-2's size). mellama and
+ * llama.cpp run alternately in one invocation; medians are reported. mellama holds GGUF F16 weights as F32
+ * (dequantized on load), llama.cpp reads F16. llama.cpp runs with its default context settings (F16 KV cache).
+ * When node-llama-cpp cannot load, the anchor is reported missing with the reason, never filled in.
  */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getKernelSet } from "../src/kernels/index.js";
-import { InferenceSession } from "../src/model/inference/InferenceSession.js";
+import { exportModel } from "../src/formats/hf/exportModel.js";
+import { writeHfCheckpoint } from "../src/formats/hf/writeHfCheckpoint.js";
+import { referenceKernels } from "../src/kernels/reference/index.js";
+import { loadForInference } from "../src/model/inference/index.js";
 import { resolvePreset } from "../src/model/LlamaConfig.js";
 import { LlamaModel } from "../src/model/LlamaModel.js";
+import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
 import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
+import { PieceType } from "../src/tokenizer/Tokenizer.js";
 import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
 
 const quick = process.argv.includes("--quick");
-const tokenizer = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/words.model", import.meta.url)));
-let anchorReason: string;
+const reps = quick ? 3 : 5;
+const dir = mkdtempSync(join(tmpdir(), "mellama-bench-infer-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+
+interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>; evaluate(t: number[], o: { temperature: number }): AsyncIterable<number> }
+interface Ctx { getSequence(): Seq; dispose(): Promise<void> }
+interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number; batchSize: number }): Promise<Ctx>; dispose(): Promise<void> }>; dispose(): Promise<void> }
+let llama: Llama | undefined;
+let anchorReason = "";
 try {
-    const { getLlama } = await import("node-llama-cpp");
-    await getLlama({ gpu: false, build: "never", progressLogs: false });
-    anchorReason = "node-llama-cpp loads here, but this bench does not yet export the model to GGUF and time llama.cpp on it";
+    const name = "node-llama-cpp";
+    const mod = await import(name) as { getLlama(o: Record<string, unknown>): Promise<Llama> };
+    llama = await mod.getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: "error" });
 } catch (error) {
-    anchorReason = `node-llama-cpp did not load: ${String((error as Error).name ?? error)}`;
+    anchorReason = `node-llama-cpp did not load: ${(error as Error).message.split("\n")[0]}`;
 }
 
-const rows: BenchRow[] = [];
-for (const preset of ["tiny15m", "small110m"] as const) {
-    const config = { ...resolvePreset(preset), maxSeqLen: 512 };
-    const measure = (threads: number, run: (session: InferenceSession) => number): number => {
-        const model = new LlamaModel({ config, kernels: getKernelSet({ threads }), maxBatch: 1, maxT: 1, training: false });
-        model.initWeights(1);
-        const session = new InferenceSession({ model, tokenizer, prefillChunk: 256 });
-        const values: number[] = [];
-        for (let r = 0; r < (quick ? 2 : 4); r++) {
-            values.push(run(session));
-        }
-        return median(values.slice(1));
-    };
-    const prompt = Int32Array.from({ length: 256 }, (_, i) => (i * 7919) % config.vocabSize);
-    const decode = measure(1, (session) => {
-        session.step(prompt.subarray(0, 16), 0);
-        const one = new Int32Array(1);
-        const steps = preset === "tiny15m" ? 128 : 32;
-        const t0 = performance.now();
-        for (let i = 0; i < steps; i++) {
-            const logits = session.step(one, 16 + i);
-            one[0] = logits.indexOf(Math.max(...logits.subarray(0, 64)));
-        }
-        return steps / ((performance.now() - t0) / 1000);
-    });
-    const prefill = measure(2, (session) => {
-        const t0 = performance.now();
-        session.step(prompt, 0);
-        return 256 / ((performance.now() - t0) / 1000);
-    });
-    const anchors = preset === "tiny15m" ? [275, 4419] : [95, 401];
-    process.stderr.write(`${preset}: decode ${decode.toFixed(1)} tok/s, prefill ${prefill.toFixed(0)} tok/s\n`);
-    rows.push({ name: `${preset} F32 decode, batch 1, 1 thread`, unit: "tok/s", value: decode, anchor: null, anchorValue: null, ratio: null,
-        config: { preset, weights: "F32", threads: 1, anchorMissing: anchorReason, performanceMdAnchor: anchors[0] } });
-    rows.push({ name: `${preset} F32 prefill 256 tokens, 2 threads`, unit: "tok/s", value: prefill, anchor: null, anchorValue: null, ratio: null,
-        config: { preset, weights: "F32", threads: 2, anchorMissing: anchorReason, performanceMdAnchor: anchors[1] } });
+const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
+const pieces = [...fixture.pieces];
+for (let i = pieces.length; i < 32000; i++) {
+    pieces.push({ piece: `<unused${i}>`, score: 0, type: PieceType.UNUSED });
 }
+const tokDir = join(dir, "tok");
+saveTokenizer(tokDir, { ...fixture, pieces, trainer: { ...fixture.trainer, vocabSize: pieces.length } });
+
+const DECODE_PROMPT = 16;
+const rows: BenchRow[] = [];
+for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const) {
+    const config = { ...resolvePreset(preset), maxSeqLen: 512 };
+    const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
+    model.initWeights(1);
+    const hf = join(dir, preset);
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    copyFileSync(join(tokDir, "tokenizer.model"), join(hf, "tokenizer.model"));
+    const gguf = join(dir, `${preset}-${type}.gguf`);
+    exportModel({ from: hf, to: "gguf", out: gguf, type });
+    // No EOS (id 2) in the prompt; decode steps are timed whatever token comes out.
+    const prompt = Array.from({ length: 256 }, (_, i) => 3 + ((i * 7919) % (fixture.pieces.length - 3)));
+    const steps = preset === "tiny15m" ? 128 : 48;
+    const dec1 = await loadForInference(gguf, { threads: 1, maxContext: 512 });
+    const pre2 = await loadForInference(gguf, { threads: 2, maxContext: 512, prefillChunk: 256 });
+    const lm = llama === undefined ? undefined : await llama.loadModel({ modelPath: gguf });
+    const ctx1 = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 1, batchSize: 256 });
+    const ctx2 = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256 });
+    const seq1 = ctx1?.getSequence();
+    const seq2 = ctx2?.getSequence();
+    const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[] };
+    for (let r = 0; r < reps + 1; r++) {
+        const keep = r > 0; // the first round warms caches and page-ins on both sides
+        const kv = dec1.kv;
+        kv.step(Int32Array.from(prompt.slice(0, DECODE_PROMPT)), 0);
+        const one = new Int32Array(1);
+        let t0 = performance.now();
+        for (let i = 0; i < steps; i++) {
+            const logits = kv.step(one, DECODE_PROMPT + i);
+            let best = 0;
+            for (let j = 1; j < logits.length; j++) {
+                best = logits[j]! > logits[best]! ? j : best;
+            }
+            one[0] = best;
+        }
+        if (keep) {m.decode.push(steps / ((performance.now() - t0) / 1000));}
+        if (seq1 !== undefined) {
+            const seq = seq1;
+            await seq.clearHistory();
+            let n = 0;
+            // The first token out of evaluate() includes the 16-token prompt; time the steps after it.
+            for await (const id of seq.evaluate(prompt.slice(0, DECODE_PROMPT), { temperature: 0 })) {
+                void id;
+                if (n === 0) {t0 = performance.now();}
+                if (++n > steps) {break;}
+            }
+            if (keep) {m.aDecode.push(steps / ((performance.now() - t0) / 1000));}
+            await seq.clearHistory();
+        }
+        t0 = performance.now();
+        pre2.kv.step(Int32Array.from(prompt), 0);
+        if (keep) {m.prefill.push(256 / ((performance.now() - t0) / 1000));}
+        if (seq2 !== undefined) {
+            const seq = seq2;
+            await seq.clearHistory();
+            t0 = performance.now();
+            await seq.evaluateWithoutGeneratingNewTokens(prompt);
+            if (keep) {m.aPrefill.push(256 / ((performance.now() - t0) / 1000));}
+            await seq.clearHistory();
+        }
+    }
+    const W = type.toUpperCase();
+    const row = (name: string, threads: number, value: number[], anchor: number[]): BenchRow => {
+        const v = median(value);
+        const a = anchor.length > 0 ? median(anchor) : null;
+        return { name, unit: "tok/s", value: v, anchor: a === null ? null : "llama.cpp (node-llama-cpp, same GGUF)", anchorValue: a, ratio: a === null ? null : v / a,
+            config: { preset, weights: W, threads, reps, ...(a === null ? { anchorMissing: anchorReason } : {}), mellamaWeightsHeldAs: "F32" } };
+    };
+    rows.push(row(`${preset} ${W} decode, batch 1, 1 thread`, 1, m.decode, m.aDecode));
+    rows.push(row(`${preset} ${W} prefill 256 tokens, 2 threads`, 2, m.prefill, m.aPrefill));
+    await ctx1?.dispose();
+    await ctx2?.dispose();
+    await lm?.dispose();
+}
+await llama?.dispose();
 writeBenchResults("infer", rows);

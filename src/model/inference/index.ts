@@ -54,6 +54,8 @@ export interface SessionOptions {
     kernels?: "auto" | "native" | "reference";
     /** Longest prompt + generation; default the model's maxSeqLen. */
     maxContext?: number;
+    /** Prompt tokens per prefill matmul batch; default 128. */
+    prefillChunk?: number;
 }
 
 export interface InMemoryModel {
@@ -82,7 +84,8 @@ export function createInferenceSession({ config, weights, tokenizer, source = "w
             model.tensor(spec.name).set(w);
         }
     }
-    const kv = new KvCacheSession({ model, tokenizer, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }) });
+    const kv = new KvCacheSession({ model, tokenizer, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
+        ...(options.prefillChunk === undefined ? {} : { prefillChunk: options.prefillChunk }) });
     return wrap(kv, config);
 }
 
