@@ -4,7 +4,8 @@
  * reusing the cached keys and values. Greedy by default; temperature, top-k and top-p sampling with a seed; stop
  * strings; EOS; a context-length limit that is an error, not a silent cut.
  * Weights are F32 views of a LlamaModel's parameter arena, so a freshly trained model is served in place.
- * Not here: quantized (F16/Q8_0) weight storage (GGUF files are dequantized to F32 on load), multi-sequence batches.
+ * Linear weights may stay in F16/BF16/Q8_0 storage (`packed`) and run through the decode kernels.
+ * Not here: multi-sequence batches.
  */
 import type { KernelSet } from "../../kernels/KernelSet.js";
 import type { DecodeKernels } from "../../kernels/native/DecodeKernels.js";
@@ -41,8 +42,16 @@ export class ContextLengthError extends MellamaError {
     }
 }
 
+/** A linear weight kept in its GGUF storage type, (OC, C) row-major as in HF (q/k rows already un-permuted). */
+export type PackedWeight = { type: "F16" | "BF16"; data: Uint16Array } | { type: "Q8_0"; data: Uint8Array };
+
 export interface InferenceSessionOptions {
     model: LlamaModel;
+    /**
+     * Linear weights by mellama parameter name ("layers.0.qProj", "lmHead") to run from F16/BF16/Q8_0 storage
+     * through the decode kernels instead of the model's F32 tensor of the same name (which is then not read).
+     */
+    packed?: ReadonlyMap<string, PackedWeight>;
     tokenizer: Tokenizer;
     /** Longest prompt + generation; default the model's maxSeqLen. */
     maxContext?: number;
@@ -57,14 +66,16 @@ export class InferenceSession {
     private readonly kernels: KernelSet;
     private readonly decode: DecodeKernels;
     private readonly chunk: number;
+    private readonly packed: ReadonlyMap<string, PackedWeight>;
     private readonly kCache: Float32Array[];
     private readonly vCache: Float32Array[];
     private readonly cos: Float32Array;
     private readonly sin: Float32Array;
     private readonly buf: Record<"x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "act" | "rstd" | "logits", Float32Array>;
 
-    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 128 }: InferenceSessionOptions) {
+    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 128, packed = new Map() }: InferenceSessionOptions) {
         this.model = model;
+        this.packed = packed;
         this.tokenizer = tokenizer;
         this.maxContext = Math.min(maxContext, model.config.maxSeqLen);
         this.kernels = model.kernels;
@@ -95,6 +106,20 @@ export class InferenceSession {
         };
     }
 
+    /** out (N, OC) = inp (N, C) · W(name)ᵀ from the packed weight when there is one, else the F32 tensor. */
+    private linear(out: Float32Array, inp: Float32Array, name: string, N: number, C: number, OC: number): void {
+        const p = this.packed.get(name);
+        if (p === undefined) {
+            this.kernels.matmulForward(out, inp, name === "lmHead" ? this.model.outputWeight() : this.model.tensor(name), null, N, C, OC);
+        } else if (p.type === "Q8_0") {
+            this.decode.matmulQ8_0(out, inp, p.data, N, C, OC);
+        } else if (p.type === "F16") {
+            this.decode.matmulF16(out, inp, p.data, N, C, OC);
+        } else {
+            this.decode.matmulBF16(out, inp, p.data, N, C, OC);
+        }
+    }
+
     /** Runs tokens at positions pos0.. through the model, filling the cache; returns the last row's logits. */
     public step(tokens: Int32Array, pos0: number): Float32Array {
         const c = this.model.config;
@@ -117,29 +142,29 @@ export class InferenceSession {
                 const qv = q.subarray(0, T * c.dim);
                 const kv = this.kCache[l]!.subarray(pos * KV, (pos + T) * KV);
                 const vv = this.vCache[l]!.subarray(pos * KV, (pos + T) * KV);
-                k.matmulForward(qv, hv, w("qProj"), null, T, c.dim, c.dim);
-                k.matmulForward(kv, hv, w("kProj"), null, T, c.dim, KV);
-                k.matmulForward(vv, hv, w("vProj"), null, T, c.dim, KV);
+                this.linear(qv, hv, `layers.${l}.qProj`, T, c.dim, c.dim);
+                this.linear(kv, hv, `layers.${l}.kProj`, T, c.dim, KV);
+                this.linear(vv, hv, `layers.${l}.vProj`, T, c.dim, KV);
                 k.ropeForward(qv, qv, this.cos, this.sin, 1, T, c.nHeads, HS, pos);
                 k.ropeForward(kv, kv, this.cos, this.sin, 1, T, c.nKvHeads, HS, pos);
                 const av = att.subarray(0, T * c.dim);
                 this.decode.attentionForwardCached(av, qv, this.kCache[l]!, this.vCache[l]!, T, pos, c.nHeads, c.nKvHeads, HS);
                 const ov = o.subarray(0, T * c.dim);
-                k.matmulForward(ov, av, w("oProj"), null, T, c.dim, c.dim);
+                this.linear(ov, av, `layers.${l}.oProj`, T, c.dim, c.dim);
                 k.addInPlace(xv, ov, T * c.dim);
                 k.rmsnormForward(hv, rstd, xv, w("postAttentionLayernorm"), T, c.dim, c.normEps);
                 const H = c.hiddenDim;
-                k.matmulForward(gate.subarray(0, T * H), hv, w("gateProj"), null, T, c.dim, H);
-                k.matmulForward(up.subarray(0, T * H), hv, w("upProj"), null, T, c.dim, H);
+                this.linear(gate.subarray(0, T * H), hv, `layers.${l}.gateProj`, T, c.dim, H);
+                this.linear(up.subarray(0, T * H), hv, `layers.${l}.upProj`, T, c.dim, H);
                 k.swigluForward(act.subarray(0, T * H), gate.subarray(0, T * H), up.subarray(0, T * H), T * H);
-                k.matmulForward(ov, act.subarray(0, T * H), w("downProj"), null, T, H, c.dim);
+                this.linear(ov, act.subarray(0, T * H), `layers.${l}.downProj`, T, H, c.dim);
                 k.addInPlace(xv, ov, T * c.dim);
             }
             if (start + T === tokens.length) {
                 const last = xv.subarray((T - 1) * c.dim, T * c.dim);
                 const hl = h.subarray(0, c.dim);
                 k.rmsnormForward(hl, rstd, last, this.model.tensor("norm"), 1, c.dim, c.normEps);
-                k.matmulForward(logits, hl, this.model.outputWeight(), null, 1, c.dim, c.vocabSize);
+                this.linear(logits, hl, "lmHead", 1, c.dim, c.vocabSize);
             }
         }
         return logits;

@@ -2,8 +2,10 @@
  * The inference API the eval harness's `native` backend, `mellama generate` and the recipe call.
  *
  * - `loadForInference(path)` opens a Hugging Face directory (config.json + safetensors + tokenizer) or a GGUF file
- *   (config from llama.*, tokenizer from tokenizer.ggml.*, q/k un-permuted back to HF layout). Weights are held as
- *   F32: F16/BF16/Q8_0 GGUF tensors are dequantized on load (quantized weight storage is not implemented yet).
+ *   (config from llama.*, tokenizer from tokenizer.ggml.*, q/k un-permuted back to HF layout). F16/BF16/Q8_0
+ *   linear weights stay in that storage and run through the decode kernels (`weights: "f32"` dequantizes instead);
+ *   the embedding and norms are F32. The model's F32 arena is still allocated for every parameter (unused for
+ *   packed ones: memory, not speed, is what that costs).
  * - `createInferenceSession({config, weights, tokenizer})` serves F32 weights already in memory (by HF tensor name,
  *   or a LlamaModel whose parameter arena is used in place), e.g. a model that was just trained.
  *
@@ -14,6 +16,7 @@
 import { existsSync, statSync } from "node:fs";
 import { FormatError } from "../../errors/MellamaError.js";
 import { GgufFile } from "../../formats/gguf/GgufFile.js";
+import { GgmlType } from "../../formats/gguf/ggufTypes.js";
 import { ggufVocab, llamaConfigFromGguf } from "../../formats/gguf/llamaGguf.js";
 import { unpermuteQkFromGguf } from "../../formats/gguf/permuteQk.js";
 import { isGgufPath } from "../../formats/hf/exportModel.js";
@@ -25,11 +28,11 @@ import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
 import { loadHfModel } from "../../train/loadHfModel.js";
 import type { LlamaConfig } from "../LlamaConfig.js";
 import { LlamaModel } from "../LlamaModel.js";
-import { InferenceSession as KvCacheSession, type GenerateOptions, type GenerateOutput } from "./InferenceSession.js";
+import { InferenceSession as KvCacheSession, type GenerateOptions, type GenerateOutput, type PackedWeight } from "./InferenceSession.js";
 
 export { ContextLengthError, applyRepetitionPenalty, sample } from "./InferenceSession.js";
 export { KvCacheSession };
-export type { GenerateOptions, GenerateOutput };
+export type { GenerateOptions, GenerateOutput, PackedWeight };
 
 export interface InferenceSession {
     readonly tokenizer: Tokenizer;
@@ -56,6 +59,8 @@ export interface SessionOptions {
     maxContext?: number;
     /** Prompt tokens per prefill matmul batch; default 128. */
     prefillChunk?: number;
+    /** GGUF only: "packed" (default) keeps F16/BF16/Q8_0 linear weights as stored; "f32" dequantizes everything. */
+    weights?: "packed" | "f32";
 }
 
 export interface InMemoryModel {
@@ -63,17 +68,22 @@ export interface InMemoryModel {
     /** F32 weights by HF tensor name, or a LlamaModel (its arena is used in place, not copied). */
     weights: ReadonlyMap<string, Float32Array> | LlamaModel;
     tokenizer: Tokenizer;
+    /** Linear weights kept in GGUF storage, by HF tensor name (HF row order); these need no F32 entry. */
+    packed?: ReadonlyMap<string, PackedWeight>;
     /** Where the weights came from, for error messages. */
     source?: string;
 }
 
-export function createInferenceSession({ config, weights, tokenizer, source = "weights" }: InMemoryModel, options: SessionOptions = {}): InferenceSession {
+export function createInferenceSession({ config, weights, tokenizer, packed: packedByHf = new Map(), source = "weights" }: InMemoryModel, options: SessionOptions = {}): InferenceSession {
     let model: LlamaModel;
     if (weights instanceof LlamaModel) {
         model = weights;
     } else {
         model = new LlamaModel({ config, kernels: getKernelSet({ kind: options.kernels ?? "auto", threads: options.threads }), maxBatch: 1, maxT: 1, training: false });
         for (const spec of model.layout) {
+            if (packedByHf.has(spec.hfName)) {
+                continue;
+            }
             const w = weights.get(spec.hfName);
             if (w === undefined) {
                 throw new FormatError(source, spec.hfName, "missing");
@@ -84,7 +94,14 @@ export function createInferenceSession({ config, weights, tokenizer, source = "w
             model.tensor(spec.name).set(w);
         }
     }
-    const kv = new KvCacheSession({ model, tokenizer, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
+    const packed = new Map<string, PackedWeight>();
+    for (const spec of model.layout) {
+        const p = packedByHf.get(spec.hfName);
+        if (p !== undefined) {
+            packed.set(spec.name, p);
+        }
+    }
+    const kv = new KvCacheSession({ model, tokenizer, packed, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
         ...(options.prefillChunk === undefined ? {} : { prefillChunk: options.prefillChunk }) });
     return wrap(kv, config);
 }
@@ -136,6 +153,22 @@ function logSoftmaxAt(logits: Float32Array, target: number): number {
     return logits[target]! - max - Math.log(sum);
 }
 
+/** For each HF row of a q/k projection, the GGUF row holding it (the converter's permutation is a row shuffle). */
+function ggufRowOrder(rows: number, heads: number): Int32Array {
+    return Int32Array.from(unpermuteQkFromGguf(Float32Array.from({ length: rows }, (_, i) => i), rows, 1, heads));
+}
+
+/** Copies the stored bytes (aligned for Uint16Array), moving whole rows into HF order when `order` is given. */
+function packRows(bytes: Uint8Array, type: PackedWeight["type"], rows: number, order: Int32Array | undefined): PackedWeight {
+    const out = new Uint8Array(bytes.byteLength);
+    const rowBytes = bytes.byteLength / rows;
+    for (let r = 0; r < rows; r++) {
+        const from = order === undefined ? r : order[r]!;
+        out.set(bytes.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+    }
+    return type === "Q8_0" ? { type, data: out } : { type, data: new Uint16Array(out.buffer) };
+}
+
 /** A Hugging Face model directory or a GGUF file, with its tokenizer, as a session. */
 export function loadForInference(path: string, options: SessionOptions = {}): Promise<InferenceSession> {
     if (!existsSync(path)) {
@@ -155,18 +188,25 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
             normalizer: { name: "identity", addDummyPrefix: true, removeExtraWhitespaces: false, escapeWhitespaces: true, hasCharsmap: false, raw: [] },
         });
         const weights = new Map<string, Float32Array>();
+        const packed = new Map<string, PackedWeight>();
         for (const t of gguf.tensors) {
             const hfName = ggufToHfName(t.name);
             if (hfName === undefined) {
                 continue; // rope_freqs and the like: derived, not weights
             }
-            const w = gguf.readF32(t.name);
             const rows = t.dims[1] ?? 1;
             const cols = t.dims[0]!;
             const heads = hfName.endsWith("q_proj.weight") ? config.nHeads : hfName.endsWith("k_proj.weight") ? config.nKvHeads : undefined;
+            const storage = { [GgmlType.F16]: "F16", [GgmlType.BF16]: "BF16", [GgmlType.Q8_0]: "Q8_0" }[t.type as number] as PackedWeight["type"] | undefined;
+            const isLinear = t.dims.length === 2 && hfName !== "model.embed_tokens.weight";
+            if (options.weights !== "f32" && storage !== undefined && isLinear) {
+                packed.set(hfName, packRows(gguf.readBytes(t.name), storage, rows, heads === undefined ? undefined : ggufRowOrder(rows, heads)));
+                continue;
+            }
+            const w = gguf.readF32(t.name);
             weights.set(hfName, heads === undefined ? w : unpermuteQkFromGguf(w, rows, cols, heads));
         }
-        return Promise.resolve(createInferenceSession({ config, weights, tokenizer, source: path }, options));
+        return Promise.resolve(createInferenceSession({ config, weights, tokenizer, packed, source: path }, options));
     }
     const hf = loadHfModel(path);
     return Promise.resolve(createInferenceSession({ config: hf.config, weights: hf.weights, tokenizer: loadTokenizer(path), source: path }, options));

@@ -100,3 +100,18 @@ test("an aborted signal stops generation; a missing tensor is a FormatError nami
     partial.delete("model.norm.weight");
     assert.throws(() => createInferenceSession({ config, weights: partial, tokenizer, source: "mem" }), /model\.norm\.weight/);
 });
+
+test("GGUF F16/BF16/Q8_0 linear weights run packed (q/k rows un-permuted) with the logits of their F32 dequantization", async () => {
+    const ids = [tokenizer.bosId, ...tokenizer.encode("Chest pain radiating to the left arm")];
+    for (const type of ["f16", "bf16", "q8_0"] as const) {
+        const path = join(dir, `p-${type}.gguf`);
+        exportModel({ from: hfDir, to: "gguf", out: path, type });
+        for (const kernels of ["reference", "auto"] as const) {
+            const packed = await loadForInference(path, { kernels, threads: 1 });
+            const f32 = await loadForInference(path, { kernels, threads: 1, weights: "f32" });
+            const d = maxAbsDiff(packed.logits(ids), f32.logits(ids));
+            assert.ok(d < 1e-4, `${type} ${kernels}: packed vs dequantized max abs diff ${d}`);
+            assert.deepEqual((await packed.generate("The patient", { maxTokens: 10 })).tokens, (await f32.generate("The patient", { maxTokens: 10 })).tokens);
+        }
+    }
+});
