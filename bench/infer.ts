@@ -3,8 +3,9 @@
  * KV-cache inference session against llama.cpp (node-llama-cpp's prebuilt CPU binary) on the SAME GGUF file:
  * random-weight tiny15m at F32 and small110m at F16, written to a temp dir with a 32000-piece tokenizer (the
  * fixture's pieces padded with unused ones, so the vocabulary and lm_head have LLaMA-2's size). mellama and
- * llama.cpp run alternately in one invocation; medians are reported. mellama holds GGUF F16 weights as F32
- * (dequantized on load), llama.cpp reads F16. llama.cpp runs with its default context settings (F16 KV cache).
+ * llama.cpp run alternately in one invocation; medians are reported. Both run the F16 linear weights as stored
+ * (mellama: the native F16 decode kernel; embedding and norms F32). llama.cpp runs with its default context
+ * settings (F16 KV cache, flash attention auto); mellama's KV cache is F32.
  * When node-llama-cpp cannot load, the anchor is reported missing with the reason, never filled in.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -115,7 +116,7 @@ for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const
         const v = median(value);
         const a = anchor.length > 0 ? median(anchor) : null;
         return { name, unit: "tok/s", value: v, anchor: a === null ? null : "llama.cpp (node-llama-cpp, same GGUF)", anchorValue: a, ratio: a === null ? null : v / a,
-            config: { preset, weights: W, threads, reps, ...(a === null ? { anchorMissing: anchorReason } : {}), mellamaWeightsHeldAs: "F32" } };
+            config: { preset, weights: W, threads, reps, ...(a === null ? { anchorMissing: anchorReason } : {}), mellamaLinearWeights: W, mellamaKvCache: "F32" } };
     };
     rows.push(row(`${preset} ${W} decode, batch 1, 1 thread`, 1, m.decode, m.aDecode));
     rows.push(row(`${preset} ${W} prefill 256 tokens, 2 threads`, 2, m.prefill, m.aPrefill));
