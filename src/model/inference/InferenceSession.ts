@@ -52,6 +52,8 @@ export interface InferenceSessionOptions {
      * through the decode kernels instead of the model's F32 tensor of the same name (which is then not read).
      */
     packed?: ReadonlyMap<string, PackedWeight>;
+    /** Packed names whose F32 tensor is filled too: prefill batches of >= 16 rows use the F32 GEMM for them. */
+    f32Also?: ReadonlySet<string>;
     tokenizer: Tokenizer;
     /** Longest prompt + generation; default the model's maxSeqLen. */
     maxContext?: number;
@@ -67,15 +69,17 @@ export class InferenceSession {
     private readonly decode: DecodeKernels;
     private readonly chunk: number;
     private readonly packed: ReadonlyMap<string, PackedWeight>;
+    private readonly f32Also: ReadonlySet<string>;
     private readonly kCache: Float32Array[];
     private readonly vCache: Float32Array[];
     private readonly cos: Float32Array;
     private readonly sin: Float32Array;
     private readonly buf: Record<"x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "act" | "rstd" | "logits", Float32Array>;
 
-    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 128, packed = new Map() }: InferenceSessionOptions) {
+    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 128, packed = new Map(), f32Also = new Set() }: InferenceSessionOptions) {
         this.model = model;
         this.packed = packed;
+        this.f32Also = f32Also;
         this.tokenizer = tokenizer;
         this.maxContext = Math.min(maxContext, model.config.maxSeqLen);
         this.kernels = model.kernels;
@@ -109,7 +113,8 @@ export class InferenceSession {
     /** out (N, OC) = inp (N, C) · W(name)ᵀ from the packed weight when there is one, else the F32 tensor. */
     private linear(out: Float32Array, inp: Float32Array, name: string, N: number, C: number, OC: number): void {
         const p = this.packed.get(name);
-        if (p === undefined) {
+        // Batch-1 decode is memory-bound (packed wins); a prefill batch is compute-bound (the packed GEMM F32 wins).
+        if (p === undefined || (N >= 16 && this.f32Also.has(name))) {
             this.kernels.matmulForward(out, inp, name === "lmHead" ? this.model.outputWeight() : this.model.tensor(name), null, N, C, OC);
         } else if (p.type === "Q8_0") {
             this.decode.matmulQ8_0(out, inp, p.data, N, C, OC);

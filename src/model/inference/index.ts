@@ -4,8 +4,8 @@
  * - `loadForInference(path)` opens a Hugging Face directory (config.json + safetensors + tokenizer) or a GGUF file
  *   (config from llama.*, tokenizer from tokenizer.ggml.*, q/k un-permuted back to HF layout). F16/BF16/Q8_0
  *   linear weights stay in that storage and run through the decode kernels (`weights: "f32"` dequantizes instead);
- *   the embedding and norms are F32. The model's F32 arena is still allocated for every parameter (unused for
- *   packed ones: memory, not speed, is what that costs).
+ *   the embedding and norms are F32. The model's F32 arena holds every parameter too (prefill batches run
+ *   the F32 GEMM, which beats dequantizing per block when compute-bound); "packed-only" leaves it unfilled.
  * - `createInferenceSession({config, weights, tokenizer})` serves F32 weights already in memory (by HF tensor name,
  *   or a LlamaModel whose parameter arena is used in place), e.g. a model that was just trained.
  *
@@ -59,8 +59,12 @@ export interface SessionOptions {
     maxContext?: number;
     /** Prompt tokens per prefill matmul batch; default 128. */
     prefillChunk?: number;
-    /** GGUF only: "packed" (default) keeps F16/BF16/Q8_0 linear weights as stored; "f32" dequantizes everything. */
-    weights?: "packed" | "f32";
+    /**
+     * GGUF only: "packed" (default) keeps F16/BF16/Q8_0 linear weights as stored for decoding and also fills the
+     * (already allocated) F32 tensors for prefill GEMMs; "packed-only" leaves those F32 tensors empty (decode
+     * kernels for prefill too); "f32" dequantizes everything.
+     */
+    weights?: "packed" | "packed-only" | "f32";
 }
 
 export interface InMemoryModel {
@@ -81,7 +85,7 @@ export function createInferenceSession({ config, weights, tokenizer, packed: pac
     } else {
         model = new LlamaModel({ config, kernels: getKernelSet({ kind: options.kernels ?? "auto", threads: options.threads }), maxBatch: 1, maxT: 1, training: false });
         for (const spec of model.layout) {
-            if (packedByHf.has(spec.hfName)) {
+            if (packedByHf.has(spec.hfName) && !weights.has(spec.hfName)) {
                 continue;
             }
             const w = weights.get(spec.hfName);
@@ -95,13 +99,17 @@ export function createInferenceSession({ config, weights, tokenizer, packed: pac
         }
     }
     const packed = new Map<string, PackedWeight>();
+    const f32Also = new Set<string>();
     for (const spec of model.layout) {
         const p = packedByHf.get(spec.hfName);
         if (p !== undefined) {
             packed.set(spec.name, p);
+            if (!(weights instanceof LlamaModel) && weights.has(spec.hfName)) {
+                f32Also.add(spec.name);
+            }
         }
     }
-    const kv = new KvCacheSession({ model, tokenizer, packed, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
+    const kv = new KvCacheSession({ model, tokenizer, packed, f32Also, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
         ...(options.prefillChunk === undefined ? {} : { prefillChunk: options.prefillChunk }) });
     return wrap(kv, config);
 }
@@ -201,7 +209,9 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
             const isLinear = t.dims.length === 2 && hfName !== "model.embed_tokens.weight";
             if (options.weights !== "f32" && storage !== undefined && isLinear) {
                 packed.set(hfName, packRows(gguf.readBytes(t.name), storage, rows, heads === undefined ? undefined : ggufRowOrder(rows, heads)));
-                continue;
+                if (options.weights === "packed-only") {
+                    continue;
+                }
             }
             const w = gguf.readF32(t.name);
             weights.set(hfName, heads === undefined ? w : unpermuteQkFromGguf(w, rows, cols, heads));

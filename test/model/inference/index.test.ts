@@ -107,11 +107,16 @@ test("GGUF F16/BF16/Q8_0 linear weights run packed (q/k rows un-permuted) with t
         const path = join(dir, `p-${type}.gguf`);
         exportModel({ from: hfDir, to: "gguf", out: path, type });
         for (const kernels of ["reference", "auto"] as const) {
-            const packed = await loadForInference(path, { kernels, threads: 1 });
+            const packed = await loadForInference(path, { kernels, threads: 1, weights: "packed-only" });
             const f32 = await loadForInference(path, { kernels, threads: 1, weights: "f32" });
             const d = maxAbsDiff(packed.logits(ids), f32.logits(ids));
             assert.ok(d < 1e-4, `${type} ${kernels}: packed vs dequantized max abs diff ${d}`);
             assert.deepEqual((await packed.generate("The patient", { maxTokens: 10 })).tokens, (await f32.generate("The patient", { maxTokens: 10 })).tokens);
+            // Default: packed for decode, the F32 copy for prefill batches of >= 16 tokens.
+            const mixed = await loadForInference(path, { kernels, threads: 1 });
+            const long = [tokenizer.bosId, ...tokenizer.encode("The patient has a fever and chest pain radiating to the left arm since yesterday evening")];
+            assert.ok(long.length >= 16);
+            assert.ok(maxAbsDiff(mixed.logits(long), packed.logits(long)) < 1e-4, `${type} ${kernels}: mixed vs packed-only`);
         }
     }
 });
