@@ -4,7 +4,7 @@
  * random-weight tiny15m at F32 and small110m at F16, written to a temp dir with a 32000-piece tokenizer (the
  * fixture's pieces padded with unused ones, so the vocabulary and lm_head have LLaMA-2's size). mellama and
  * llama.cpp run alternately in one invocation; medians are reported. Both run the F16 linear weights as stored
- * (mellama: the native F16 decode kernel; embedding and norms F32). llama.cpp runs with its default context
+ * (mellama: the native F16 decode kernel for batch-1 decode, an F32 copy for the prefill GEMM). llama.cpp runs with its default context
  * settings (F16 KV cache, flash attention auto); mellama's KV cache is F32.
  * When node-llama-cpp cannot load, the anchor is reported missing with the reason, never filled in.
  */
