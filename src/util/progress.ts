@@ -12,6 +12,7 @@ export interface Progress {
 
 export interface ProgressOptions {
     label: string;
+    /** 0 (or less) when the amount of work is not known in advance: then a count and a rate, no bar or ETA. */
     total: number;
     unit?: string;
 }
@@ -21,9 +22,11 @@ export function createProgress({ label, total, unit = "it" }: ProgressOptions): 
         let n = 0;
         return { update: (d) => { n = d; }, increment: (by = 1) => { n += by; }, stop: () => { void n; } };
     }
+    const known = total > 0;
     if (process.stderr.isTTY) {
         const bar = new cliProgress.SingleBar({
-            format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
+            format: known ? `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`
+                : `${label} | {value} ${unit} | {rate} ${unit}/s`,
             stream: process.stderr,
             hideCursor: true,
         }, cliProgress.Presets.shades_classic);
@@ -49,7 +52,8 @@ export function createProgress({ label, total, unit = "it" }: ProgressOptions): 
         const secs = Math.max(1e-3, (now - start) / 1000);
         const rate = value / secs;
         const eta = rate > 0 ? Math.max(0, (total - value) / rate) : 0;
-        process.stderr.write(`${label}: ${value}/${total} ${unit} (${rate.toFixed(1)} ${unit}/s, ETA ${eta.toFixed(0)} s)\n`);
+        process.stderr.write(known ? `${label}: ${value}/${total} ${unit} (${rate.toFixed(1)} ${unit}/s, ETA ${eta.toFixed(0)} s)\n`
+            : `${label}: ${value} ${unit} (${rate.toFixed(1)} ${unit}/s)\n`);
     };
     return {
         update: (d) => { value = d; report(false); },
