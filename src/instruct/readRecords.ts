@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parse as parseCsv } from "csv-parse/sync";
 import { FormatError } from "../errors/MellamaError.js";
+import { parseJsonl } from "../eval/loaders/readJsonl.js";
 import type { RawRecord } from "./instructionSources.js";
 
 export type RecordFormat = "json" | "jsonl" | "tsv" | "csv";
@@ -46,27 +47,7 @@ export function readRecords({ path, format = formatOf(path), onError = "skip", o
     const isRecord = (v: unknown): v is RawRecord => v !== null && typeof v === "object" && !Array.isArray(v);
 
     if (format === "jsonl") {
-        const out: LocatedRecord[] = [];
-        let line = 0;
-        for (const raw of text.split("\n")) {
-            line++;
-            if (raw.trim() === "") {
-                continue;
-            }
-            let value: unknown;
-            try {
-                value = JSON.parse(raw);
-            } catch {
-                bad(line, "not valid JSON");
-                continue;
-            }
-            if (!isRecord(value)) {
-                bad(line, "not a JSON object");
-                continue;
-            }
-            out.push({ record: value, line });
-        }
-        return out;
+        return parseJsonl(text, bad).map(({ line, value }) => ({ record: value, line }));
     }
     if (format === "json") {
         let value: unknown;

@@ -9,7 +9,11 @@ export interface JsonlRecord {
 }
 
 export function readJsonl(file: string, bad: BadRecord): JsonlRecord[] {
-    const text = readFileSync(file, "utf8");
+    return parseJsonl(readFileSync(file, "utf8"), bad);
+}
+
+/** The records of JSON-lines text; line numbers count from 1 and include blank lines. */
+export function parseJsonl(text: string, bad: BadRecord): JsonlRecord[] {
     const out: JsonlRecord[] = [];
     let line = 0;
     for (const raw of text.split("\n")) {
