@@ -1,13 +1,15 @@
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a torn file:
- * write to a temporary name in the same directory, fsync, rename over the target.
+ * write to a temporary name in the same directory, fsync, rename over the target. `data` may be a generator of
+ * chunks, so a multi-gigabyte model file streams through without ever being whole in memory; an error thrown while
+ * producing a chunk removes the temporary file and leaves the target as it was.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-export function atomicWriteFileSync(path: string, data: string | Uint8Array | readonly Uint8Array[]): void {
+export function atomicWriteFileSync(path: string, data: string | Uint8Array | Iterable<Uint8Array>): void {
     const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-    const parts = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
+    const parts: Iterable<Uint8Array> = typeof data === "string" ? [Buffer.from(data, "utf8")] : data instanceof Uint8Array ? [data] : data;
     const fd = openSync(tmp, "w");
     try {
         for (const part of parts) {

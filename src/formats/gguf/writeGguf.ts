@@ -3,9 +3,8 @@
  * padding to `general.alignment` (default 32), then each tensor's data, each padded to the alignment, produced
  * by its `data` callback only when it is written (streaming: the model is never held twice). Temp name + rename.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
+import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import {
     GGML_MAX_DIMS, GGML_MAX_NAME, GGUF_DEFAULT_ALIGNMENT, type GgmlType, type GgufScalar, type GgufScalarType, type GgufValue,
     GgufValueType, ggmlByteSize,
@@ -152,34 +151,18 @@ export function ggufHeaderBytes({ metadata, tensors }: WriteGgufOptions): { head
     return { header: w.result(), offsets, alignment };
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.byteLength) {
-        off += writeSync(fd, bytes, off, bytes.byteLength - off);
-    }
-}
-
 export function writeGguf(path: string, options: WriteGgufOptions): void {
     const { header, alignment } = ggufHeaderBytes(options);
-    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-    const fd = openSync(tmp, "w");
-    try {
-        writeAll(fd, header);
+    atomicWriteFileSync(path, (function* chunks(): Generator<Uint8Array> {
+        yield header;
         for (const t of options.tensors) {
             const bytes = typeof t.data === "function" ? t.data() : t.data;
             const expected = ggmlByteSize(t.type, t.dims);
             if (bytes.byteLength !== expected) {
                 throw new ConfigError(`tensors.${t.name}`, `${bytes.byteLength} bytes of data, the type and dims need ${expected}`);
             }
-            writeAll(fd, bytes);
-            writeAll(fd, new Uint8Array(Math.ceil(expected / alignment) * alignment - expected));
+            yield bytes;
+            yield new Uint8Array(Math.ceil(expected / alignment) * alignment - expected);
         }
-        fsyncSync(fd);
-        closeSync(fd);
-    } catch (error) {
-        closeSync(fd);
-        rmSync(tmp, { force: true });
-        throw error;
-    }
-    renameSync(tmp, path);
+    })());
 }

@@ -4,9 +4,8 @@
  * memory twice. The header JSON is compact, `__metadata__` first, tensors in the order given, and padded with
  * spaces to a multiple of 8 bytes as the reference writer does. Written to a temporary name, fsynced, renamed.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
+import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from "./dtypes.js";
 
 export interface SafetensorsTensorInput {
@@ -44,33 +43,16 @@ export function safetensorsHeaderBytes({ tensors, metadata }: WriteSafetensorsOp
     return out;
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.byteLength) {
-        off += writeSync(fd, bytes, off, bytes.byteLength - off);
-    }
-}
-
 export function writeSafetensors(path: string, options: WriteSafetensorsOptions): void {
-    const header = safetensorsHeaderBytes(options);
-    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
-    const fd = openSync(tmp, "w");
-    try {
-        writeAll(fd, header);
+    atomicWriteFileSync(path, (function* chunks(): Generator<Uint8Array> {
+        yield safetensorsHeaderBytes(options);
         for (const t of options.tensors) {
             const bytes = typeof t.data === "function" ? t.data() : t.data;
             const expected = t.shape.reduce((a, b) => a * b, 1) * SAFETENSORS_DTYPE_BYTES[t.dtype];
             if (bytes.byteLength !== expected) {
                 throw new ConfigError(`tensors.${t.name}`, `${bytes.byteLength} bytes of data for ${t.dtype}${JSON.stringify(t.shape)}, which needs ${expected}`);
             }
-            writeAll(fd, bytes);
+            yield bytes;
         }
-        fsyncSync(fd);
-        closeSync(fd);
-    } catch (error) {
-        closeSync(fd);
-        rmSync(tmp, { force: true });
-        throw error;
-    }
-    renameSync(tmp, path);
+    })());
 }
