@@ -17,7 +17,12 @@ export function register(program: Command): void {
             const { runNanoMeLlama } = await import("../../recipe/nanoMeLlama.js");
             const r = await runNanoMeLlama({ out: o.out, data, scale: o.scale, threads: o.threads });
             const rows = r.table.map((t) => `  ${t.model.padEnd(14)} PubMed ppl ${t.pubmedPpl.toFixed(1).padStart(8)}  clinical ppl ${t.clinicalPpl.toFixed(1).padStart(8)}  `
-                + Object.entries(t.results.results).map(([task, m]) => `${task} ${typeof m["acc,none"] === "number" ? (m["acc,none"] as number).toFixed(3) : typeof m["macro_f1,none"] === "number" ? (m["macro_f1,none"] as number).toFixed(3) : "-"}`).join("  "));
+                + Object.entries(t.results.results).map(([task, m]) => {
+                    // The paper's headline metric for the task (accuracy for QA, macro-F1 for DDI, HoC, MTSample).
+                    const metric = t.results.reported[task]?.[0] ?? "acc";
+                    const v = m[`${metric},none`];
+                    return `${task} ${metric} ${typeof v === "number" ? v.toFixed(3) : "-"}`;
+                }).join("  "));
             process.stdout.write(`nano Me-LLaMA (${o.scale}) finished in ${r.seconds.toFixed(0)} s${r.usedSampleData ? " on SYNTHETIC sample data" : ""}\n${rows.join("\n")}\nreport: ${r.report}\n`);
         });
 }
