@@ -1,6 +1,6 @@
 /**
  * Conformance of DecodeKernels implementations against referenceDecodeKernels (plain TS, float64 sums):
- * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path) and N > 1 (prompt processing), odd C and OC for F16,
+ * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path), 1 < N <= 16 (multi-sequence decode) and N > 16 (prompt processing), odd C and OC for F16,
  * subnormal and negative halves, full-range int8; cached attention with GQA, pos0 > 0, T > 1 and a cache
  * longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64 ones).
  */
@@ -50,7 +50,7 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
         test("matmulF16: N = 1 and N > 1, odd shapes", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(31);
-            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [1, 1, 1]] as const) {
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19], [1, 1, 1]] as const) {
                 const inp = randomArray(rng, N * C);
                 const weight = randomHalfBits(rng, OC * C);
                 const expected = new Float32Array(N * OC);
@@ -65,7 +65,7 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
         test("matmulBF16: N = 1 and N > 1, odd shapes", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(34);
-            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33]] as const) {
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19]] as const) {
                 const inp = randomArray(rng, N * C);
                 // bfloat16 = top half of a float32: random floats truncated
                 const weight = Uint16Array.from(new Uint32Array(randomArray(rng, OC * C, 3).buffer), (bits) => bits >>> 16);
@@ -81,7 +81,7 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
         test("matmulQ8_0: N = 1 and N > 1", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(32);
-            for (const [N, C, OC] of [[1, 32, 19], [1, 288, 768], [7, 96, 33], [2, 768, 5]] as const) {
+            for (const [N, C, OC] of [[1, 32, 19], [1, 288, 768], [7, 96, 33], [2, 768, 5], [19, 96, 33]] as const) {
                 const inp = randomArray(rng, N * C);
                 const weight = randomQ8_0(rng, OC, C);
                 const expected = new Float32Array(N * OC);

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { KernelArgumentError } from "../../src/kernels/native/KernelArgumentError.js";
 import { createNativeKernels, loadNativeAddon, nativeLoadError, nativeSimdVariants } from "../../src/kernels/native/nativeKernels.js";
-import { runDecodeConformance } from "./decodeConformance.js";
+import { makeRng, randomArray } from "./checkClose.js";
+import { randomHalfBits, randomQ8_0, runDecodeConformance } from "./decodeConformance.js";
 
 if (loadNativeAddon() === null) {
     test("native decode kernels", { skip: `native addon not built: ${nativeLoadError()?.message ?? "unknown"}` }, () => {});
@@ -16,6 +17,33 @@ if (loadNativeAddon() === null) {
         runDecodeConformance({ newDecodeKernels: () => createNativeKernels({ simd, threads: 2 }), label: `native ${simd} threads=2` });
     }
     runDecodeConformance({ newDecodeKernels: () => createNativeKernels({ threads: 1 }), label: `native ${variants[0]} threads=1` });
+
+    test("native: a decode row's logits do not depend on how many rows share the matmul (F32, F16, BF16, Q8_0)", () => {
+        // Batched decoding is only trustworthy for evaluation if each sequence gets exactly what it would get alone.
+        const ks = createNativeKernels({ threads: 2 });
+        const rng = makeRng(11);
+        const C = 96; // a multiple of 32 for Q8_0; the other cases add an odd tail
+        for (const [N, Cx] of [[16, C], [7, C + 13], [3, C + 13]] as const) {
+            const OC = 37;
+            const inp = randomArray(rng, N * Cx, 1);
+            const cases: [string, (out: Float32Array, x: Float32Array, n: number) => void][] = [
+                ["F32", ((w) => (out, x, n) => ks.matmulForward(out, x, w, null, n, Cx, OC))(randomArray(rng, OC * Cx, 1))],
+                ["F16", ((w) => (out, x, n) => ks.matmulF16(out, x, w, n, Cx, OC))(randomHalfBits(rng, OC * Cx))],
+                ["BF16", ((w) => (out, x, n) => ks.matmulBF16(out, x, w, n, Cx, OC))(new Uint16Array(randomArray(rng, OC * Cx, 1).buffer).filter((_, i) => i % 2 === 1))],
+                ...(Cx % 32 === 0 ? [["Q8_0", ((w: Uint8Array) => (out: Float32Array, x: Float32Array, n: number) => ks.matmulQ8_0(out, x, w, n, Cx, OC))(randomQ8_0(rng, OC, Cx))] as [string, (out: Float32Array, x: Float32Array, n: number) => void]] : []),
+            ];
+            for (const [name, run] of cases) {
+                const batched = new Float32Array(N * OC);
+                run(batched, inp, N);
+                for (let n = 0; n < N; n++) {
+                    const alone = new Float32Array(OC);
+                    run(alone, inp.slice(n * Cx, (n + 1) * Cx), 1);
+                    assert.deepEqual(batched.subarray(n * OC, (n + 1) * OC), alone, `${name} N=${N} C=${Cx} row ${n}`);
+                }
+            }
+        }
+        ks.dispose();
+    });
 
     test("native decode: bad arguments throw KernelArgumentError naming the field", () => {
         const ks = createNativeKernels({ threads: 1 });

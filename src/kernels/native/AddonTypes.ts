@@ -35,6 +35,8 @@ export interface NativeAddon {
     cpuFeatures(): CpuFeatures;
     /** The variants this CPU can run, best first (emu16 last). */
     variants(): SimdKind[];
+    /** Backs the view's 2 MiB-aligned interior with transparent huge pages (Linux); the bytes advised, else 0. */
+    adviseHugePages(view: ArrayBufferView): number;
     /** Sets the constructor of the error thrown on bad arguments (called once by the loader). */
     setErrorFactory(factory: (field: string, message: string) => Error): void;
 }

@@ -80,6 +80,18 @@ export function nativeSimdVariants(): SimdKind[] {
     return loadNativeAddon()?.variants() ?? [];
 }
 
+/**
+ * Asks the OS to back a large, long-lived buffer (weights read once per decoded token) with 2 MiB pages, which
+ * saves the page walks of streaming it; contents are unchanged. The bytes advised; 0 when the addon is missing,
+ * the OS is not Linux, the kernel refuses, or MELLAMA_HUGE_PAGES=0.
+ */
+export function adviseHugePages(view: ArrayBufferView): number {
+    if (process.env.MELLAMA_HUGE_PAGES === "0" || view.byteLength < 2 << 20) {
+        return 0;
+    }
+    return loadNativeAddon()?.adviseHugePages(view) ?? 0;
+}
+
 function resolveSimd(simd: string | undefined): SimdKind | "auto" {
     const fromEnv = process.env.MELLAMA_SIMD;
     const value = simd ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");
