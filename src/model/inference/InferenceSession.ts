@@ -5,16 +5,29 @@
  * strings; EOS; a context-length limit that is an error, not a silent cut.
  * Weights are F32 views of a LlamaModel's parameter arena, so a freshly trained model is served in place.
  * Linear weights may stay in F16/BF16/Q8_0 storage (`packed`) and run through the decode kernels.
- * Not here: multi-sequence batches.
+ * Several sequences decode together through `stepBatch`: one row per sequence, each with its own KV cache and
+ * position, so every weight is streamed once per step for all of them (SequenceBatcher schedules that).
  */
 import type { KernelSet } from "../../kernels/KernelSet.js";
 import type { DecodeKernels } from "../../kernels/native/DecodeKernels.js";
 import { referenceDecodeKernels } from "../../kernels/native/referenceDecodeKernels.js";
+import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
 import { MellamaError } from "../../errors/MellamaError.js";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
-import { Rng } from "../../util/rng.js";
 import { headDim, kvDim } from "../LlamaConfig.js";
 import type { LlamaModel } from "../LlamaModel.js";
+import { SequenceDecoder } from "./SequenceDecoder.js";
+
+export { applyRepetitionPenalty, sample } from "./SequenceDecoder.js";
+
+/** Most sequences one stepBatch call takes (the decode kernels' row-by-row path, see kDecodeRows in C++). */
+export const MAX_DECODE_BATCH = 16;
+
+/** One sequence's keys and values, per layer (maxContext, kv heads, head size), indexed by position. */
+export interface KvCache {
+    readonly k: Float32Array[];
+    readonly v: Float32Array[];
+}
 
 export interface GenerateOptions {
     maxTokens: number;
@@ -70,8 +83,9 @@ export class InferenceSession {
     private readonly chunk: number;
     private readonly packed: ReadonlyMap<string, PackedWeight>;
     private readonly f32Also: ReadonlySet<string>;
-    private readonly kCache: Float32Array[];
-    private readonly vCache: Float32Array[];
+    /** The cache of step() without one given (generate, logits, loglikelihood, perplexity). */
+    private readonly cache: KvCache;
+    private batchLogits = new Float32Array(0);
     private readonly cos: Float32Array;
     private readonly sin: Float32Array;
     private readonly buf: Record<"x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "act" | "rstd" | "logits", Float32Array>;
@@ -88,8 +102,12 @@ export class InferenceSession {
         this.chunk = prefillChunk;
         const c = model.config;
         const KV = kvDim(c);
-        this.kCache = Array.from({ length: c.nLayers }, () => new Float32Array(this.maxContext * KV));
-        this.vCache = Array.from({ length: c.nLayers }, () => new Float32Array(this.maxContext * KV));
+        this.cache = this.createCache();
+        // Decoding streams every weight once per token: 2 MiB pages save the page walks (no-op off Linux).
+        adviseHugePages(model.params);
+        for (const p of packed.values()) {
+            adviseHugePages(p.data);
+        }
         const HS = headDim(c);
         const half = HS / 2;
         this.cos = new Float32Array(this.maxContext * half);
@@ -102,12 +120,19 @@ export class InferenceSession {
                 this.sin[p * half + i] = Math.sin(angle);
             }
         }
-        const N = this.chunk;
+        const N = Math.max(this.chunk, MAX_DECODE_BATCH);
         this.buf = {
             x: new Float32Array(N * c.dim), h: new Float32Array(N * c.dim), q: new Float32Array(N * c.dim), k: new Float32Array(N * KV),
             v: new Float32Array(N * KV), att: new Float32Array(N * c.dim), o: new Float32Array(N * c.dim), gate: new Float32Array(N * c.hiddenDim),
             up: new Float32Array(N * c.hiddenDim), act: new Float32Array(N * c.hiddenDim), rstd: new Float32Array(N), logits: new Float32Array(c.vocabSize),
         };
+    }
+
+    /** A fresh KV cache for one more sequence: 2 × layers × maxContext × kvDim floats. */
+    public createCache(): KvCache {
+        const c = this.model.config;
+        const size = this.maxContext * kvDim(c);
+        return { k: Array.from({ length: c.nLayers }, () => new Float32Array(size)), v: Array.from({ length: c.nLayers }, () => new Float32Array(size)) };
     }
 
     /** out (N, OC) = inp (N, C) · W(name)ᵀ from the packed weight when there is one, else the F32 tensor. */
@@ -126,7 +151,7 @@ export class InferenceSession {
     }
 
     /** Runs tokens at positions pos0.. through the model, filling the cache; returns the last row's logits. */
-    public step(tokens: Int32Array, pos0: number): Float32Array {
+    public step(tokens: Int32Array, pos0: number, cache: KvCache = this.cache): Float32Array {
         const c = this.model.config;
         const k = this.kernels;
         const KV = kvDim(c);
@@ -145,15 +170,15 @@ export class InferenceSession {
                 const hv = h.subarray(0, T * c.dim);
                 k.rmsnormForward(hv, rstd, xv, w("inputLayernorm"), T, c.dim, c.normEps);
                 const qv = q.subarray(0, T * c.dim);
-                const kv = this.kCache[l]!.subarray(pos * KV, (pos + T) * KV);
-                const vv = this.vCache[l]!.subarray(pos * KV, (pos + T) * KV);
+                const kv = cache.k[l]!.subarray(pos * KV, (pos + T) * KV);
+                const vv = cache.v[l]!.subarray(pos * KV, (pos + T) * KV);
                 this.linear(qv, hv, `layers.${l}.qProj`, T, c.dim, c.dim);
                 this.linear(kv, hv, `layers.${l}.kProj`, T, c.dim, KV);
                 this.linear(vv, hv, `layers.${l}.vProj`, T, c.dim, KV);
                 k.ropeForward(qv, qv, this.cos, this.sin, 1, T, c.nHeads, HS, pos);
                 k.ropeForward(kv, kv, this.cos, this.sin, 1, T, c.nKvHeads, HS, pos);
                 const av = att.subarray(0, T * c.dim);
-                this.decode.attentionForwardCached(av, qv, this.kCache[l]!, this.vCache[l]!, T, pos, c.nHeads, c.nKvHeads, HS);
+                this.decode.attentionForwardCached(av, qv, cache.k[l]!, cache.v[l]!, T, pos, c.nHeads, c.nKvHeads, HS);
                 const ov = o.subarray(0, T * c.dim);
                 this.linear(ov, av, `layers.${l}.oProj`, T, c.dim, c.dim);
                 k.addInPlace(xv, ov, T * c.dim);
@@ -175,6 +200,71 @@ export class InferenceSession {
         return logits;
     }
 
+    /**
+     * One decode step for B sequences at once: row b is token tokens[b] at position positions[b] of the sequence
+     * whose cache is caches[b] (which already holds its earlier positions). Every linear layer runs as one
+     * B-row matmul, so each weight is read once for all B; RoPE, the cache writes and attention are per row.
+     * Returns the (B, vocab) logits, valid until the next call. A row gets the logits it would get alone.
+     */
+    public stepBatch(tokens: Int32Array, positions: Int32Array, caches: readonly KvCache[]): Float32Array {
+        const B = tokens.length;
+        if (B < 1 || B > MAX_DECODE_BATCH || positions.length !== B || caches.length !== B) {
+            throw new MellamaError("DECODE_BATCH", `stepBatch takes 1..${MAX_DECODE_BATCH} sequences with one position and one cache each (got ${B}, ${positions.length}, ${caches.length})`);
+        }
+        for (const p of positions) {
+            if (!(p >= 0 && p < this.maxContext)) {
+                throw new ContextLengthError(p + 1, this.maxContext);
+            }
+        }
+        const c = this.model.config;
+        const k = this.kernels;
+        const KV = kvDim(c);
+        const HS = headDim(c);
+        const D = c.dim;
+        const H = c.hiddenDim;
+        const { x, h, q, k: kNew, v: vNew, att, o, gate, up, act, rstd } = this.buf;
+        if (this.batchLogits.length < B * c.vocabSize) {
+            this.batchLogits = new Float32Array(MAX_DECODE_BATCH * c.vocabSize);
+        }
+        const xv = x.subarray(0, B * D);
+        const hv = h.subarray(0, B * D);
+        const qv = q.subarray(0, B * D);
+        const kv = kNew.subarray(0, B * KV);
+        const vv = vNew.subarray(0, B * KV);
+        const av = att.subarray(0, B * D);
+        const ov = o.subarray(0, B * D);
+        k.encoderForward(xv, tokens, this.model.tensor("embedTokens"), B, D);
+        for (let l = 0; l < c.nLayers; l++) {
+            const w = (name: string): Float32Array => this.model.tensor(`layers.${l}.${name}`);
+            k.rmsnormForward(hv, rstd, xv, w("inputLayernorm"), B, D, c.normEps);
+            this.linear(qv, hv, `layers.${l}.qProj`, B, D, D);
+            this.linear(kv, hv, `layers.${l}.kProj`, B, D, KV);
+            this.linear(vv, hv, `layers.${l}.vProj`, B, D, KV);
+            for (let b = 0; b < B; b++) {
+                const pos = positions[b]!;
+                const qb = qv.subarray(b * D, (b + 1) * D);
+                const kb = kv.subarray(b * KV, (b + 1) * KV);
+                k.ropeForward(qb, qb, this.cos, this.sin, 1, 1, c.nHeads, HS, pos);
+                k.ropeForward(kb, kb, this.cos, this.sin, 1, 1, c.nKvHeads, HS, pos);
+                caches[b]!.k[l]!.set(kb, pos * KV);
+                caches[b]!.v[l]!.set(vv.subarray(b * KV, (b + 1) * KV), pos * KV);
+                this.decode.attentionForwardCached(av.subarray(b * D, (b + 1) * D), qb, caches[b]!.k[l]!, caches[b]!.v[l]!, 1, pos, c.nHeads, c.nKvHeads, HS);
+            }
+            this.linear(ov, av, `layers.${l}.oProj`, B, D, D);
+            k.addInPlace(xv, ov, B * D);
+            k.rmsnormForward(hv, rstd, xv, w("postAttentionLayernorm"), B, D, c.normEps);
+            this.linear(gate.subarray(0, B * H), hv, `layers.${l}.gateProj`, B, D, H);
+            this.linear(up.subarray(0, B * H), hv, `layers.${l}.upProj`, B, D, H);
+            k.swigluForward(act.subarray(0, B * H), gate.subarray(0, B * H), up.subarray(0, B * H), B * H);
+            this.linear(ov, act.subarray(0, B * H), `layers.${l}.downProj`, B, H, D);
+            k.addInPlace(xv, ov, B * D);
+        }
+        k.rmsnormForward(hv, rstd, xv, this.model.tensor("norm"), B, D, c.normEps);
+        const logits = this.batchLogits.subarray(0, B * c.vocabSize);
+        this.linear(logits, hv, "lmHead", B, D, c.vocabSize);
+        return logits;
+    }
+
     /** Next-token logits after `tokens` (a fresh cache from position 0). */
     public logits(tokens: readonly number[]): Float32Array {
         return this.step(Int32Array.from(tokens), 0).slice();
@@ -185,51 +275,18 @@ export class InferenceSession {
         return this.generateFromIds(promptIds, options);
     }
 
-    public generateFromIds(promptIds: readonly number[], { maxTokens, temperature = 0, topK = 0, topP = 1, seed = 0, repetitionPenalty = 1, stop = [], onText, signal }: GenerateOptions): GenerateOutput {
+    public generateFromIds(promptIds: readonly number[], options: GenerateOptions): GenerateOutput {
         if (promptIds.length >= this.maxContext) {
             throw new ContextLengthError(promptIds.length, this.maxContext);
         }
-        const rng = new Rng(seed);
-        const out: number[] = [];
+        const decoder = new SequenceDecoder(this.tokenizer, promptIds, options, this.maxContext);
         let logits = this.step(Int32Array.from(promptIds), 0);
-        let pos = promptIds.length;
-        let text = "";
-        let emitted = 0;
-        let finishReason: GenerateOutput["finishReason"] = "length";
         const one = new Int32Array(1);
-        const seen = new Set<number>(promptIds);
-        while (out.length < maxTokens && pos < this.maxContext && signal?.aborted !== true) {
-            if (repetitionPenalty !== 1) {
-                applyRepetitionPenalty(logits, seen, repetitionPenalty);
-            }
-            const next = sample(logits, temperature, topK, topP, rng);
-            if (next === this.tokenizer.eosId) {
-                finishReason = "eos";
-                break;
-            }
-            out.push(next);
-            seen.add(next);
-            text = this.tokenizer.decode(out);
-            const hit = stop.map((s) => text.indexOf(s)).filter((i) => i >= 0);
-            if (hit.length > 0) {
-                text = text.slice(0, Math.min(...hit));
-                finishReason = "stop";
-                break;
-            }
-            // Hold back text that could still become a stop string.
-            const safe = text.length - Math.max(0, ...stop.map((s) => s.length - 1));
-            if (onText && safe > emitted) {
-                onText(text.slice(emitted, safe));
-                emitted = safe;
-            }
+        for (let next = decoder.next(logits); next !== null; next = decoder.next(logits)) {
             one[0] = next;
-            logits = this.step(one, pos);
-            pos++;
+            logits = this.step(one, decoder.feedPos);
         }
-        if (onText && text.length > emitted) {
-            onText(text.slice(emitted));
-        }
-        return { text, tokens: out, finishReason };
+        return decoder.result();
     }
 
     /** log p(continuation | context) under the model, and whether greedy decoding would produce it. */
@@ -265,50 +322,4 @@ export class InferenceSession {
         }
         return { logprob, isGreedy: greedy };
     }
-}
-
-/** In place, over each distinct earlier token once (the CTRL paper's penalty as HF and llama.cpp apply it). */
-export function applyRepetitionPenalty(logits: Float32Array, seen: ReadonlySet<number>, penalty: number): void {
-    for (const id of seen) {
-        const v = logits[id];
-        if (v !== undefined) {
-            logits[id] = v > 0 ? v / penalty : v * penalty;
-        }
-    }
-}
-
-/** Greedy at temperature 0; else softmax(logits / T) restricted to the top-k and the top-p nucleus. */
-export function sample(logits: Float32Array, temperature: number, topK: number, topP: number, rng: Rng): number {
-    if (temperature <= 0) {
-        let best = 0;
-        for (let i = 1; i < logits.length; i++) {
-            if (logits[i]! > logits[best]!) {
-                best = i;
-            }
-        }
-        return best;
-    }
-    const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!);
-    const kept = topK > 0 ? order.slice(0, topK) : order;
-    const max = logits[kept[0]!]!;
-    const probs = kept.map((i) => Math.exp((logits[i]! - max) / temperature));
-    const total = probs.reduce((a, b) => a + b, 0);
-    let cumulative = 0;
-    let cut = kept.length;
-    for (let i = 0; i < kept.length; i++) {
-        cumulative += probs[i]! / total;
-        if (cumulative >= topP) {
-            cut = i + 1;
-            break;
-        }
-    }
-    const mass = probs.slice(0, cut).reduce((a, b) => a + b, 0);
-    let r = rng.next() * mass;
-    for (let i = 0; i < cut; i++) {
-        r -= probs[i]!;
-        if (r <= 0) {
-            return kept[i]!;
-        }
-    }
-    return kept[cut - 1]!;
 }

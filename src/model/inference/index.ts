@@ -10,8 +10,9 @@
  *   or a LlamaModel whose parameter arena is used in place), e.g. a model that was just trained.
  *
  * A session prepends BOS to text prompts (LLaMA-2 convention), prefills the prompt as one matmul batch and decodes
- * one token per step over a KV cache. `generateBatch` runs its prompts one after another on that cache (no
- * multi-sequence decode yet); outputs are the same as separate `generate` calls.
+ * one token per step over a KV cache. `generate` and `generateBatch` go through one SequenceBatcher per session:
+ * sequences in flight at the same time (a batch, or concurrent generate calls) decode together, each weight read
+ * once per step for all of them; outputs are the same as generating each alone.
  */
 import { existsSync, statSync } from "node:fs";
 import { FormatError } from "../../errors/MellamaError.js";
@@ -29,9 +30,10 @@ import { loadHfModel } from "../../train/loadHfModel.js";
 import type { LlamaConfig } from "../LlamaConfig.js";
 import { LlamaModel } from "../LlamaModel.js";
 import { InferenceSession as KvCacheSession, type GenerateOptions, type GenerateOutput, type PackedWeight } from "./InferenceSession.js";
+import { SequenceBatcher } from "./SequenceBatcher.js";
 
-export { ContextLengthError, applyRepetitionPenalty, sample } from "./InferenceSession.js";
-export { KvCacheSession };
+export { ContextLengthError, MAX_DECODE_BATCH, applyRepetitionPenalty, sample } from "./InferenceSession.js";
+export { KvCacheSession, SequenceBatcher };
 export type { GenerateOptions, GenerateOutput, PackedWeight };
 
 export interface InferenceSession {
@@ -39,8 +41,9 @@ export interface InferenceSession {
     readonly config: LlamaConfig;
     /** Longest prompt + generation this session holds. */
     readonly maxContext: number;
-    /** BOS is prepended to the prompt. */
+    /** BOS is prepended to the prompt. Concurrent calls decode together (see SessionOptions.maxBatch). */
     generate(prompt: string, options: GenerateOptions): Promise<GenerateOutput>;
+    /** The prompts decoded together, maxBatch at a time; each output as if generated alone. */
     generateBatch(prompts: readonly string[], options: GenerateOptions): Promise<GenerateOutput[]>;
     /** Next-token logits after the token sequence (given as is: include BOS yourself). */
     logits(tokens: readonly number[]): Float32Array;
@@ -49,6 +52,8 @@ export interface InferenceSession {
     perplexity(text: string): number;
     /** The underlying KV-cache session (for generateFromIds and step). */
     readonly kv: KvCacheSession;
+    /** The scheduler behind generate and generateBatch (for prompts already tokenized). */
+    readonly batcher: SequenceBatcher;
     dispose(): void;
 }
 
@@ -59,6 +64,8 @@ export interface SessionOptions {
     maxContext?: number;
     /** Prompt tokens per prefill matmul batch; default 128. */
     prefillChunk?: number;
+    /** Sequences decoded together by generate/generateBatch, 1..16 (each keeps its own KV cache); default 8. */
+    maxBatch?: number;
     /**
      * GGUF only: "packed" (default) keeps F16/BF16/Q8_0 linear weights as stored for decoding and also fills the
      * (already allocated) F32 tensors for prefill GEMMs; "packed-only" leaves those F32 tensors empty (decode
@@ -111,24 +118,19 @@ export function createInferenceSession({ config, weights, tokenizer, packed: pac
     }
     const kv = new KvCacheSession({ model, tokenizer, packed, f32Also, ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
         ...(options.prefillChunk === undefined ? {} : { prefillChunk: options.prefillChunk }) });
-    return wrap(kv, config);
+    return wrap(kv, config, new SequenceBatcher(kv, options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }));
 }
 
-function wrap(kv: KvCacheSession, config: LlamaConfig): InferenceSession {
+function wrap(kv: KvCacheSession, config: LlamaConfig, batcher: SequenceBatcher): InferenceSession {
+    const encode = (prompt: string): number[] => kv.tokenizer.encode(prompt, { bos: true });
     return {
         tokenizer: kv.tokenizer,
         config,
         maxContext: kv.maxContext,
         kv,
-        generate: (prompt, options) => Promise.resolve(kv.generate(prompt, options)),
-        generateBatch: async (prompts, options) => {
-            const out: GenerateOutput[] = [];
-            for (const p of prompts) {
-                out.push(kv.generate(p, options));
-                await new Promise<void>((resolve) => setImmediate(resolve)); // let other work (and aborts) in between
-            }
-            return out;
-        },
+        batcher,
+        generate: (prompt, options) => batcher.generate(encode(prompt), options),
+        generateBatch: (prompts, options) => Promise.all(prompts.map((p) => batcher.generate(encode(p), options))),
         logits: (tokens) => kv.logits(tokens),
         loglikelihood: (context, continuation) => kv.loglikelihood(context, continuation),
         perplexity: (text) => {

@@ -1,0 +1,145 @@
+/**
+ * SequenceBatcher: continuous batching over one InferenceSession. Each generate() call queues a sequence; one
+ * loop decodes every running sequence together (InferenceSession.stepBatch: each weight read once per step for
+ * all of them, so on a memory-bound CPU B sequences cost little more than one), admits queued ones into free
+ * slots as others finish, and yields to the event loop between steps so new requests, timers and aborts get in.
+ * A new sequence's prompt is processed on its own (prefill is compute-bound; batching it gains nothing).
+ * Greedy output is the same as decoding each sequence alone (the decode kernels sum a row the same way for any
+ * batch size); sampled output too, each sequence drawing from its own seeded generator.
+ *
+ * @example
+ * const batcher = new SequenceBatcher(session, { maxBatch: 8 });
+ * const outs = await Promise.all(prompts.map((p) => batcher.generate(tokenizer.encode(p, { bos: true }), { maxTokens: 64 })));
+ */
+import { ConfigError } from "../../errors/MellamaError.js";
+import { ContextLengthError, type GenerateOptions, type GenerateOutput, type InferenceSession, type KvCache, MAX_DECODE_BATCH } from "./InferenceSession.js";
+import { SequenceDecoder } from "./SequenceDecoder.js";
+
+export interface SequenceBatcherOptions {
+    /** Sequences decoded together, 1..16; each slot keeps a KV cache of 2 × layers × context × kv dim floats for reuse. Default 8. */
+    maxBatch?: number;
+}
+
+interface Pending {
+    promptIds: readonly number[];
+    options: GenerateOptions;
+    resolve: (out: GenerateOutput) => void;
+    reject: (error: unknown) => void;
+}
+
+interface Running extends Pending {
+    decoder: SequenceDecoder;
+    cache: KvCache;
+    /** The token to feed next, at decoder.feedPos. */
+    token: number;
+}
+
+export class SequenceBatcher {
+    public readonly maxBatch: number;
+    private readonly session: InferenceSession;
+    private readonly queue: Pending[] = [];
+    private readonly running: Running[] = [];
+    private readonly freeCaches: KvCache[] = [];
+    private looping = false;
+
+    public constructor(session: InferenceSession, { maxBatch = 8 }: SequenceBatcherOptions = {}) {
+        if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_DECODE_BATCH) {
+            throw new ConfigError("maxBatch", `expected an integer in [1, ${MAX_DECODE_BATCH}], got ${maxBatch}`);
+        }
+        this.session = session;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Sequences queued or decoding. */
+    public get pending(): number {
+        return this.queue.length + this.running.length;
+    }
+
+    /** Generates from prompt ids (BOS included); resolves when the sequence finishes, rejects on a context overflow. */
+    public generate(promptIds: readonly number[], options: GenerateOptions): Promise<GenerateOutput> {
+        return new Promise<GenerateOutput>((resolve, reject) => {
+            this.queue.push({ promptIds, options, resolve, reject });
+            if (!this.looping) {
+                this.looping = true;
+                setImmediate(() => this.loop());
+            }
+        });
+    }
+
+    private async loop(): Promise<void> {
+        try {
+            while (this.queue.length > 0 || this.running.length > 0) {
+                this.admit();
+                if (this.running.length > 0) {
+                    this.decodeStep();
+                }
+                await new Promise<void>((resolve) => setImmediate(resolve));
+            }
+        } finally {
+            this.looping = false;
+        }
+    }
+
+    /** Moves queued sequences into free slots, processing each prompt into its own cache. */
+    private admit(): void {
+        while (this.running.length < this.maxBatch && this.queue.length > 0) {
+            const request = this.queue.shift()!;
+            const cache = this.takeCache();
+            try {
+                if (request.promptIds.length >= this.session.maxContext) {
+                    throw new ContextLengthError(request.promptIds.length, this.session.maxContext);
+                }
+                const decoder = new SequenceDecoder(this.session.tokenizer, request.promptIds, request.options, this.session.maxContext);
+                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache));
+                if (token === null) {
+                    this.freeCaches.push(cache);
+                    request.resolve(decoder.result());
+                } else {
+                    this.running.push({ ...request, decoder, cache, token });
+                }
+            } catch (error) {
+                this.freeCaches.push(cache);
+                request.reject(error);
+            }
+        }
+    }
+
+    /** One token for every running sequence; finished ones leave and free their slot. */
+    private decodeStep(): void {
+        const batch = this.running;
+        const B = batch.length;
+        const vocab = this.session.model.config.vocabSize;
+        let logits: Float32Array;
+        try {
+            logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache));
+        } catch (error) {
+            // Not expected (positions and sizes are checked before a sequence is admitted): fail these, keep serving.
+            for (const r of batch.splice(0)) {
+                this.freeCaches.push(r.cache);
+                r.reject(error);
+            }
+            return;
+        }
+        const still: Running[] = [];
+        for (let b = 0; b < B; b++) {
+            const r = batch[b]!;
+            const token = r.decoder.next(logits.subarray(b * vocab, (b + 1) * vocab));
+            if (token === null) {
+                this.freeCaches.push(r.cache);
+                r.resolve(r.decoder.result());
+            } else {
+                r.token = token;
+                still.push(r);
+            }
+        }
+        batch.splice(0, B, ...still);
+    }
+
+    private takeCache(): KvCache {
+        const free = this.freeCaches.pop();
+        if (free !== undefined) {
+            return free;
+        }
+        return this.session.createCache();
+    }
+}
