@@ -1,5 +1,6 @@
 /**
- * bench:infer — batch-1 decode tokens/s (1 thread) and 256-token prefill tokens/s (2 threads) of mellama's
+ * bench:infer — batch-1 decode tokens/s (1 thread), 256-token prefill tokens/s (2 threads) and the aggregate
+ * decode tokens/s of 8 concurrent sequences (2 threads, prompts of 16 tokens included) of mellama's
  * KV-cache inference session against llama.cpp (node-llama-cpp's prebuilt CPU binary) on the SAME GGUF file:
  * random-weight tiny15m at F32 and small110m at F16, written to a temp dir with a 32000-piece tokenizer (the
  * fixture's pieces padded with unused ones, so the vocabulary and lm_head have LLaMA-2's size). mellama and
@@ -30,7 +31,7 @@ process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>; evaluate(t: number[], o: { temperature: number }): AsyncIterable<number> }
 interface Ctx { getSequence(): Seq; dispose(): Promise<void> }
-interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number; batchSize: number }): Promise<Ctx>; dispose(): Promise<void> }>; dispose(): Promise<void> }
+interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number; batchSize: number; sequences?: number }): Promise<Ctx>; dispose(): Promise<void> }>; dispose(): Promise<void> }
 let llama: Llama | undefined;
 let anchorReason = "";
 try {
@@ -70,7 +71,12 @@ for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const
     const ctx2 = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256 });
     const seq1 = ctx1?.getSequence();
     const seq2 = ctx2?.getSequence();
-    const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[] };
+    const SEQS = 8;
+    const decB = await loadForInference(gguf, { threads: 2, maxContext: 512, maxBatch: SEQS });
+    const ctxB = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256, sequences: SEQS });
+    const seqsB = ctxB === undefined ? [] : Array.from({ length: SEQS }, () => ctxB.getSequence());
+    const prompts = Array.from({ length: SEQS }, (_, i) => prompt.slice(i * DECODE_PROMPT, (i + 1) * DECODE_PROMPT));
+    const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[], batch: [] as number[], aBatch: [] as number[] };
     for (let r = 0; r < reps + 1; r++) {
         const keep = r > 0; // the first round warms caches and page-ins on both sides
         const kv = dec1.kv;
@@ -110,6 +116,25 @@ for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const
             if (keep) {m.aPrefill.push(256 / ((performance.now() - t0) / 1000));}
             await seq.clearHistory();
         }
+        // 8 sequences at once, each generating `steps` tokens greedily after its own 16-token prompt; tokens/s of
+        // all of them together, prompt processing included on both sides (llama.cpp batches the 8 prompts too).
+        t0 = performance.now();
+        const outs = await Promise.all(prompts.map((p) => decB.batcher.generate([1, ...p.slice(1)], { maxTokens: steps })));
+        if (keep) {m.batch.push(outs.reduce((a, o) => a + o.tokens.length, 0) / ((performance.now() - t0) / 1000));}
+        if (seqsB.length > 0) {
+            await Promise.all(seqsB.map((q) => q.clearHistory()));
+            t0 = performance.now();
+            const counts = await Promise.all(seqsB.map(async (q, i) => {
+                let n = 0;
+                for await (const id of q.evaluate([1, ...prompts[i]!.slice(1)], { temperature: 0 })) {
+                    void id;
+                    if (++n >= steps) {break;}
+                }
+                return n;
+            }));
+            if (keep) {m.aBatch.push(counts.reduce((a, n) => a + n, 0) / ((performance.now() - t0) / 1000));}
+            await Promise.all(seqsB.map((q) => q.clearHistory()));
+        }
     }
     const W = type.toUpperCase();
     const row = (name: string, threads: number, value: number[], anchor: number[]): BenchRow => {
@@ -120,6 +145,8 @@ for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const
     };
     rows.push(row(`${preset} ${W} decode, batch 1, 1 thread`, 1, m.decode, m.aDecode));
     rows.push(row(`${preset} ${W} prefill 256 tokens, 2 threads`, 2, m.prefill, m.aPrefill));
+    rows.push(row(`${preset} ${W} decode, ${SEQS} sequences, 2 threads`, 2, m.batch, m.aBatch));
+    await ctxB?.dispose();
     await ctx1?.dispose();
     await ctx2?.dispose();
     await lm?.dispose();

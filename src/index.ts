@@ -12,7 +12,8 @@ export { toHfConfig, fromHfConfig } from "./model/hfConfig.js";
 export { LlamaModel } from "./model/LlamaModel.js";
 export { LoraAdapters, type LoraOptions } from "./model/lora/LoraAdapters.js";
 export { saveLoraAdapter, loadLoraAdapter, mergeLora } from "./model/lora/peftAdapter.js";
-export { InferenceSession, type GenerateOptions, type GenerateOutput } from "./model/inference/InferenceSession.js";
+export { InferenceSession, type GenerateOptions, type GenerateOutput, type KvCache } from "./model/inference/InferenceSession.js";
+export { SequenceBatcher, type SequenceBatcherOptions } from "./model/inference/SequenceBatcher.js";
 export { AdamW } from "./optim/AdamW.js";
 export { cosineSchedule } from "./optim/cosineSchedule.js";
 
