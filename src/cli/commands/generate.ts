@@ -1,29 +1,82 @@
 import type { Command } from "commander";
 
 interface GenerateCliOptions {
-    model: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number;
-    repetitionPenalty: number; stop?: string[]; threads?: number;
+    model: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
+    seed: number; repetitionPenalty: number; stop?: string[]; threads?: number;
 }
 
 export function register(program: Command): void {
     program.command("generate")
-        .description("generate text from a Hugging Face model directory or a GGUF file; streams the generated text (only it) to stdout")
+        .description("generate text from a Hugging Face model directory or a GGUF file: one --prompt streams its text (only it) to "
+            + "stdout; --prompts FILE decodes the file's prompts together and prints one JSON line per prompt, in file order")
         .requiredOption("--model <dir|file>", "model directory (config.json, model.safetensors, tokenizer.model or tokenizer.json) or a .gguf file")
-        .requiredOption("--prompt <text>", "the prompt (BOS is prepended, as LLaMA-2 expects)")
+        .option("--prompt <text>", "the prompt (BOS is prepended, as LLaMA-2 expects)")
+        .option("--prompts <file>", "one prompt per line (a line that is a JSON string is unescaped, for prompts with newlines); blank lines are skipped")
+        .option("--batch <n>", "with --prompts: sequences decoded together, 1..16 (each output is what it would be alone)", (v) => Number(v), 8)
         .option("--max-tokens <n>", "maximum new tokens", (v) => Number(v), 128)
         .option("--temperature <t>", "0 = greedy", (v) => Number(v), 0)
         .option("--top-k <k>", "sample from the k most likely tokens (0 = all)", (v) => Number(v), 0)
         .option("--top-p <p>", "nucleus sampling mass", (v) => Number(v), 1)
         .option("--repetition-penalty <p>", "> 1 discourages tokens already seen (1 = off)", (v) => Number(v), 1)
-        .option("--seed <s>", "sampling seed", (v) => Number(v), 0)
+        .option("--seed <s>", "sampling seed (with --prompts, prompt i uses seed + i)", (v) => Number(v), 0)
         .option("--stop <strings...>", "stop strings")
         .option("--threads <n>", "threads", (v) => Number(v))
         .action(async (o: GenerateCliOptions) => {
+            const { ConfigError } = await import("../../errors/MellamaError.js");
+            if ((o.prompt === undefined) === (o.prompts === undefined)) {
+                throw new ConfigError("--prompt", "give exactly one of --prompt TEXT and --prompts FILE");
+            }
+            const prompts = o.prompts === undefined ? undefined : await readPrompts(o.prompts);
             const { loadForInference } = await import("../../model/inference/index.js");
-            const session = await loadForInference(o.model, o.threads === undefined ? {} : { threads: o.threads });
-            await session.generate(o.prompt, { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed,
-                repetitionPenalty: o.repetitionPenalty, stop: o.stop ?? [], onText: (chunk) => process.stdout.write(chunk) });
-            process.stdout.write("\n");
+            const session = await loadForInference(o.model, { ...(o.threads === undefined ? {} : { threads: o.threads }), ...(prompts ? { maxBatch: o.batch } : {}) });
+            const options = { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed,
+                repetitionPenalty: o.repetitionPenalty, stop: o.stop ?? [] };
+            if (prompts === undefined) {
+                await session.generate(o.prompt!, { ...options, onText: (chunk) => process.stdout.write(chunk) });
+                process.stdout.write("\n");
+            } else {
+                // All prompts are queued at once; the batcher keeps `batch` of them decoding and prints each result as
+                // soon as every earlier one is out, so the output stays in file order while it streams.
+                const done = new Map<number, string>();
+                let printed = 0;
+                await Promise.all(prompts.map(async ({ line, text }, i) => {
+                    const out = await session.generate(text, { ...options, seed: o.seed + i });
+                    done.set(i, JSON.stringify({ line, text: out.text, tokens: out.tokens.length, finishReason: out.finishReason }));
+                    while (done.has(printed)) {
+                        process.stdout.write(`${done.get(printed)!}\n`);
+                        done.delete(printed++);
+                    }
+                }));
+            }
             session.dispose();
         });
+}
+
+/** The prompts of a --prompts file with their 1-based line numbers; errors name the line, never its text. */
+async function readPrompts(path: string): Promise<{ line: number; text: string }[]> {
+    const { readFileSync } = await import("node:fs");
+    const { FormatError } = await import("../../errors/MellamaError.js");
+    const out: { line: number; text: string }[] = [];
+    readFileSync(path, "utf8").split(/\r?\n/).forEach((raw, i) => {
+        if (raw.trim() === "") {
+            return;
+        }
+        let text = raw;
+        if (raw.startsWith("\"")) {
+            try {
+                const parsed: unknown = JSON.parse(raw);
+                if (typeof parsed !== "string") {
+                    throw new Error("not a string");
+                }
+                text = parsed;
+            } catch {
+                throw new FormatError(path, `line ${i + 1}`, "starts with a quote but is not a JSON string");
+            }
+        }
+        out.push({ line: i + 1, text });
+    });
+    if (out.length === 0) {
+        throw new FormatError(path, "prompts", "no prompts (every line is blank)");
+    }
+    return out;
 }
