@@ -10,7 +10,7 @@ export function register(program: Command): void {
         .option("--num-fewshot <k>", "few-shot examples per prompt", "0")
         .option("--scoring <mode>", "paper | strict", "paper")
         .option("--output <dir>", "where the run directory is created", "runs/eval")
-        .option("--concurrency <n>", "requests in flight (openai)", "8")
+        .option("--concurrency <n>", "requests in flight (openai); sequences decoded together (native, at most 16)", "8")
         .option("--timeout <s>", "per-request timeout in seconds", "120")
         .option("--retries <n>", "retries per request (openai)", "3")
         .option("--rate-limit <rps>", "requests started per second at most; 0 = unlimited", "0")

@@ -29,7 +29,8 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
         case "native": {
             // Lazy: the engine (kernels, model, tokenizer) loads only when a native model is evaluated.
             const { createNativeLM } = await import("./createNativeLM.js");
-            return createNativeLM(rest, { timeoutMs: options.timeoutMs });
+            // Sequences decoded together; the decode kernels take at most 16 rows.
+            return createNativeLM(rest, { timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)) });
         }
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });

@@ -62,7 +62,7 @@ export interface SessionOptions {
     kernels?: "auto" | "native" | "reference";
     /** Longest prompt + generation; default the model's maxSeqLen. */
     maxContext?: number;
-    /** Prompt tokens per prefill matmul batch; default 128. */
+    /** Prompt tokens per prefill matmul batch; default 512. */
     prefillChunk?: number;
     /** Sequences decoded together by generate/generateBatch, 1..16 (each keeps its own KV cache); default 8. */
     maxBatch?: number;
