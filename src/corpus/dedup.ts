@@ -4,8 +4,13 @@
  * which happens with probability 1 - (1 - J^rows)^bands for Jaccard similarity J (10 × 12 puts the 50 % point
  * near J = 0.82). Candidates are confirmed by their MinHash-estimated Jaccard ≥ threshold. Documents are
  * visited in a canonical order, so the first of a duplicate group is kept whatever the sharding.
+ *
+ * Shingles are hashed in place over the lowercased text (FNV-1a of the words joined by single spaces, as
+ * `words.slice(i, i + k).join(" ")` would spell them) and each of the `bands × rows` minima is one tight loop of
+ * 32-bit multiply-adds over the document's shingle hashes: no string per shingle, signatures in one flat array.
  */
 import { createHash } from "node:crypto";
+import { collapseWhitespace } from "./charClasses.js";
 
 export interface DedupOptions {
     shingle: number;
@@ -17,17 +22,23 @@ export interface DedupOptions {
 
 export const DEFAULT_DEDUP: DedupOptions = { shingle: 5, bands: 10, rows: 12, threshold: 0.8, seed: 7 };
 
+/** SHA-1 of the lowercased, whitespace-collapsed text, as a 20-character binary string (a set key). */
 export function exactKey(text: string): string {
-    return createHash("sha1").update(text.toLowerCase().replace(/\s+/g, " ").trim()).digest("hex");
+    return createHash("sha1").update(collapseWhitespace(text.toLowerCase())).digest().toString("latin1");
 }
 
-function fnv32(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) {
-        h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-    }
-    return h;
+/** `/\W+/u` splits words: a word is a run of these ASCII units. */
+const WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+    WORD[c] = /\w/.test(String.fromCharCode(c)) ? 1 : 0;
 }
+/** Flips the sign bit so that signed int32 comparison orders values as unsigned (keeps the min loop in int32). */
+const SIGN = 0x80000000 | 0;
+
+/** Scratch space reused across documents: word bounds and shingle hashes. */
+let wordStart: Int32Array = new Int32Array(4096);
+let wordEnd: Int32Array = new Int32Array(4096);
+let shingleHash: Int32Array = new Int32Array(4096);
 
 export class MinHashLsh {
     private readonly o: DedupOptions;
@@ -54,19 +65,64 @@ export class MinHashLsh {
     }
 
     public signature(text: string): Uint32Array {
-        const words = text.toLowerCase().split(/\W+/u).filter((w) => w.length > 0);
-        const n = this.a.length;
-        const sig = new Uint32Array(n).fill(0xffffffff);
-        const k = this.o.shingle;
-        const count = Math.max(1, words.length - k + 1);
-        for (let i = 0; i < count; i++) {
-            const h = fnv32(words.slice(i, i + k).join(" "));
-            for (let j = 0; j < n; j++) {
-                const v = (Math.imul(this.a[j]!, h) + this.b[j]!) >>> 0;
-                if (v < sig[j]!) {
-                    sig[j] = v;
+        const lower = text.toLowerCase();
+        const len = lower.length;
+        let words = 0;
+        for (let i = 0; i < len;) {
+            const c = lower.charCodeAt(i);
+            if (c >= 128 || WORD[c] !== 1) {
+                i++;
+                continue;
+            }
+            const start = i;
+            for (i++; i < len; i++) {
+                const d = lower.charCodeAt(i);
+                if (d >= 128 || WORD[d] !== 1) {
+                    break;
                 }
             }
+            if (words === wordStart.length) {
+                wordStart = grow(wordStart);
+                wordEnd = grow(wordEnd);
+            }
+            wordStart[words] = start;
+            wordEnd[words] = i;
+            words++;
+        }
+        const k = this.o.shingle;
+        const count = Math.max(1, words - k + 1);
+        if (shingleHash.length < count) {
+            shingleHash = new Int32Array(Math.max(count, shingleHash.length * 2));
+        }
+        for (let i = 0; i < count; i++) {
+            let h = 0x811c9dc5 | 0;
+            const last = Math.min(i + k, words);
+            for (let w = i; w < last; w++) {
+                if (w > i) {
+                    h = Math.imul(h ^ 32, 0x01000193);
+                }
+                for (let p = wordStart[w]!, e = wordEnd[w]!; p < e; p++) {
+                    h = Math.imul(h ^ lower.charCodeAt(p), 0x01000193);
+                }
+            }
+            shingleHash[i] = h;
+        }
+        const n = this.a.length;
+        const sig = new Uint32Array(n);
+        const a = this.a;
+        const b = this.b;
+        const hashes = shingleHash;
+        for (let j = 0; j < n; j++) {
+            const aj = a[j]! | 0;
+            const bj = b[j]! | 0;
+            let min = 0x7fffffff;
+            for (let i = 0; i < count; i++) {
+                const v = (Math.imul(aj, hashes[i]!) + bj) ^ SIGN;
+                if (v < min) {
+                    min = v;
+                }
+            }
+            sig[j] = (min ^ SIGN) >>> 0;
         }
         return sig;
     }
@@ -112,4 +168,10 @@ export class MinHashLsh {
         }
         return -1;
     }
+}
+
+function grow(a: Int32Array): Int32Array {
+    const out = new Int32Array(a.length * 2);
+    out.set(a);
+    return out;
 }

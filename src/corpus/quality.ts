@@ -7,6 +7,8 @@
  * regex per word (that was most of the document stage); the results are those of the plain definitions, which
  * test/corpus/qualityFast.test.ts keeps as its oracle: words are `text.split(/\s+/)`, letters are `/\p{L}/u`.
  */
+import { LETTER, SPACE } from "./charClasses.js";
+
 export interface QualityOptions {
     normalization: "NFC" | "NFKC";
     minWords: number;
@@ -44,17 +46,6 @@ const BOILERPLATE = [/^\s*(copyright|©|all rights reserved)/i, /^\s*(cookie|pri
  */
 const ANY_BOILERPLATE = /^\s*(?:copyright|©|all rights reserved|(?:cookie|privacy) policy|click here|page \d+ of \d+\s*$)/im;
 
-/** UTF-16 code units that `\s` matches, and BMP code points that `\p{L}` matches: one table lookup per character. */
-const SPACE = new Uint8Array(65536);
-const LETTER = new Uint8Array(65536);
-{
-    const letter = /\p{L}/u;
-    for (let c = 0; c < 65536; c++) {
-        const ch = String.fromCharCode(c);
-        SPACE[c] = /\s/.test(ch) ? 1 : 0;
-        LETTER[c] = c >= 0xd800 && c <= 0xdfff ? 0 : letter.test(ch) ? 1 : 0;
-    }
-}
 const astralLetter = new Map<number, boolean>();
 function isAstralLetter(cp: number): boolean {
     let v = astralLetter.get(cp);
