@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { TokenIdError } from "../errors/TokenIdError.js";
 import type { SentencePieceModel } from "./sentencepieceModel.js";
 import { type Piece, PieceType, type Tokenizer } from "./Tokenizer.js";
+import { FNV_OFFSET, FNV_PRIME, WordCache } from "./WordCache.js";
 
 const SPACE = "\u2581";
 const UNK_SURFACE = " \u2047 ";
@@ -40,14 +41,25 @@ export class SentencePieceBpe implements Tokenizer {
     private readonly byteIds = new Int32Array(256).fill(-1);
     private readonly userDefined: string[];
     private readonly splitOnSpace: boolean;
-    /** Characters that may precede "▁" inside a piece: no cut is made after them. */
-    private readonly joinBefore = new Set<number>();
-    private readonly cache = new Map<string, readonly number[]>();
+    /** 1 for characters that may precede "▁" inside a piece: no cut is made after them (a table: checked per word). */
+    private readonly joinBefore = new Uint8Array(65536);
+    /** splitOnSpace, and normalising is only escaping spaces (plus the dummy prefix): words are cut from the raw text. */
+    private readonly splitRaw: boolean;
+    private readonly cache: WordCache;
+    /** Piece scores by id. */
+    private readonly scores: Float64Array;
+    /** Id of each single UTF-16 unit that is a mergeable piece, else -1. */
+    private readonly charIds = new Int32Array(65536).fill(-1);
+    /** (left id * vocabSize + right id) → id of the mergeable piece spelled left + right, for every such split. */
+    private readonly pairs = new Map<number, number>();
+    private readonly scratch = new SegmentScratch();
     /** Whether any piece is UNUSED: merges may form those, and they are split back into their halves (bpe_model.cc). */
     private readonly hasUnused: boolean;
 
-    public constructor(model: SentencePieceModel) {
+    /** `wordCacheLimit`: words the per-word path memoises before starting over (tests make it small). */
+    public constructor(model: SentencePieceModel, { wordCacheLimit = CACHE_LIMIT }: { wordCacheLimit?: number } = {}) {
         this.model = model;
+        this.cache = new WordCache(wordCacheLimit);
         this.pieces = model.pieces;
         this.vocabSize = model.pieces.length;
         this.unkId = model.trainer.unkId;
@@ -69,15 +81,29 @@ export class SentencePieceBpe implements Tokenizer {
             }
         });
         this.hasUnused = model.pieces.some((p) => p.type === PieceType.UNUSED);
+        this.scores = Float64Array.from(model.pieces, (p) => p.score);
+        for (const [piece, id] of this.mergeable) {
+            if (piece.length === 1) {
+                this.charIds[piece.charCodeAt(0)] = id;
+            }
+            for (let k = 1; k < piece.length; k++) {
+                const a = this.mergeable.get(piece.slice(0, k));
+                const b = this.mergeable.get(piece.slice(k));
+                if (a !== undefined && b !== undefined) {
+                    this.pairs.set(a * this.vocabSize + b, id);
+                }
+            }
+        }
         this.userDefined = model.pieces.filter((p) => p.type === PieceType.USER_DEFINED).map((p) => p.piece).sort((a, b) => b.length - a.length);
         for (const piece of this.mergeable.keys()) {
             for (let j = piece.indexOf(SPACE, 1); j >= 1; j = piece.indexOf(SPACE, j + 1)) {
-                this.joinBefore.add(piece.charCodeAt(j - 1));
+                this.joinBefore[piece.charCodeAt(j - 1)] = 1;
             }
         }
         // Surrogate pairs before "▁" would need code-point care; such vocabularies take the whole-text path.
-        this.splitOnSpace = model.normalizer.escapeWhitespaces && ![...this.joinBefore].some((c) => c >= 0xd800 && c <= 0xdfff)
+        this.splitOnSpace = model.normalizer.escapeWhitespaces && !this.joinBefore.subarray(0xd800, 0xe000).includes(1)
             && !this.userDefined.some((u) => u.includes(SPACE));
+        this.splitRaw = this.splitOnSpace && !model.normalizer.hasCharsmap && !model.normalizer.removeExtraWhitespaces;
         const h = createHash("sha256");
         for (const p of model.pieces) {
             h.update(`${p.piece}\u0000${p.score}\u0000${p.type}\n`);
@@ -121,28 +147,18 @@ export class SentencePieceBpe implements Tokenizer {
         if (options.bos) {
             out.push(this.bosId);
         }
-        const normalized = this.normalize(text);
-        if (this.splitOnSpace) {
-            let start = 0;
-            for (let i = 1; i <= normalized.length; i++) {
-                if (i === normalized.length || (normalized.charCodeAt(i) === 0x2581 && !this.joinBefore.has(normalized.charCodeAt(i - 1)))) {
-                    const word = normalized.slice(start, i);
-                    let ids = this.cache.get(word);
-                    if (ids === undefined) {
-                        ids = this.encodeSegment(word);
-                        if (this.cache.size >= CACHE_LIMIT) {
-                            this.cache.clear();
-                        }
-                        this.cache.set(word, ids);
-                    }
-                    for (const id of ids) {
-                        out.push(id);
-                    }
-                    start = i;
+        if (this.splitRaw) {
+            // Only spaces change and a "▁" goes in front: the words can be read off the raw text.
+            this.encodeWords(text, this.model.normalizer.addDummyPrefix, out);
+        } else if (this.splitOnSpace) {
+            this.encodeWords(this.normalize(text), false, out);
+        } else {
+            const normalized = this.normalize(text);
+            if (normalized.length > 0) {
+                for (const id of this.encodeSegment(normalized)) {
+                    out.push(id);
                 }
             }
-        } else if (normalized.length > 0) {
-            out.push(...this.encodeSegment(normalized));
         }
         if (options.eos) {
             out.push(this.eosId);
@@ -150,10 +166,76 @@ export class SentencePieceBpe implements Tokenizer {
         return out;
     }
 
-    /** BPE over one normalised segment. */
+    /**
+     * The per-word path over `s`: the raw text when the normaliser only escapes spaces and adds the dummy prefix
+     * (`dummyPrefix` true: LLaMA-2's identity normaliser), else the normalised text. A cut falls before every
+     * space or "▁" whose preceding character (as normalised) is not a joinBefore one; each word's ids come from the
+     * cache, keyed by its text as it appears in `s` (spaces and "▁" both stand for "▁", so either spelling of a key
+     * gives the same ids), except the first word of a dummy-prefixed text, keyed by its normalised spelling.
+     */
+    private encodeWords(s: string, dummyPrefix: boolean, out: number[]): void {
+        const n = s.length;
+        if (n === 0) {
+            return;
+        }
+        const join = this.joinBefore;
+        let start = 0;
+        let first = dummyPrefix;
+        let h = dummyPrefix ? Math.imul(FNV_OFFSET ^ 0x2581, FNV_PRIME) : FNV_OFFSET;
+        let prev = dummyPrefix ? 0x2581 : -1;
+        for (let r = 0; r < n; r++) {
+            let c = s.charCodeAt(r);
+            if (c === 32) {
+                c = 0x2581;
+            }
+            if (c === 0x2581 && prev >= 0 && join[prev] !== 1) {
+                this.emitWord(s, start, r, h, first, out);
+                first = false;
+                start = r;
+                h = FNV_OFFSET;
+            }
+            h = Math.imul(h ^ c, FNV_PRIME);
+            prev = c;
+        }
+        this.emitWord(s, start, n, h, first, out);
+    }
+
+    private emitWord(s: string, start: number, end: number, hash: number, dummyPrefixed: boolean, out: number[]): void {
+        const cache = this.cache;
+        if (dummyPrefixed) {
+            const key = SPACE + s.slice(start, end).replaceAll(" ", SPACE);
+            let e = cache.find(key, hash);
+            if (e < 0) {
+                e = cache.add(key, hash, this.encodeSegment(key));
+            }
+            cache.emit(e, out);
+            return;
+        }
+        let e = cache.findIn(s, start, end, hash);
+        if (e < 0) {
+            const key = s.slice(start, end);
+            e = cache.add(key, hash, this.encodeSegment(key.replaceAll(" ", SPACE)));
+        }
+        cache.emit(e, out);
+    }
+
+    /** @internal The whole-text path (one BPE over the normalised text), the oracle of the per-word path's tests. */
+    public encodeWhole(text: string): number[] {
+        const normalized = this.normalize(text);
+        return normalized.length > 0 ? this.encodeSegment(normalized) : [];
+    }
+
+    /**
+     * BPE over one normalised segment. Symbols are contiguous spans of `text` (start implied by the linked list,
+     * length and piece id in typed arrays), so a candidate merge is the span of two neighbours: its id comes from
+     * the pair table when both are pieces, else from the piece map by the span's text. The heap holds candidates
+     * by (score desc, left asc); stale ones are dropped when popped (the span no longer has that length).
+     */
     private encodeSegment(text: string): number[] {
+        const t = this.scratch.reserve(text.length);
+        const { start, len, sym, prev, next } = t;
         // Initial symbols: user-defined pieces (longest first) or single code points.
-        const syms: string[] = [];
+        let n = 0;
         for (let i = 0; i < text.length;) {
             let matched: string | undefined;
             for (const u of this.userDefined) {
@@ -162,91 +244,64 @@ export class SentencePieceBpe implements Tokenizer {
                     break;
                 }
             }
-            if (matched === undefined) {
-                const cp = text.codePointAt(i)!;
-                matched = cp > 0xffff ? text.slice(i, i + 2) : text[i]!;
+            let l: number;
+            let id: number;
+            if (matched !== undefined) {
+                l = matched.length;
+                id = this.mergeable.get(matched) ?? -1;
+            } else {
+                const c = text.charCodeAt(i);
+                if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+                    l = 2;
+                    id = this.mergeable.get(text.slice(i, i + 2)) ?? -1;
+                } else {
+                    l = 1;
+                    id = this.charIds[c]!;
+                }
             }
-            syms.push(matched);
-            i += matched.length;
+            start[n] = i;
+            len[n] = l;
+            sym[n] = id;
+            n++;
+            i += l;
         }
-        const n = syms.length;
-        const prev = new Int32Array(n);
-        const next = new Int32Array(n);
         for (let i = 0; i < n; i++) {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
+        const heap = t.heap;
+        heap.clear();
         let revMerge: Map<string, [string, string]> | undefined;
-        // Max-heap of candidate merges ordered by (score desc, left asc); entries are validated when popped.
-        const hScore: number[] = [];
-        const hLeft: number[] = [];
-        const hSize: number[] = [];
-        const less = (a: number, b: number): boolean => hScore[a]! < hScore[b]! || (hScore[a] === hScore[b] && hLeft[a]! > hLeft[b]!);
-        const swap = (a: number, b: number): void => {
-            [hScore[a], hScore[b]] = [hScore[b]!, hScore[a]!];
-            [hLeft[a], hLeft[b]] = [hLeft[b]!, hLeft[a]!];
-            [hSize[a], hSize[b]] = [hSize[b]!, hSize[a]!];
-        };
         const push = (left: number, right: number): void => {
-            const merged = syms[left]! + syms[right]!;
-            const id = this.mergeable.get(merged);
+            const a = sym[left]!;
+            const b = sym[right]!;
+            const size = len[left]! + len[right]!;
+            const id = a >= 0 && b >= 0 ? this.pairs.get(a * this.vocabSize + b) : this.mergeable.get(text.slice(start[left]!, start[left]! + size));
             if (id === undefined) {
                 return;
             }
             if (this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED) {
                 // As sentencepiece: remember the last pair seen forming an unused piece, to split it again at the end.
-                (revMerge ??= new Map()).set(merged, [syms[left]!, syms[right]!]);
+                (revMerge ??= new Map()).set(text.slice(start[left]!, start[left]! + size),
+                    [text.slice(start[left]!, start[right]!), text.slice(start[right]!, start[right]! + len[right]!)]);
             }
-            let i = hScore.length;
-            hScore.push(this.pieces[id]!.score);
-            hLeft.push(left);
-            hSize.push(merged.length);
-            while (i > 0) {
-                const parent = (i - 1) >> 1;
-                if (!less(parent, i)) {
-                    break;
-                }
-                swap(parent, i);
-                i = parent;
-            }
-        };
-        const pop = (): void => {
-            const last = hScore.length - 1;
-            swap(0, last);
-            hScore.pop();
-            hLeft.pop();
-            hSize.pop();
-            let i = 0;
-            for (;;) {
-                const l = 2 * i + 1;
-                const r = l + 1;
-                let best = i;
-                if (l < hScore.length && less(best, l)) {
-                    best = l;
-                }
-                if (r < hScore.length && less(best, r)) {
-                    best = r;
-                }
-                if (best === i) {
-                    break;
-                }
-                swap(i, best);
-                i = best;
-            }
+            heap.push(this.scores[id]!, left, size, id);
         };
         for (let i = 0; i + 1 < n; i++) {
             push(i, i + 1);
         }
-        while (hScore.length > 0) {
-            const left = hLeft[0]!;
-            const size = hSize[0]!;
-            pop();
+        while (heap.length > 0) {
+            const left = heap.topLeft();
+            const size = heap.topSize();
+            const id = heap.topId();
+            heap.pop();
             const right = next[left]!;
-            if (syms[left] === "" || right < 0 || syms[left]!.length + syms[right]!.length !== size) {
+            if (len[left] === 0 || right < 0 || len[left]! + len[right]! !== size) {
                 continue;
             }
-            syms[left] = syms[left]! + syms[right]!;
-            syms[right] = "";
+            len[left] = size;
+            sym[left] = id;
+            len[right] = 0;
             next[left] = next[right]!;
             if (next[right]! >= 0) {
                 prev[next[right]!] = left;
@@ -259,30 +314,38 @@ export class SentencePieceBpe implements Tokenizer {
             }
         }
         const ids: number[] = [];
-        // A final symbol: its id, an unused piece split back into the halves that formed it, or (not a piece) its
-        // UTF-8 bytes as <0xXX> pieces with byte fallback, else <unk>.
-        const emit = (piece: string): void => {
-            const id = this.mergeable.get(piece);
-            if (id !== undefined) {
-                const pair = this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED ? revMerge?.get(piece) : undefined;
-                if (pair === undefined) {
-                    ids.push(id);
-                } else {
-                    emit(pair[0]);
-                    emit(pair[1]);
-                }
-            } else if (this.model.trainer.byteFallback) {
-                for (const b of Buffer.from(piece, "utf8")) {
-                    ids.push(this.byteIds[b]! >= 0 ? this.byteIds[b]! : this.unkId);
-                }
-            } else {
-                ids.push(this.unkId);
-            }
-        };
         for (let i = 0; i >= 0 && i < n; i = next[i]!) {
-            emit(syms[i]!);
+            const id = sym[i]!;
+            if (id >= 0 && (!this.hasUnused || this.pieces[id]!.type !== PieceType.UNUSED)) {
+                ids.push(id);
+            } else {
+                this.emitPiece(text.slice(start[i]!, start[i]! + len[i]!), revMerge, ids);
+            }
         }
         return ids;
+    }
+
+    /**
+     * A final symbol's ids: its id, an unused piece split back into the halves that formed it, or (not a piece)
+     * its UTF-8 bytes as <0xXX> pieces with byte fallback, else <unk>.
+     */
+    private emitPiece(piece: string, revMerge: Map<string, [string, string]> | undefined, ids: number[]): void {
+        const id = this.mergeable.get(piece);
+        if (id !== undefined) {
+            const pair = this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED ? revMerge?.get(piece) : undefined;
+            if (pair === undefined) {
+                ids.push(id);
+            } else {
+                this.emitPiece(pair[0], revMerge, ids);
+                this.emitPiece(pair[1], revMerge, ids);
+            }
+        } else if (this.model.trainer.byteFallback) {
+            for (const b of Buffer.from(piece, "utf8")) {
+                ids.push(this.byteIds[b]! >= 0 ? this.byteIds[b]! : this.unkId);
+            }
+        } else {
+            ids.push(this.unkId);
+        }
     }
 
     public decode(ids: readonly number[]): string {
@@ -351,4 +414,126 @@ export function decodeUtf8Lenient(bytes: readonly number[]): string {
         }
     }
     return out;
+}
+
+/** Max-heap of merge candidates by (score desc, left asc), in parallel typed arrays. */
+class MergeHeap {
+    private score = new Float64Array(64);
+    private left = new Int32Array(64);
+    private size = new Int32Array(64);
+    private id = new Int32Array(64);
+    public length = 0;
+
+    public clear(): void {
+        this.length = 0;
+    }
+
+    public topLeft(): number {
+        return this.left[0]!;
+    }
+
+    public topSize(): number {
+        return this.size[0]!;
+    }
+
+    public topId(): number {
+        return this.id[0]!;
+    }
+
+    public push(score: number, left: number, size: number, id: number): void {
+        if (this.length === this.score.length) {
+            this.grow();
+        }
+        let i = this.length++;
+        this.score[i] = score;
+        this.left[i] = left;
+        this.size[i] = size;
+        this.id[i] = id;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (!this.less(parent, i)) {
+                break;
+            }
+            this.swap(parent, i);
+            i = parent;
+        }
+    }
+
+    public pop(): void {
+        const last = --this.length;
+        this.swap(0, last);
+        let i = 0;
+        for (;;) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let best = i;
+            if (l < this.length && this.less(best, l)) {
+                best = l;
+            }
+            if (r < this.length && this.less(best, r)) {
+                best = r;
+            }
+            if (best === i) {
+                break;
+            }
+            this.swap(i, best);
+            i = best;
+        }
+    }
+
+    private less(a: number, b: number): boolean {
+        return this.score[a]! < this.score[b]! || (this.score[a] === this.score[b] && this.left[a]! > this.left[b]!);
+    }
+
+    private swap(a: number, b: number): void {
+        const s = this.score[a]!;
+        this.score[a] = this.score[b]!;
+        this.score[b] = s;
+        const l = this.left[a]!;
+        this.left[a] = this.left[b]!;
+        this.left[b] = l;
+        const z = this.size[a]!;
+        this.size[a] = this.size[b]!;
+        this.size[b] = z;
+        const d = this.id[a]!;
+        this.id[a] = this.id[b]!;
+        this.id[b] = d;
+    }
+
+    private grow(): void {
+        const cap = this.score.length * 2;
+        const score = new Float64Array(cap);
+        score.set(this.score);
+        this.score = score;
+        for (const key of ["left", "size", "id"] as const) {
+            const a = new Int32Array(cap);
+            a.set(this[key]);
+            this[key] = a;
+        }
+    }
+}
+
+/** Per-symbol arrays of encodeSegment, reused across calls (grown to the longest segment seen). */
+class SegmentScratch {
+    public start = new Int32Array(64);
+    public len = new Int32Array(64);
+    public sym = new Int32Array(64);
+    public prev = new Int32Array(64);
+    public next = new Int32Array(64);
+    public readonly heap = new MergeHeap();
+
+    public reserve(n: number): this {
+        if (this.start.length < n) {
+            let cap = this.start.length;
+            while (cap < n) {
+                cap *= 2;
+            }
+            this.start = new Int32Array(cap);
+            this.len = new Int32Array(cap);
+            this.sym = new Int32Array(cap);
+            this.prev = new Int32Array(cap);
+            this.next = new Int32Array(cap);
+        }
+        return this;
+    }
 }

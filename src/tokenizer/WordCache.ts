@@ -1,0 +1,105 @@
+/**
+ * The word → ids memo of SentencePieceBpe's per-word path: an open-addressing table keyed by the word's text, with
+ * the ids in one Int32Array pool. A lookup takes the hash its caller computed while scanning the text and compares
+ * the candidate key against the text in place (`startsWith` at the word's offset), so a hit allocates nothing;
+ * a Map<string, ids> needed a sliced string and its hash per word, which was most of the encoding time.
+ * Bounded: when `limit` words are held it starts over empty (the corpus stage streams, so memory stays flat).
+ * Not a general cache: the caller guarantees that a key determines its ids.
+ */
+
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+export class WordCache {
+    private readonly mask: number;
+    /** Entry index + 1 per slot; 0 is empty. */
+    private readonly slots: Int32Array;
+    private readonly keys: string[] = [];
+    private readonly hashes: Int32Array;
+    private readonly offsets: Int32Array;
+    private readonly lengths: Int32Array;
+    private pool = new Int32Array(1 << 16);
+    private poolFill = 0;
+
+    public constructor(private readonly limit: number) {
+        let size = 2;
+        while (size < 2 * limit) {
+            size *= 2;
+        }
+        this.mask = size - 1;
+        this.slots = new Int32Array(size);
+        this.hashes = new Int32Array(limit);
+        this.offsets = new Int32Array(limit);
+        this.lengths = new Int32Array(limit);
+    }
+
+    public get size(): number {
+        return this.keys.length;
+    }
+
+    /** The entry whose key equals text[start, end) (its hash is `hash`), or -1. */
+    public findIn(text: string, start: number, end: number, hash: number): number {
+        const len = end - start;
+        for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+            const e = this.slots[slot]! - 1;
+            if (e < 0) {
+                return -1;
+            }
+            if (this.hashes[e] === hash) {
+                const key = this.keys[e]!;
+                if (key.length === len && text.startsWith(key, start)) {
+                    return e;
+                }
+            }
+        }
+    }
+
+    /** The entry whose key is `key`, or -1. */
+    public find(key: string, hash: number): number {
+        for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+            const e = this.slots[slot]! - 1;
+            if (e < 0) {
+                return -1;
+            }
+            if (this.hashes[e] === hash && this.keys[e] === key) {
+                return e;
+            }
+        }
+    }
+
+    /** Adds `key` (not present) with its ids; returns the entry. Starts over when full. */
+    public add(key: string, hash: number, ids: readonly number[]): number {
+        if (this.keys.length >= this.limit) {
+            this.slots.fill(0);
+            this.keys.length = 0;
+            this.poolFill = 0;
+        }
+        if (this.poolFill + ids.length > this.pool.length) {
+            const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolFill + ids.length));
+            grown.set(this.pool.subarray(0, this.poolFill));
+            this.pool = grown;
+        }
+        const e = this.keys.length;
+        this.keys.push(key);
+        this.hashes[e] = hash;
+        this.offsets[e] = this.poolFill;
+        this.lengths[e] = ids.length;
+        for (let k = 0; k < ids.length; k++) {
+            this.pool[this.poolFill++] = ids[k]!;
+        }
+        let slot = hash & this.mask;
+        while (this.slots[slot] !== 0) {
+            slot = (slot + 1) & this.mask;
+        }
+        this.slots[slot] = e + 1;
+        return e;
+    }
+
+    /** Appends entry `e`'s ids to `out`. */
+    public emit(e: number, out: number[]): void {
+        const pool = this.pool;
+        for (let k = this.offsets[e]!, end = k + this.lengths[e]!; k < end; k++) {
+            out.push(pool[k]!);
+        }
+    }
+}
