@@ -168,15 +168,14 @@ function ggufRowOrder(rows: number, heads: number): Int32Array {
     return Int32Array.from(unpermuteQkFromGguf(Float32Array.from({ length: rows }, (_, i) => i), rows, 1, heads));
 }
 
-/** Copies the stored bytes (aligned for Uint16Array), moving whole rows into HF order when `order` is given. */
-function packRows(bytes: Uint8Array, type: PackedWeight["type"], rows: number, order: Int32Array | undefined): PackedWeight {
-    const out = new Uint8Array(bytes.byteLength);
+/** Copies the stored bytes into `out` (aligned for Uint16Array), moving whole rows into HF order when `order` is given. */
+function packRows(out: Uint8Array, bytes: Uint8Array, type: PackedWeight["type"], rows: number, order: Int32Array | undefined): PackedWeight {
     const rowBytes = bytes.byteLength / rows;
     for (let r = 0; r < rows; r++) {
         const from = order === undefined ? r : order[r]!;
         out.set(bytes.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
     }
-    return type === "Q8_0" ? { type, data: out } : { type, data: new Uint16Array(out.buffer) };
+    return type === "Q8_0" ? { type, data: out } : { type, data: new Uint16Array(out.buffer, out.byteOffset, out.byteLength / 2) };
 }
 
 /** A Hugging Face model directory or a GGUF file, with its tokenizer, as a session. */
@@ -199,6 +198,18 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
         });
         const weights = new Map<string, Float32Array>();
         const packed = new Map<string, PackedWeight>();
+        const storageOf = (t: (typeof gguf.tensors)[number]): PackedWeight["type"] | undefined =>
+            ({ [GgmlType.F16]: "F16", [GgmlType.BF16]: "BF16", [GgmlType.Q8_0]: "Q8_0" } as Record<number, PackedWeight["type"]>)[t.type as number];
+        const packs = (t: (typeof gguf.tensors)[number]): boolean => options.weights !== "f32" && storageOf(t) !== undefined && t.dims.length === 2
+            && ggufToHfName(t.name) !== undefined && ggufToHfName(t.name) !== "model.embed_tokens.weight";
+        // Every packed weight in one arena (64-byte aligned slots): decoding streams all of them per token, and one
+        // large buffer is what huge pages can back (separate 1-3 MB tensors mostly straddle 2 MiB boundaries).
+        let arenaBytes = 0;
+        for (const t of gguf.tensors) {
+            arenaBytes += packs(t) ? Math.ceil(t.byteSize / 64) * 64 : 0;
+        }
+        const arena = new Uint8Array(arenaBytes);
+        let arenaAt = 0;
         for (const t of gguf.tensors) {
             const hfName = ggufToHfName(t.name);
             if (hfName === undefined) {
@@ -207,10 +218,11 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
             const rows = t.dims[1] ?? 1;
             const cols = t.dims[0]!;
             const heads = hfName.endsWith("q_proj.weight") ? config.nHeads : hfName.endsWith("k_proj.weight") ? config.nKvHeads : undefined;
-            const storage = { [GgmlType.F16]: "F16", [GgmlType.BF16]: "BF16", [GgmlType.Q8_0]: "Q8_0" }[t.type as number] as PackedWeight["type"] | undefined;
-            const isLinear = t.dims.length === 2 && hfName !== "model.embed_tokens.weight";
-            if (options.weights !== "f32" && storage !== undefined && isLinear) {
-                packed.set(hfName, packRows(gguf.readBytes(t.name), storage, rows, heads === undefined ? undefined : ggufRowOrder(rows, heads)));
+            if (packs(t)) {
+                const bytes = gguf.readBytes(t.name);
+                const slot = arena.subarray(arenaAt, arenaAt + bytes.byteLength);
+                arenaAt += Math.ceil(bytes.byteLength / 64) * 64;
+                packed.set(hfName, packRows(slot, bytes, storageOf(t)!, rows, heads === undefined ? undefined : ggufRowOrder(rows, heads)));
                 if (options.weights === "packed-only") {
                     continue;
                 }
