@@ -36,14 +36,7 @@ export class TokenSpill {
     }
 
     public add(tokens: readonly number[]): void {
-        if (this.count === this.lengths.length) {
-            const offsets = new Float64Array(this.count * 2);
-            offsets.set(this.offsets);
-            this.offsets = offsets;
-            const lengths = new Int32Array(this.count * 2);
-            lengths.set(this.lengths);
-            this.lengths = lengths;
-        }
+        this.grow();
         this.offsets[this.count] = this.written + this.fill;
         this.lengths[this.count++] = tokens.length;
         this.tokenTotal += tokens.length;
@@ -52,6 +45,22 @@ export class TokenSpill {
                 this.flush();
             }
             this.buffer.writeInt32LE(t, this.fill);
+            this.fill += 4;
+        }
+    }
+
+    /** Appends one document: tokens[from, to). */
+    public addRange(tokens: Int32Array, from: number, to: number): void {
+        this.grow();
+        const n = to - from;
+        this.offsets[this.count] = this.written + this.fill;
+        this.lengths[this.count++] = n;
+        this.tokenTotal += n;
+        for (let k = from; k < to; k++) {
+            if (this.fill + 4 > BUFFER_BYTES) {
+                this.flush();
+            }
+            this.buffer.writeInt32LE(tokens[k]!, this.fill);
             this.fill += 4;
         }
     }
@@ -70,6 +79,17 @@ export class TokenSpill {
     public dispose(): void {
         closeSync(this.fd);
         rmSync(this.path, { force: true });
+    }
+
+    private grow(): void {
+        if (this.count === this.lengths.length) {
+            const offsets = new Float64Array(this.count * 2);
+            offsets.set(this.offsets);
+            this.offsets = offsets;
+            const lengths = new Int32Array(this.count * 2);
+            lengths.set(this.lengths);
+            this.lengths = lengths;
+        }
     }
 
     private flush(): void {

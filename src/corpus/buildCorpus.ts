@@ -8,6 +8,9 @@
  *     validation.{bin,idx}, manifest.json and stats.json.
  * Everything is a pure function of the config and the inputs, and every artifact is written under a temporary
  * name and renamed, so a killed run started again produces the same bytes, and N shards merged equal one.
+ * The per-document work (cleaning, rules, PHI; signatures and tokens) runs in batches on worker threads
+ * (CorpusWorkers) and is consumed in input order, so statistics, duplicate choices and bytes are those of the
+ * sequential loop; exact duplicates are dropped on this thread before any of that work is spent on them.
  * Logs carry counts, ids and file:line only — never document text.
  */
 import { createHash } from "node:crypto";
@@ -19,12 +22,12 @@ import { SourceReadError } from "../errors/SourceReadError.js";
 import { MegatronWriter } from "../formats/shards/MegatronWriter.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
-import { createProgress } from "../util/progress.js";
+import { createProgress, type Progress } from "../util/progress.js";
 import { Rng } from "../util/rng.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
+import { documentsWork, type DocumentsResult, type PackResult, packWork, type WorkSettings } from "./corpusWork.js";
+import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 import { exactKey, MinHashLsh } from "./dedup.js";
-import { scanPhi } from "./phi.js";
-import { cleanText, qualityReason } from "./quality.js";
 import { readDocuments } from "./readers.js";
 import { TokenSpill } from "./TokenSpill.js";
 
@@ -54,11 +57,58 @@ function excludedIds(file: string | undefined): Set<string> {
     return new Set(Array.isArray(value) ? value.map(String) : Object.keys(value as object));
 }
 
+/**
+ * How the stages spread their per-document work: over `pool` (shared by both stages of a build, owned by the
+ * caller), else over `workers` threads started with the first full batch (0: all on the calling thread).
+ */
+export interface CorpusRunOptions {
+    workers?: number;
+    pool?: CorpusWorkers;
+}
+
+/** Documents (or texts) per batch handed to a worker, and batches in flight per worker: enough to keep both busy, little memory. */
+const BATCH_DOCS = 128;
+const BATCH_CHARS = 1 << 19;
+const IN_FLIGHT_PER_WORKER = 3;
+
+const settingsOf = (config: CorpusConfig): WorkSettings => ({ quality: config.quality, phiMode: config.phi.mode, dedup: config.dedup });
+
+/**
+ * Ordered batches: work is submitted as batches fill and consumed strictly in submission order, with at most
+ * `limit` in flight. Workers start with the first full batch, so small inputs never pay for them.
+ */
+class OrderedBatches<T, R> {
+    private readonly queue: { meta: T[]; result: Promise<R> }[] = [];
+
+    public constructor(private readonly limit: number, private readonly consume: (meta: T[], result: R) => void) {}
+
+    public async submit(meta: T[], result: Promise<R>): Promise<void> {
+        // A rejected batch is reported when its turn comes, not as an unhandled rejection before it.
+        result.catch(() => undefined);
+        this.queue.push({ meta, result });
+        while (this.queue.length > this.limit) {
+            await this.next();
+        }
+    }
+
+    public async drain(): Promise<void> {
+        while (this.queue.length > 0) {
+            await this.next();
+        }
+    }
+
+    private async next(): Promise<void> {
+        const head = this.queue.shift()!;
+        this.consume(head.meta, await head.result);
+    }
+}
+
 /** Stage 1 for one shard; skipped when its marker exists. Returns its statistics. */
-export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, log: (line: string) => void = () => undefined): Promise<DocumentStageStats> {
+export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, log: (line: string) => void = () => undefined,
+    options: CorpusRunOptions = {}): Promise<DocumentStageStats> {
     const marker = markerOf(config.output, shard, of);
     if (existsSync(marker)) {
-        log(`documents ${shard}/${of}: done before, skipped`);
+        log(`documents (shard ${shard} of ${of}): done before, skipped`);
         return JSON.parse(readFileSync(marker, "utf8")) as DocumentStageStats;
     }
     mkdirSync(join(config.output, "docs"), { recursive: true });
@@ -69,12 +119,56 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     const bump = (m: Record<string, number>, k: string, by = 1): void => {
         m[k] = (m[k] ?? 0) + by;
     };
+    const settings = settingsOf(config);
+    const workers = options.pool?.size ?? options.workers ?? defaultCorpusWorkers();
+    let pool: CorpusWorkers | null = options.pool ?? null;
+    // Output lines are gathered into ~1 MB writes rather than one write call per document.
+    let pending = "";
+    const write = (line: string): void => {
+        pending += line;
+        if (pending.length >= 1 << 20) {
+            writeSync(fd, pending);
+            pending = "";
+        }
+    };
     let current: CorpusConfig["sources"][number] | undefined;
-    const progress = createProgress({ label: `documents ${shard}/${of}`, total: 0, unit: "docs" });
+    let progress: Progress | null = null;
     try {
         for (const source of config.sources) {
             current = source;
+            progress = createProgress({ label: `documents (source ${source.name}${of > 1 ? `, shard ${shard} of ${of}` : ""})`, total: 0, unit: "docs" });
             const exclude = excludedIds(source.excludeIdsFrom);
+            const batches = new OrderedBatches<{ index: number; id: string }, DocumentsResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), (meta, r) => {
+                meta.forEach(({ index, id }, k) => {
+                    const reason = r.reasons[k]!;
+                    if (reason !== null) {
+                        bump(stats.dropped, `${source.name}:${reason}`);
+                        return;
+                    }
+                    for (const [c, v] of Object.entries(r.phi[k] ?? {})) {
+                        bump(stats.phi, c, v);
+                    }
+                    bump(stats.kept, source.name);
+                    write(`${JSON.stringify({ source: source.name, domain: source.domain, index, id, text: r.texts[k]! })}\n`);
+                });
+            });
+            let meta: { index: number; id: string }[] = [];
+            let texts: string[] = [];
+            let chars = 0;
+            const flush = async (full: boolean): Promise<void> => {
+                if (texts.length === 0) {
+                    return;
+                }
+                const task = { texts, quality: source.quality, phi: source.domain === "clinical" };
+                if (pool === null && full && workers > 0) {
+                    pool = new CorpusWorkers(workers, settings);
+                }
+                const result = pool === null ? Promise.resolve(documentsWork(task, settings)) : pool.documents(task);
+                await batches.submit(meta, result);
+                meta = [];
+                texts = [];
+                chars = 0;
+            };
             let index = -1;
             for await (const doc of readDocuments({ format: source.format, path: source.path, column: source.column, field: source.field, exclude,
                 onBad: (w) => {
@@ -82,30 +176,26 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                     log(`skipped ${w.file}:${w.line}: ${w.reason}`);
                 } })) {
                 index++;
-                progress.increment();
+                progress!.increment();
                 if (index % of !== shard) {
                     continue;
                 }
                 bump(stats.read, source.name);
-                let text = cleanText(doc.text, config.quality.normalization);
-                const reason = source.quality ? qualityReason(text, config.quality) : (text.length === 0 ? "empty" : null);
-                if (reason !== null) {
-                    bump(stats.dropped, `${source.name}:${reason}`);
-                    continue;
+                meta.push({ index, id: doc.id });
+                texts.push(doc.text);
+                chars += doc.text.length;
+                if (texts.length >= BATCH_DOCS || chars >= BATCH_CHARS) {
+                    await flush(true);
                 }
-                if (source.domain === "clinical") {
-                    const phi = scanPhi(text, config.phi.mode);
-                    text = phi.text;
-                    for (const [k, v] of Object.entries(phi.counts)) {
-                        bump(stats.phi, k, v);
-                    }
-                }
-                bump(stats.kept, source.name);
-                writeSync(fd, `${JSON.stringify({ source: source.name, domain: source.domain, index, id: doc.id, text })}\n`);
             }
+            await flush(false);
+            await batches.drain();
+            progress.stop();
+            progress = null;
         }
+        writeSync(fd, pending);
     } catch (error) {
-        progress.stop();
+        progress?.stop();
         closeSync(fd);
         rmSync(tmp, { force: true });
         if (error instanceof MellamaError) {
@@ -114,8 +204,11 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
         const e = error as NodeJS.ErrnoException;
         // Only the error code and the source: a raw message could quote the input.
         throw new SourceReadError(current?.name ?? "?", current?.path ?? "?", `cannot read (${e.code ?? e.name})`);
+    } finally {
+        if (pool !== options.pool) {
+            await (pool as CorpusWorkers | null)?.close();
+        }
     }
-    progress.stop();
     closeSync(fd);
     renameSync(tmp, out);
     atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
@@ -168,7 +261,8 @@ export interface CorpusManifest {
 }
 
 /** Stage 2: merge, dedup, tokenize, mix, pack. Skipped when manifest.json exists. */
-export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of = 1, log: (line: string) => void = () => undefined): Promise<CorpusManifest> {
+export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of = 1, log: (line: string) => void = () => undefined,
+    options: CorpusRunOptions = {}): Promise<CorpusManifest> {
     const manifestPath = join(config.output, "manifest.json");
     if (existsSync(manifestPath)) {
         log("pack: done before, skipped");
@@ -195,23 +289,65 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
         let exact = 0;
         let near = 0;
         const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
-        for await (const d of mergedDocuments(config, of)) {
-            progress.increment();
-            const key = exactKey(d.text);
-            if (seen.has(key)) {
-                exact++;
-                continue;
+        const settings = settingsOf(config);
+        const workers = options.pool?.size ?? options.workers ?? defaultCorpusWorkers();
+        let pool: CorpusWorkers | null = options.pool ?? null;
+        let poolUsable: boolean | null = null;
+        const n = lsh.signatureLength;
+        const batches = new OrderedBatches<DocLine, PackResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), (meta, r) => {
+            meta.forEach((d, k) => {
+                if (lsh.addOrMatchSignature(r.signatures.subarray(k * n, (k + 1) * n)) >= 0) {
+                    near++;
+                    return;
+                }
+                // Validation membership by a hash of the document key: stable under any sharding.
+                const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
+                (h < config.validationFraction ? validation : docs[d.domain]).addRange(r.ids, r.offsets[k]!, r.offsets[k + 1]!);
+            });
+        });
+        let meta: DocLine[] = [];
+        let chars = 0;
+        const flush = async (full: boolean): Promise<void> => {
+            if (meta.length === 0) {
+                return;
             }
-            seen.add(key);
-            if (lsh.addOrMatch(d.text) >= 0) {
-                near++;
-                continue;
+            const texts = meta.map((d) => d.text);
+            if (poolUsable === null && (full || options.pool !== undefined) && workers > 0) {
+                pool ??= new CorpusWorkers(workers, settings);
+                // Workers load the config's tokenizer; a caller's other tokenizer keeps the work on this thread.
+                poolUsable = await pool.tokenizerMatches(config.tokenizer, tokenizer.hash);
             }
-            const ids = tokenizer.encode(d.text);
-            ids.push(tokenizer.eosId);
-            // Validation membership by a hash of the document key: stable under any sharding.
-            const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
-            (h < config.validationFraction ? validation : docs[d.domain]).add(ids);
+            const result = poolUsable === true ? pool!.pack(texts) : Promise.resolve(packWork(texts, lsh, tokenizer));
+            // The texts are not needed again: the batch keeps only what the ordered consumer reads.
+            for (const d of meta) {
+                d.text = "";
+            }
+            await batches.submit(meta, result);
+            meta = [];
+            chars = 0;
+        };
+        try {
+            for await (const d of mergedDocuments(config, of)) {
+                progress.increment();
+                // Exact duplicates are decided here, in canonical order, before any other work is spent on them.
+                const key = exactKey(d.text);
+                if (seen.has(key)) {
+                    exact++;
+                    continue;
+                }
+                seen.add(key);
+                meta.push(d);
+                chars += d.text.length;
+                if (meta.length >= BATCH_DOCS || chars >= BATCH_CHARS) {
+                    await flush(true);
+                }
+            }
+            await flush(false);
+            await batches.drain();
+        } finally {
+            if (pool !== options.pool) {
+                await (pool as CorpusWorkers | null)?.close();
+            }
         }
         progress.stop();
         const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);

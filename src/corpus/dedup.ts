@@ -45,7 +45,9 @@ export class MinHashLsh {
     private readonly a: Uint32Array;
     private readonly b: Uint32Array;
     private readonly buckets: Map<number, number>[];
-    private readonly signatures: Uint32Array[] = [];
+    /** Indexed documents' signatures back to back (one array: no object per document). */
+    private signatures = new Uint32Array(0);
+    private count = 0;
 
     public constructor(options: DedupOptions = DEFAULT_DEDUP) {
         this.o = options;
@@ -129,7 +131,16 @@ export class MinHashLsh {
 
     /** Adds a document; returns the index of an earlier near-duplicate, or -1 (then it is indexed). */
     public addOrMatch(text: string): number {
-        const sig = this.signature(text);
+        return this.addOrMatchSignature(this.signature(text));
+    }
+
+    /** Values in a signature (`bands × rows`). */
+    public get signatureLength(): number {
+        return this.a.length;
+    }
+
+    /** addOrMatch for a signature computed elsewhere (a worker); `sig` is copied when indexed. */
+    public addOrMatchSignature(sig: Uint32Array): number {
         const { bands, rows, threshold } = this.o;
         // A band's key is a 53-bit hash of its rows, not their joined text (~100 bytes a band a document): a
         // collision only adds a candidate, which the signature comparison below then confirms or rejects.
@@ -147,10 +158,10 @@ export class MinHashLsh {
         for (let band = 0; band < bands; band++) {
             const other = this.buckets[band]!.get(keys[band]!);
             if (other !== undefined) {
-                const theirs = this.signatures[other]!;
+                const theirs = other * sig.length;
                 let same = 0;
                 for (let j = 0; j < sig.length; j++) {
-                    if (sig[j] === theirs[j]) {
+                    if (sig[j] === this.signatures[theirs + j]) {
                         same++;
                     }
                 }
@@ -159,8 +170,13 @@ export class MinHashLsh {
                 }
             }
         }
-        const id = this.signatures.length;
-        this.signatures.push(sig);
+        const id = this.count++;
+        if ((id + 1) * sig.length > this.signatures.length) {
+            const grown = new Uint32Array(Math.max(1024 * sig.length, this.signatures.length * 2));
+            grown.set(this.signatures);
+            this.signatures = grown;
+        }
+        this.signatures.set(sig, id * sig.length);
         for (let band = 0; band < bands; band++) {
             if (!this.buckets[band]!.has(keys[band]!)) {
                 this.buckets[band]!.set(keys[band]!, id);

@@ -10,6 +10,7 @@ import { loadTokenizer } from "../tokenizer/loadTokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
 import { buildDocuments, type CorpusManifest, packCorpus, summarizeManifest } from "./buildCorpus.js";
 import { type CorpusConfig, parseCorpusConfig } from "./CorpusConfig.js";
+import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 
 export function readCorpusConfig(path: string): CorpusConfig {
     return parseCorpusConfig(parseYaml(readFileSync(path, "utf8")), path);
@@ -27,26 +28,42 @@ const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
 };
 
+/** Worker threads for both stages of one command, started before any reading so they are ready when work is. */
+function startWorkers(config: CorpusConfig): CorpusWorkers | undefined {
+    const count = defaultCorpusWorkers();
+    return count > 0 ? new CorpusWorkers(count, { quality: config.quality, phiMode: config.phi.mode, dedup: config.dedup }) : undefined;
+}
+
 /** Stage 1 for one shard, or both stages when no shard is given. */
 export async function runCorpusBuild(configPath: string, shard?: string): Promise<CorpusManifest | null> {
     const config = readCorpusConfig(configPath);
-    if (shard !== undefined) {
-        const [i, n] = parseShard(shard);
-        const stats = await buildDocuments(config, i, n, log);
-        log(`documents ${i}/${n}: kept ${JSON.stringify(stats.kept)}, dropped ${JSON.stringify(stats.dropped)}`);
-        return null;
+    const pool = startWorkers(config);
+    try {
+        if (shard !== undefined) {
+            const [i, n] = parseShard(shard);
+            const stats = await buildDocuments(config, i, n, log, { pool });
+            log(`documents (shard ${i} of ${n}): kept ${JSON.stringify(stats.kept)}, dropped ${JSON.stringify(stats.dropped)}`);
+            return null;
+        }
+        const stats = await buildDocuments(config, 0, 1, log, { pool });
+        return await finish(config, 1, [stats], pool);
+    } finally {
+        await pool?.close();
     }
-    const stats = await buildDocuments(config, 0, 1, log);
-    return finish(config, 1, [stats]);
 }
 
 export async function runCorpusMerge(configPath: string, shards: number): Promise<CorpusManifest> {
     const config = readCorpusConfig(configPath);
-    return finish(config, shards, []);
+    const pool = startWorkers(config);
+    try {
+        return await finish(config, shards, [], pool);
+    } finally {
+        await pool?.close();
+    }
 }
 
-async function finish(config: CorpusConfig, shards: number, stats: unknown[]): Promise<CorpusManifest> {
-    const manifest = await packCorpus(config, loadTokenizer(config.tokenizer), shards, log);
+async function finish(config: CorpusConfig, shards: number, stats: unknown[], pool: CorpusWorkers | undefined): Promise<CorpusManifest> {
+    const manifest = await packCorpus(config, loadTokenizer(config.tokenizer), shards, log, { pool });
     atomicWriteFileSync(join(config.output, "stats.json"), `${JSON.stringify({ documents: stats, manifest: { ...manifest, config: undefined } }, null, 2)}\n`);
     process.stdout.write(`${summarizeManifest(manifest)}\n`);
     return manifest;

@@ -1,0 +1,142 @@
+/**
+ * A small pool of worker threads for the corpus stages' per-document work (corpusWork.ts). Batches go to the
+ * least-busy worker; each call returns a promise, and the stages await those promises in submission order, so
+ * results are consumed exactly as the sequential loop would consume them and the output does not depend on
+ * which worker ran what or when. Workers are TypeScript modules, so each registers tsx's loader before
+ * importing its entry (a worker does not inherit the parent's module hooks).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { DocumentsResult, DocumentsTask, PackResult, WorkSettings } from "./corpusWork.js";
+
+interface Pending {
+    resolve: (value: never) => void;
+    reject: (error: Error) => void;
+    worker: number;
+}
+
+/** Workers a stage starts by default: one per core beyond the main thread's share, at most 2 (MELLAMA_CORPUS_WORKERS overrides; 0 runs inline). */
+export function defaultCorpusWorkers(): number {
+    const env = process.env.MELLAMA_CORPUS_WORKERS;
+    if (env !== undefined && /^\d+$/.test(env)) {
+        return Number(env);
+    }
+    return Math.min(2, availableParallelism());
+}
+
+export class CorpusWorkers {
+    private readonly workers: Worker[] = [];
+    private readonly busy: number[] = [];
+    /** Why worker i stopped, once it has. */
+    private readonly failed: (Error | null)[] = [];
+    private readonly pending = new Map<number, Pending>();
+    private readonly started: Promise<unknown>;
+    private tokenizer: { path: string; hashes: Promise<(string | null)[]> } | null = null;
+    private seq = 0;
+    private closed = false;
+
+    public constructor(count: number, settings: WorkSettings) {
+        const ts = import.meta.url.endsWith(".ts");
+        const entry = new URL(ts ? "./corpusWorker.ts" : "./corpusWorker.js", import.meta.url).href;
+        const code = ts
+            ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`
+            : `import(${JSON.stringify(entry)});`;
+        const ready: Promise<string | null>[] = [];
+        for (let i = 0; i < count; i++) {
+            const worker = new Worker(code, { eval: true, workerData: { settings } });
+            ready.push(new Promise((resolve, reject) => {
+                worker.on("message", (m: { ready?: boolean; seq?: number; result?: unknown; error?: string }) => {
+                    if (m.ready === true) {
+                        resolve(null);
+                        return;
+                    }
+                    const p = this.pending.get(m.seq!);
+                    if (p === undefined) {
+                        return;
+                    }
+                    this.pending.delete(m.seq!);
+                    this.busy[i]!--;
+                    if (m.error !== undefined) {
+                        p.reject(new Error(`corpus worker failed (${m.error})`));
+                    } else {
+                        p.resolve(m.result as never);
+                    }
+                });
+                const fail = (error: Error): void => {
+                    this.failed[i] ??= error;
+                    reject(error);
+                    for (const [seq, p] of this.pending) {
+                        if (p.worker === i) {
+                            this.pending.delete(seq);
+                            p.reject(error);
+                        }
+                    }
+                };
+                worker.on("error", (e) => fail(new Error(`corpus worker stopped (${e.name})`)));
+                worker.on("exit", (code) => {
+                    if (!this.closed) {
+                        fail(new Error(`corpus worker exited (code ${code})`));
+                    }
+                });
+            }));
+            this.workers.push(worker);
+            this.busy.push(0);
+            this.failed.push(null);
+        }
+        this.started = Promise.all(ready);
+        // A failed start surfaces through the batches; this promise is only awaited by the tokenizer check.
+        this.started.catch(() => undefined);
+    }
+
+    /**
+     * Whether every worker has loaded the tokenizer at `path` and it is the caller's (its hash is `hash`): pack
+     * batches need the very tokenizer the caller holds. Loaded once per pool.
+     */
+    public async tokenizerMatches(path: string, hash: string): Promise<boolean> {
+        if (this.tokenizer?.path !== path) {
+            this.tokenizer = { path, hashes: Promise.all(this.workers.map((_, i) => this.post<string | null>({ kind: "tokenizer", path }, i))) };
+        }
+        try {
+            await this.started;
+            return (await this.tokenizer.hashes).every((h) => h === hash);
+        } catch {
+            return false;
+        }
+    }
+
+    public get size(): number {
+        return this.workers.length;
+    }
+
+    public documents(task: DocumentsTask): Promise<DocumentsResult> {
+        return this.post({ kind: "documents", task });
+    }
+
+    public pack(texts: string[]): Promise<PackResult> {
+        return this.post({ kind: "pack", texts });
+    }
+
+    public async close(): Promise<void> {
+        this.closed = true;
+        await Promise.all(this.workers.map((w) => w.terminate()));
+    }
+
+    /** Posts to worker `to`, else to the least busy. */
+    private post<T>(message: object, to?: number): Promise<T> {
+        let w = to ?? 0;
+        for (let i = 1; to === undefined && i < this.workers.length; i++) {
+            if (this.busy[i]! < this.busy[w]!) {
+                w = i;
+            }
+        }
+        if (this.failed[w] !== null) {
+            return Promise.reject(this.failed[w]!);
+        }
+        const seq = this.seq++;
+        this.busy[w]!++;
+        return new Promise<T>((resolve, reject) => {
+            this.pending.set(seq, { resolve: resolve as (value: never) => void, reject, worker: w });
+            this.workers[w]!.postMessage({ seq, ...message });
+        });
+    }
+}

@@ -1,0 +1,90 @@
+/**
+ * The per-document work of the two corpus stages as pure functions over batches of texts, run either inline or in
+ * worker threads (corpusWorker.ts) with the same results:
+ *   documents: clean → quality rules (when the source asks) → PHI scan (clinical sources);
+ *   pack: MinHash signature and token ids (EOS appended) of each document that is not an exact duplicate (the
+ *     caller drops those first: exact keys are cheap, and most duplicates never need a signature or tokens).
+ * The order-dependent decisions (which duplicate is first, statistics, spills) stay with the caller, which
+ * consumes results in input order.
+ */
+import type { Tokenizer } from "../tokenizer/Tokenizer.js";
+import type { DedupOptions } from "./dedup.js";
+import type { MinHashLsh } from "./dedup.js";
+import type { PhiCategory } from "./phi.js";
+import { scanPhi } from "./phi.js";
+import type { QualityOptions } from "./quality.js";
+import { cleanText, qualityReason } from "./quality.js";
+
+export interface DocumentsTask {
+    texts: string[];
+    /** Apply the quality rules (else only empty documents are dropped). */
+    quality: boolean;
+    /** Scan for PHI (clinical sources). */
+    phi: boolean;
+}
+
+export interface DocumentsResult {
+    /** Per document: the drop reason, or null when kept. */
+    reasons: (string | null)[];
+    /** Per document: the text to keep (cleaned, PHI handled), or null when dropped. */
+    texts: (string | null)[];
+    /** Per kept clinical document: PHI counts in finding order (the statistics keep first-seen key order). */
+    phi: (Partial<Record<PhiCategory, number>> | null)[];
+}
+
+export interface WorkSettings {
+    quality: QualityOptions;
+    phiMode: "flag" | "redact";
+    dedup: DedupOptions;
+}
+
+export function documentsWork(task: DocumentsTask, s: WorkSettings): DocumentsResult {
+    const reasons: (string | null)[] = [];
+    const texts: (string | null)[] = [];
+    const phi: (Partial<Record<PhiCategory, number>> | null)[] = [];
+    for (const raw of task.texts) {
+        let text = cleanText(raw, s.quality.normalization);
+        const reason = task.quality ? qualityReason(text, s.quality) : (text.length === 0 ? "empty" : null);
+        if (reason !== null) {
+            reasons.push(reason);
+            texts.push(null);
+            phi.push(null);
+            continue;
+        }
+        let counts: Partial<Record<PhiCategory, number>> | null = null;
+        if (task.phi) {
+            const r = scanPhi(text, s.phiMode);
+            text = r.text;
+            counts = r.counts;
+        }
+        reasons.push(null);
+        texts.push(text);
+        phi.push(counts);
+    }
+    return { reasons, texts, phi };
+}
+
+export interface PackResult {
+    /** MinHash signatures, `bands × rows` per document, back to back. */
+    signatures: Uint32Array<ArrayBuffer>;
+    /** Token ids of all documents back to back, EOS after each; document k is ids[offsets[k], offsets[k + 1]). */
+    ids: Int32Array<ArrayBuffer>;
+    offsets: Int32Array<ArrayBuffer>;
+}
+
+export function packWork(texts: readonly string[], lsh: MinHashLsh, tokenizer: Tokenizer): PackResult {
+    const n = lsh.signatureLength;
+    const signatures = new Uint32Array(texts.length * n);
+    const offsets = new Int32Array(texts.length + 1);
+    const all: number[] = [];
+    texts.forEach((text, k) => {
+        signatures.set(lsh.signature(text), k * n);
+        const ids = tokenizer.encode(text);
+        for (const id of ids) {
+            all.push(id);
+        }
+        all.push(tokenizer.eosId);
+        offsets[k + 1] = all.length;
+    });
+    return { signatures, ids: Int32Array.from(all), offsets };
+}
