@@ -43,7 +43,8 @@ export class CorpusWorkers {
             : `import(${JSON.stringify(entry)});`;
         const ready: Promise<string | null>[] = [];
         for (let i = 0; i < count; i++) {
-            const worker = new Worker(code, { eval: true, workerData: { settings } });
+            // A small young generation: batches make short-lived strings, and each worker is a whole heap of RSS.
+            const worker = new Worker(code, { eval: true, workerData: { settings }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
             ready.push(new Promise((resolve, reject) => {
                 worker.on("message", (m: { ready?: boolean; seq?: number; result?: unknown; error?: string }) => {
                     if (m.ready === true) {

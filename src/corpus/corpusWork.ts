@@ -72,19 +72,26 @@ export interface PackResult {
     offsets: Int32Array<ArrayBuffer>;
 }
 
+/** Token scratch reused across batches (a number[] per batch was a large garbage object each time). */
+let scratch = new Int32Array(1 << 16);
+
 export function packWork(texts: readonly string[], lsh: MinHashLsh, tokenizer: Tokenizer): PackResult {
     const n = lsh.signatureLength;
     const signatures = new Uint32Array(texts.length * n);
     const offsets = new Int32Array(texts.length + 1);
-    const all: number[] = [];
+    let fill = 0;
     texts.forEach((text, k) => {
         signatures.set(lsh.signature(text), k * n);
         const ids = tokenizer.encode(text);
-        for (const id of ids) {
-            all.push(id);
+        if (fill + ids.length + 1 > scratch.length) {
+            const grown = new Int32Array(Math.max(scratch.length * 2, fill + ids.length + 1));
+            grown.set(scratch.subarray(0, fill));
+            scratch = grown;
         }
-        all.push(tokenizer.eosId);
-        offsets[k + 1] = all.length;
+        scratch.set(ids, fill);
+        fill += ids.length;
+        scratch[fill++] = tokenizer.eosId;
+        offsets[k + 1] = fill;
     });
-    return { signatures, ids: Int32Array.from(all), offsets };
+    return { signatures, ids: scratch.slice(0, fill), offsets };
 }

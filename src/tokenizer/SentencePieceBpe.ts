@@ -213,7 +213,9 @@ export class SentencePieceBpe implements Tokenizer {
         }
         let e = cache.findIn(s, start, end, hash);
         if (e < 0) {
-            const key = s.slice(start, end);
+            // A slice of 13 or more characters is a view that keeps the whole text alive; the cache holds words for
+            // the life of the tokenizer, so it stores a copy (the concatenation is flattened, then sliced).
+            const key = (SPACE + s.slice(start, end)).slice(1);
             e = cache.add(key, hash, this.encodeSegment(key.replaceAll(" ", SPACE)));
         }
         cache.emit(e, out);
