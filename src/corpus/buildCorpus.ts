@@ -13,7 +13,6 @@
  * sequential loop; exact duplicates are dropped on this thread before any of that work is spent on them.
  * Logs carry counts, ids and file:line only — never document text.
  */
-import { createHash } from "node:crypto";
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -25,9 +24,10 @@ import { atomicWriteFileSync } from "../util/atomicWrite.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import { Rng } from "../util/rng.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
-import { documentsWork, type DocumentsResult, type PackResult, packWork, type WorkSettings } from "./corpusWork.js";
+import { documentsWork, type DocumentsResult, type WorkSettings } from "./corpusWork.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
-import { exactKey, MinHashLsh } from "./dedup.js";
+import { OrderedBatches } from "./OrderedBatches.js";
+import { BATCH_CHARS, BATCH_DOCS, type DocLine, type Domain, IN_FLIGHT_PER_WORKER, PackSink } from "./PackSink.js";
 import { readDocuments } from "./readers.js";
 import { TokenSpill } from "./TokenSpill.js";
 
@@ -66,46 +66,16 @@ export interface CorpusRunOptions {
     pool?: CorpusWorkers;
 }
 
-/** Documents (or texts) per batch handed to a worker, and batches in flight per worker: enough to keep both busy, little memory. */
-const BATCH_DOCS = 128;
-const BATCH_CHARS = 1 << 19;
-const IN_FLIGHT_PER_WORKER = 3;
+/** buildDocuments' options: also a pack sink fed each kept document in order (a single-shard build's both stages at once). */
+interface DocumentStageOptions extends CorpusRunOptions {
+    sink?: PackSink;
+}
 
 const settingsOf = (config: CorpusConfig): WorkSettings => ({ quality: config.quality, phiMode: config.phi.mode, dedup: config.dedup });
 
-/**
- * Ordered batches: work is submitted as batches fill and consumed strictly in submission order, with at most
- * `limit` in flight. Workers start with the first full batch, so small inputs never pay for them.
- */
-class OrderedBatches<T, R> {
-    private readonly queue: { meta: T[]; result: Promise<R> }[] = [];
-
-    public constructor(private readonly limit: number, private readonly consume: (meta: T[], result: R) => void) {}
-
-    public async submit(meta: T[], result: Promise<R>): Promise<void> {
-        // A rejected batch is reported when its turn comes, not as an unhandled rejection before it.
-        result.catch(() => undefined);
-        this.queue.push({ meta, result });
-        while (this.queue.length > this.limit) {
-            await this.next();
-        }
-    }
-
-    public async drain(): Promise<void> {
-        while (this.queue.length > 0) {
-            await this.next();
-        }
-    }
-
-    private async next(): Promise<void> {
-        const head = this.queue.shift()!;
-        this.consume(head.meta, await head.result);
-    }
-}
-
 /** Stage 1 for one shard; skipped when its marker exists. Returns its statistics. */
 export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, log: (line: string) => void = () => undefined,
-    options: CorpusRunOptions = {}): Promise<DocumentStageStats> {
+    options: DocumentStageOptions = {}): Promise<DocumentStageStats> {
     const marker = markerOf(config.output, shard, of);
     if (existsSync(marker)) {
         log(`documents (shard ${shard} of ${of}): done before, skipped`);
@@ -138,19 +108,22 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
             current = source;
             progress = createProgress({ label: `documents (source ${source.name}${of > 1 ? `, shard ${shard} of ${of}` : ""})`, total: 0, unit: "docs" });
             const exclude = excludedIds(source.excludeIdsFrom);
-            const batches = new OrderedBatches<{ index: number; id: string }, DocumentsResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), (meta, r) => {
-                meta.forEach(({ index, id }, k) => {
+            const batches = new OrderedBatches<{ index: number; id: string }, DocumentsResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), async (meta, r) => {
+                for (let k = 0; k < meta.length; k++) {
+                    const { index, id } = meta[k]!;
                     const reason = r.reasons[k]!;
                     if (reason !== null) {
                         bump(stats.dropped, `${source.name}:${reason}`);
-                        return;
+                        continue;
                     }
                     for (const [c, v] of Object.entries(r.phi[k] ?? {})) {
                         bump(stats.phi, c, v);
                     }
                     bump(stats.kept, source.name);
-                    write(`${JSON.stringify({ source: source.name, domain: source.domain, index, id, text: r.texts[k]! })}\n`);
-                });
+                    const doc = { source: source.name, domain: source.domain, index, id, text: r.texts[k]! };
+                    write(`${JSON.stringify(doc)}\n`);
+                    await options.sink?.add(doc, r.keys?.[k] ?? undefined);
+                }
             });
             let meta: { index: number; id: string }[] = [];
             let texts: string[] = [];
@@ -159,7 +132,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                 if (texts.length === 0) {
                     return;
                 }
-                const task = { texts, quality: source.quality, phi: source.domain === "clinical" };
+                const task = { texts, quality: source.quality, phi: source.domain === "clinical", keys: options.sink !== undefined };
                 if (pool === null && full && workers > 0) {
                     pool = new CorpusWorkers(workers, settings);
                 }
@@ -215,14 +188,6 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     return stats;
 }
 
-interface DocLine {
-    source: string;
-    domain: "biomedical" | "clinical" | "general";
-    index: number;
-    id: string;
-    text: string;
-}
-
 /** Documents of all shards in canonical order (source order in the config, then index): a k-way merge. */
 async function* mergedDocuments(config: CorpusConfig, of: number): AsyncGenerator<DocLine> {
     const order = new Map(config.sources.map((s, i) => [s.name, i]));
@@ -260,6 +225,34 @@ export interface CorpusManifest {
     config: CorpusConfig;
 }
 
+const DOMAINS = ["biomedical", "clinical", "general"] as const;
+
+interface Spills {
+    dir: string;
+    docs: Record<Domain, TokenSpill>;
+    validation: TokenSpill;
+}
+
+/** Per-domain token spill files (and validation), in a directory of this process; a killed run's are removed first. */
+function openSpills(config: CorpusConfig): Spills {
+    mkdirSync(config.output, { recursive: true });
+    // A run killed during this stage leaves its spill directory; only one merge runs per output at a time.
+    for (const stale of readdirSync(config.output).filter((n) => n.startsWith("pack.tmp-"))) {
+        rmSync(join(config.output, stale), { recursive: true, force: true });
+    }
+    const dir = join(config.output, `pack.tmp-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const docs = Object.fromEntries(DOMAINS.map((d) => [d, new TokenSpill(join(dir, `${d}.i32`))])) as Record<Domain, TokenSpill>;
+    return { dir, docs, validation: new TokenSpill(join(dir, "validation.i32")) };
+}
+
+function disposeSpills(spills: Spills): void {
+    for (const spill of [...Object.values(spills.docs), spills.validation]) {
+        spill.dispose();
+    }
+    rmSync(spills.dir, { recursive: true, force: true });
+}
+
 /** Stage 2: merge, dedup, tokenize, mix, pack. Skipped when manifest.json exists. */
 export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of = 1, log: (line: string) => void = () => undefined,
     options: CorpusRunOptions = {}): Promise<CorpusManifest> {
@@ -272,153 +265,122 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
     if (missing.length > 0) {
         throw new MissingShardsError(missing, of);
     }
-    const seen = new Set<string>();
-    const lsh = new MinHashLsh(config.dedup);
-    const domains = ["biomedical", "clinical", "general"] as const;
-    type Domain = (typeof domains)[number];
     // Tokens go to per-domain spill files, not memory: only 12 bytes per document stay resident.
-    const spillDir = join(config.output, `pack.tmp-${process.pid}`);
-    // A run killed during this stage leaves its spill directory; only one merge runs per output at a time.
-    for (const stale of readdirSync(config.output).filter((n) => n.startsWith("pack.tmp-"))) {
-        rmSync(join(config.output, stale), { recursive: true, force: true });
-    }
-    mkdirSync(spillDir, { recursive: true });
-    const docs = Object.fromEntries(domains.map((d) => [d, new TokenSpill(join(spillDir, `${d}.i32`))])) as Record<Domain, TokenSpill>;
-    const validation = new TokenSpill(join(spillDir, "validation.i32"));
+    const spills = openSpills(config);
     try {
-        let exact = 0;
-        let near = 0;
+        const sink = new PackSink(config, tokenizer, spills, options);
         const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
-        const settings = settingsOf(config);
-        const workers = options.pool?.size ?? options.workers ?? defaultCorpusWorkers();
-        let pool: CorpusWorkers | null = options.pool ?? null;
-        let poolUsable: boolean | null = null;
-        const n = lsh.signatureLength;
-        const batches = new OrderedBatches<DocLine, PackResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), (meta, r) => {
-            meta.forEach((d, k) => {
-                if (lsh.addOrMatchSignature(r.signatures.subarray(k * n, (k + 1) * n)) >= 0) {
-                    near++;
-                    return;
-                }
-                // Validation membership by a hash of the document key: stable under any sharding.
-                const h = parseInt(createHash("sha1").update(`${config.seed}:${d.source}:${d.id}`).digest("hex").slice(0, 8), 16) / 2 ** 32;
-                (h < config.validationFraction ? validation : docs[d.domain]).addRange(r.ids, r.offsets[k]!, r.offsets[k + 1]!);
-            });
-        });
-        let meta: DocLine[] = [];
-        let chars = 0;
-        const flush = async (full: boolean): Promise<void> => {
-            if (meta.length === 0) {
-                return;
-            }
-            const texts = meta.map((d) => d.text);
-            if (poolUsable === null && (full || options.pool !== undefined) && workers > 0) {
-                pool ??= new CorpusWorkers(workers, settings);
-                // Workers load the config's tokenizer; a caller's other tokenizer keeps the work on this thread.
-                poolUsable = await pool.tokenizerMatches(config.tokenizer, tokenizer.hash);
-            }
-            const result = poolUsable === true ? pool!.pack(texts) : Promise.resolve(packWork(texts, lsh, tokenizer));
-            // The texts are not needed again: the batch keeps only what the ordered consumer reads.
-            for (const d of meta) {
-                d.text = "";
-            }
-            await batches.submit(meta, result);
-            meta = [];
-            chars = 0;
-        };
         try {
             for await (const d of mergedDocuments(config, of)) {
                 progress.increment();
-                // Exact duplicates are decided here, in canonical order, before any other work is spent on them.
-                const key = exactKey(d.text);
-                if (seen.has(key)) {
-                    exact++;
-                    continue;
-                }
-                seen.add(key);
-                meta.push(d);
-                chars += d.text.length;
-                if (meta.length >= BATCH_DOCS || chars >= BATCH_CHARS) {
-                    await flush(true);
-                }
+                await sink.add(d);
             }
-            await flush(false);
-            await batches.drain();
+            await sink.finish();
         } finally {
-            if (pool !== options.pool) {
-                await (pool as CorpusWorkers | null)?.close();
-            }
+            progress.stop();
+            await sink.close();
         }
-        progress.stop();
-        const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);
-        const available = Object.fromEntries(domains.map((d) => [d, docs[d].numTokens])) as Record<Domain, number>;
-        const active = domains.filter((d) => config.mix[d] > 0 && available[d] > 0);
-        const ratio = (d: Domain): number => available[d] / (config.mix[d] / weightSum);
-        const total = active.length === 0 ? 0 : config.mixMode === "downsample" ? Math.min(...active.map(ratio)) : Math.max(...active.map(ratio));
-        const rng = new Rng(config.seed);
-        // Chosen documents as numbers (index * 4 + domain), so the draw costs 8 bytes a document.
-        const chosen: number[] = [];
-        const sampled: Record<string, number> = {};
-        domains.forEach((d, di) => {
-            const quota = active.includes(d) ? total * (config.mix[d] / weightSum) : 0;
-            let got = 0;
-            // Whole passes over the domain (up-sampling), then a seeded partial pass until the quota is met.
-            while (quota > 0 && got < quota) {
-                const order = rng.shuffle(Array.from({ length: docs[d].numDocuments }, (_, i) => i));
-                for (const i of order) {
-                    if (got >= quota) {
-                        break;
-                    }
-                    chosen.push(i * 4 + di);
-                    got += docs[d].lengthOf(i);
-                }
-            }
-            sampled[d] = got;
-        });
-        rng.shuffle(chosen);
-        const pack = (prefix: string, count: number, tokensOf: (k: number) => Int32Array): number => {
-            const writer = new MegatronWriter(join(config.output, prefix), tokenizer.vocabSize);
-            const cur = new Int32Array(config.seqLen);
-            let fill = 0;
-            for (let k = 0; k < count; k++) {
-                const t = tokensOf(k);
-                let off = 0;
-                while (off < t.length) {
-                    const n = Math.min(config.seqLen - fill, t.length - off);
-                    cur.set(t.subarray(off, off + n), fill);
-                    fill += n;
-                    off += n;
-                    if (fill === config.seqLen) {
-                        writer.add(cur);
-                        fill = 0;
-                    }
-                }
-            }
-            writer.finish();
-            return writer.numSequences;
-        };
-        const trainCount = pack("train", chosen.length, (k) => docs[domains[chosen[k]! % 4]!].read(Math.floor(chosen[k]! / 4)));
-        const valCount = pack("validation", validation.numDocuments, (k) => validation.read(k));
-        const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
-        const manifest: CorpusManifest = {
-            format: "megatron-mmidx", seqLen: config.seqLen,
-            tokenizer: { path: config.tokenizer, hash: tokenizer.hash, vocabSize: tokenizer.vocabSize },
-            train: { prefix: "train", sequences: trainCount, tokens: trainCount * config.seqLen },
-            validation: { prefix: "validation", sequences: valCount, tokens: valCount * config.seqLen },
-            domains: Object.fromEntries(domains.map((d) => [d, {
-                documents: docs[d].numDocuments, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
-                achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
-            }])),
-            duplicates: { exact, near }, shards: of, config,
-        };
-        atomicWriteFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-        return manifest;
+        return writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, of);
     } finally {
-        for (const spill of [...Object.values(docs), validation]) {
-            spill.dispose();
-        }
-        rmSync(spillDir, { recursive: true, force: true });
+        disposeSpills(spills);
     }
+}
+
+/**
+ * Both stages of a single-shard build in one pass: each kept document goes from the documents stage straight to
+ * the pack stage's sink, in the same canonical order, so the result is byte-identical to buildDocuments then
+ * packCorpus (which it falls back to when either stage is already done), without re-reading the documents file.
+ */
+export async function buildCorpus(config: CorpusConfig, tokenizer: Tokenizer, log: (line: string) => void = () => undefined,
+    options: CorpusRunOptions = {}): Promise<{ stats: DocumentStageStats; manifest: CorpusManifest }> {
+    if (existsSync(markerOf(config.output, 0, 1)) || existsSync(join(config.output, "manifest.json"))) {
+        const stats = await buildDocuments(config, 0, 1, log, options);
+        return { stats, manifest: await packCorpus(config, tokenizer, 1, log, options) };
+    }
+    const spills = openSpills(config);
+    try {
+        const sink = new PackSink(config, tokenizer, spills, options);
+        let stats: DocumentStageStats;
+        try {
+            stats = await buildDocuments(config, 0, 1, log, { ...options, sink });
+            await sink.finish();
+        } finally {
+            await sink.close();
+        }
+        return { stats, manifest: writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, 1) };
+    } finally {
+        disposeSpills(spills);
+    }
+}
+
+/** Mix the spilled documents by tokens to the domain weights, pack train and validation shards, write the manifest. */
+function writeShards(config: CorpusConfig, tokenizer: Tokenizer, spills: Spills, duplicates: { exact: number; near: number }, of: number): CorpusManifest {
+    const { docs, validation } = spills;
+    const { exact, near } = duplicates;
+    const domains = DOMAINS;
+    const weightSum = domains.reduce((a, d) => a + config.mix[d], 0);
+    const available = Object.fromEntries(domains.map((d) => [d, docs[d].numTokens])) as Record<Domain, number>;
+    const active = domains.filter((d) => config.mix[d] > 0 && available[d] > 0);
+    const ratio = (d: Domain): number => available[d] / (config.mix[d] / weightSum);
+    const total = active.length === 0 ? 0 : config.mixMode === "downsample" ? Math.min(...active.map(ratio)) : Math.max(...active.map(ratio));
+    const rng = new Rng(config.seed);
+    // Chosen documents as numbers (index * 4 + domain), so the draw costs 8 bytes a document.
+    const chosen: number[] = [];
+    const sampled: Record<string, number> = {};
+    domains.forEach((d, di) => {
+        const quota = active.includes(d) ? total * (config.mix[d] / weightSum) : 0;
+        let got = 0;
+        // Whole passes over the domain (up-sampling), then a seeded partial pass until the quota is met.
+        while (quota > 0 && got < quota) {
+            const order = rng.shuffle(Array.from({ length: docs[d].numDocuments }, (_, i) => i));
+            for (const i of order) {
+                if (got >= quota) {
+                    break;
+                }
+                chosen.push(i * 4 + di);
+                got += docs[d].lengthOf(i);
+            }
+        }
+        sampled[d] = got;
+    });
+    rng.shuffle(chosen);
+    const pack = (prefix: string, count: number, tokensOf: (k: number) => Int32Array): number => {
+        const writer = new MegatronWriter(join(config.output, prefix), tokenizer.vocabSize);
+        const cur = new Int32Array(config.seqLen);
+        let fill = 0;
+        for (let k = 0; k < count; k++) {
+            const t = tokensOf(k);
+            let off = 0;
+            while (off < t.length) {
+                const n = Math.min(config.seqLen - fill, t.length - off);
+                cur.set(t.subarray(off, off + n), fill);
+                fill += n;
+                off += n;
+                if (fill === config.seqLen) {
+                    writer.add(cur);
+                    fill = 0;
+                }
+            }
+        }
+        writer.finish();
+        return writer.numSequences;
+    };
+    const trainCount = pack("train", chosen.length, (k) => docs[domains[chosen[k]! % 4]!].read(Math.floor(chosen[k]! / 4)));
+    const valCount = pack("validation", validation.numDocuments, (k) => validation.read(k));
+    const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
+    const manifest: CorpusManifest = {
+        format: "megatron-mmidx", seqLen: config.seqLen,
+        tokenizer: { path: config.tokenizer, hash: tokenizer.hash, vocabSize: tokenizer.vocabSize },
+        train: { prefix: "train", sequences: trainCount, tokens: trainCount * config.seqLen },
+        validation: { prefix: "validation", sequences: valCount, tokens: valCount * config.seqLen },
+        domains: Object.fromEntries(domains.map((d) => [d, {
+            documents: docs[d].numDocuments, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
+            achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
+        }])),
+        duplicates: { exact, near }, shards: of, config,
+    };
+    atomicWriteFileSync(join(config.output, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
 }
 
 /** A readable summary of a manifest (counts only). */

@@ -9,7 +9,7 @@
  */
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import type { DedupOptions } from "./dedup.js";
-import type { MinHashLsh } from "./dedup.js";
+import { exactKey, type MinHashLsh } from "./dedup.js";
 import type { PhiCategory } from "./phi.js";
 import { scanPhi } from "./phi.js";
 import type { QualityOptions } from "./quality.js";
@@ -21,6 +21,8 @@ export interface DocumentsTask {
     quality: boolean;
     /** Scan for PHI (clinical sources). */
     phi: boolean;
+    /** Also compute each kept document's exact-duplicate key (when the pack stage follows directly). */
+    keys?: boolean;
 }
 
 export interface DocumentsResult {
@@ -30,6 +32,8 @@ export interface DocumentsResult {
     texts: (string | null)[];
     /** Per kept clinical document: PHI counts in finding order (the statistics keep first-seen key order). */
     phi: (Partial<Record<PhiCategory, number>> | null)[];
+    /** Per kept document its exactKey, when asked. */
+    keys?: (string | null)[];
 }
 
 export interface WorkSettings {
@@ -42,6 +46,7 @@ export function documentsWork(task: DocumentsTask, s: WorkSettings): DocumentsRe
     const reasons: (string | null)[] = [];
     const texts: (string | null)[] = [];
     const phi: (Partial<Record<PhiCategory, number>> | null)[] = [];
+    const keys: (string | null)[] | undefined = task.keys === true ? [] : undefined;
     for (const raw of task.texts) {
         let text = cleanText(raw, s.quality.normalization);
         const reason = task.quality ? qualityReason(text, s.quality) : (text.length === 0 ? "empty" : null);
@@ -49,6 +54,7 @@ export function documentsWork(task: DocumentsTask, s: WorkSettings): DocumentsRe
             reasons.push(reason);
             texts.push(null);
             phi.push(null);
+            keys?.push(null);
             continue;
         }
         let counts: Partial<Record<PhiCategory, number>> | null = null;
@@ -60,8 +66,9 @@ export function documentsWork(task: DocumentsTask, s: WorkSettings): DocumentsRe
         reasons.push(null);
         texts.push(text);
         phi.push(counts);
+        keys?.push(exactKey(text));
     }
-    return { reasons, texts, phi };
+    return keys === undefined ? { reasons, texts, phi } : { reasons, texts, phi, keys };
 }
 
 export interface PackResult {

@@ -8,7 +8,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/MellamaError.js";
 import { loadTokenizer } from "../tokenizer/loadTokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
-import { buildDocuments, type CorpusManifest, packCorpus, summarizeManifest } from "./buildCorpus.js";
+import { buildCorpus, buildDocuments, type CorpusManifest, packCorpus, summarizeManifest } from "./buildCorpus.js";
 import { type CorpusConfig, parseCorpusConfig } from "./CorpusConfig.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 
@@ -45,8 +45,8 @@ export async function runCorpusBuild(configPath: string, shard?: string): Promis
             log(`documents (shard ${i} of ${n}): kept ${JSON.stringify(stats.kept)}, dropped ${JSON.stringify(stats.dropped)}`);
             return null;
         }
-        const stats = await buildDocuments(config, 0, 1, log, { pool });
-        return await finish(config, 1, [stats], pool);
+        const { stats, manifest } = await buildCorpus(config, loadTokenizer(config.tokenizer), log, { pool });
+        return report(config, [stats], manifest);
     } finally {
         await pool?.close();
     }
@@ -63,7 +63,10 @@ export async function runCorpusMerge(configPath: string, shards: number): Promis
 }
 
 async function finish(config: CorpusConfig, shards: number, stats: unknown[], pool: CorpusWorkers | undefined): Promise<CorpusManifest> {
-    const manifest = await packCorpus(config, loadTokenizer(config.tokenizer), shards, log, { pool });
+    return report(config, stats, await packCorpus(config, loadTokenizer(config.tokenizer), shards, log, { pool }));
+}
+
+function report(config: CorpusConfig, stats: unknown[], manifest: CorpusManifest): CorpusManifest {
     atomicWriteFileSync(join(config.output, "stats.json"), `${JSON.stringify({ documents: stats, manifest: { ...manifest, config: undefined } }, null, 2)}\n`);
     process.stdout.write(`${summarizeManifest(manifest)}\n`);
     return manifest;

@@ -1,7 +1,8 @@
 /**
  * The corpus stages with their per-document work on worker threads produce the same bytes as on the calling
  * thread: documents shard, marker statistics, shards and manifest, for several batches (with exact and near
- * duplicates spread across them) and for a pool shared by both stages or started by each stage itself.
+ * duplicates spread across them) and for a pool shared by both stages or started by each stage itself; and the
+ * one-pass single-shard build (buildCorpus) equals the two stages run one after the other.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { buildDocuments, type CorpusRunOptions, packCorpus } from "../../src/corpus/buildCorpus.js";
+import { buildCorpus, buildDocuments, type CorpusRunOptions, packCorpus } from "../../src/corpus/buildCorpus.js";
 import { type CorpusConfig, parseCorpusConfig } from "../../src/corpus/CorpusConfig.js";
 import { CorpusWorkers } from "../../src/corpus/CorpusWorkers.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
@@ -42,10 +43,14 @@ function config(dir: string, out: string): CorpusConfig {
     }, join(dir, "corpus.json"));
 }
 
-async function build(dir: string, name: string, options: CorpusRunOptions): Promise<Record<string, Buffer>> {
+async function build(dir: string, name: string, options: CorpusRunOptions, onePass = false): Promise<Record<string, Buffer>> {
     const cfg = config(dir, join(dir, name));
-    await buildDocuments(cfg, 0, 1, () => undefined, options);
-    await packCorpus(cfg, loadTokenizer(tokenizerPath), 1, () => undefined, options);
+    if (onePass) {
+        await buildCorpus(cfg, loadTokenizer(tokenizerPath), () => undefined, options);
+    } else {
+        await buildDocuments(cfg, 0, 1, () => undefined, options);
+        await packCorpus(cfg, loadTokenizer(tokenizerPath), 1, () => undefined, options);
+    }
     const files: Record<string, Buffer> = {};
     for (const f of ["docs/shard-0-of-1.jsonl", "docs/shard-0-of-1.done", "train.bin", "train.idx", "validation.bin", "validation.idx"]) {
         files[f] = readFileSync(join(cfg.output, f));
@@ -65,12 +70,15 @@ test("worker threads give byte-identical documents, statistics, shards and manif
         const cfg = config(dir, "unused");
         const pool = new CorpusWorkers(2, { quality: cfg.quality, phiMode: cfg.phi.mode, dedup: cfg.dedup });
         let shared: Record<string, Buffer>;
+        let onePass: Record<string, Buffer>;
         try {
             shared = await build(dir, "shared", { pool });
+            onePass = await build(dir, "onepass", { pool }, true);
         } finally {
             await pool.close();
         }
-        for (const [name, files] of [["workers per stage", own], ["shared pool", shared]] as const) {
+        const onePassInline = await build(dir, "onepass-inline", { workers: 0 }, true);
+        for (const [name, files] of [["workers per stage", own], ["shared pool", shared], ["one pass", onePass], ["one pass inline", onePassInline]] as const) {
             for (const [f, bytes] of Object.entries(inline)) {
                 assert.ok(files[f]!.equals(bytes), `${name}: ${f}`);
             }
