@@ -12,10 +12,10 @@ export interface PhiFinding {
     end: number;
 }
 
-const RULES: [PhiCategory, RegExp][] = [
-    ["email", /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g],
+const RULES: [PhiCategory, RegExp, string?][] = [
+    ["email", /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, "@"],
     ["url", /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi],
-    ["ssn", /\b\d{3}-\d{2}-\d{4}\b/g],
+    ["ssn", /\b\d{3}-\d{2}-\d{4}\b/g, "-"],
     ["phone", /(?:\+1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b/g],
     ["mrn", /\b(?:MRN|medical record(?: number)?|record #|acct(?:ount)? #?)\s*[:#]?\s*\d{5,10}\b/gi],
     ["date", /\b(?:\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})\b/gi],
@@ -48,10 +48,15 @@ function placeholderCategory(inner: string): string {
 
 export function findPhi(text: string): PhiFinding[] {
     const found: PhiFinding[] = [];
-    for (const m of text.matchAll(PLACEHOLDER)) {
+    for (const m of text.includes("[**") ? text.matchAll(PLACEHOLDER) : []) {
         found.push({ category: "placeholder", start: m.index, end: m.index + m[0].length });
     }
-    for (const [category, re] of RULES) {
+    for (const [category, re, needs] of RULES) {
+        // A rule whose every match holds a given character cannot match a text without it: skip the scan (the
+        // e-mail rule tries "\b[\w.+-]+" at every word of every note).
+        if (needs !== undefined && !text.includes(needs)) {
+            continue;
+        }
         for (const m of text.matchAll(re)) {
             const start = m.index;
             const end = start + m[0].length;

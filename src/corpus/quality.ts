@@ -239,43 +239,135 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
     return null;
 }
 
+/** Scratch for topBigramChars, grown to the longest document seen: word numbers, spellings, pair counts. */
+let wordId: Int32Array = new Int32Array(1024);
+let spellSlots: Int32Array = new Int32Array(2048);
+let spellText: string[] = [];
+let spellStart: Int32Array = new Int32Array(1024);
+let spellLength: Int32Array = new Int32Array(1024);
+let spellHash: Int32Array = new Int32Array(1024);
+let pairA: Int32Array = new Int32Array(2048);
+let pairB: Int32Array = new Int32Array(2048);
+let pairCount: Int32Array = new Int32Array(2048);
+
+function reserveBigramScratch(words: number): number {
+    let size = spellSlots.length;
+    while (size < 2 * words) {
+        size *= 2;
+    }
+    if (size !== spellSlots.length) {
+        spellSlots = new Int32Array(size);
+        pairA = new Int32Array(size);
+        pairB = new Int32Array(size);
+        pairCount = new Int32Array(size);
+        wordId = new Int32Array(size >> 1);
+        spellStart = new Int32Array(size >> 1);
+        spellLength = new Int32Array(size >> 1);
+        spellHash = new Int32Array(size >> 1);
+    }
+    spellSlots.fill(0);
+    pairCount.fill(0);
+    return size - 1;
+}
+
+/** Whether a[as, as + n) and b[bs, bs + n) are equal ASCII text once A-Z are lowercased. */
+function foldEqual(a: string, as: number, b: string, bs: number, n: number): boolean {
+    for (let i = 0; i < n; i++) {
+        let x = a.charCodeAt(as + i);
+        let y = b.charCodeAt(bs + i);
+        if (x >= 65 && x <= 90) {
+            x |= 32;
+        }
+        if (y >= 65 && y <= 90) {
+            y |= 32;
+        }
+        if (x !== y) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /**
  * Gopher's top-2-gram rule over the words of the last scan: the largest count x characters of a lowercased word
  * bigram seen at least twice (a bigram seen once is not repetition; short documents would otherwise trip the rule).
- * Words are numbered by their lowercased spelling, so a bigram is a pair of numbers rather than a joined string.
+ * Words are numbered by their lowercased spelling and pairs counted in open-addressing tables, with no string per
+ * word: an ASCII word's lowercase is its letters folded, compared in place against the first word so spelled.
+ * Other words take toLowerCase() (ASCII results join the ASCII spellings; the rest are kept in a Map).
  */
 function topBigramChars(text: string, words: number): number {
-    const byRaw = new Map<string, number>();
-    const byLower = new Map<string, number>();
-    const lowerLength: number[] = [];
-    const ids = new Int32Array(words);
-    for (let w = 0; w < words; w++) {
-        const raw = text.slice(wordStart[w]!, wordEnd[w]!);
-        let id = byRaw.get(raw);
-        if (id === undefined) {
-            const lower = raw.toLowerCase();
-            id = byLower.get(lower);
-            if (id === undefined) {
-                id = lowerLength.length;
-                lowerLength.push(lower.length);
-                byLower.set(lower, id);
+    const mask = reserveBigramScratch(words);
+    spellText = [];
+    let distinct = 0;
+    let other: Map<string, number> | undefined;
+    const intern = (str: string, start: number, len: number, h: number): number => {
+        let slot = h & mask;
+        for (let e = spellSlots[slot]!; e !== 0; slot = (slot + 1) & mask, e = spellSlots[slot]!) {
+            const id = e - 1;
+            if (spellHash[id] === h && spellLength[id] === len && foldEqual(spellText[id]!, spellStart[id]!, str, start, len)) {
+                return id;
             }
-            byRaw.set(raw, id);
         }
-        ids[w] = id;
+        const id = distinct++;
+        spellSlots[slot] = id + 1;
+        spellText[id] = str;
+        spellStart[id] = start;
+        spellLength[id] = len;
+        spellHash[id] = h;
+        return id;
+    };
+    for (let w = 0; w < words; w++) {
+        const start = wordStart[w]!;
+        const end = wordEnd[w]!;
+        let h = 0x811c9dc5 | 0;
+        let p = start;
+        for (; p < end; p++) {
+            let c = text.charCodeAt(p);
+            if (c >= 128) {
+                break;
+            }
+            if (c >= 65 && c <= 90) {
+                c |= 32;
+            }
+            h = Math.imul(h ^ c, 0x01000193);
+        }
+        if (p === end) {
+            wordId[w] = intern(text, start, end - start, h);
+            continue;
+        }
+        const lower = text.slice(start, end).toLowerCase();
+        if (/^[\x00-\x7f]*$/.test(lower)) {
+            h = 0x811c9dc5 | 0;
+            for (let i = 0; i < lower.length; i++) {
+                h = Math.imul(h ^ lower.charCodeAt(i), 0x01000193);
+            }
+            wordId[w] = intern(lower, 0, lower.length, h);
+            continue;
+        }
+        other ??= new Map();
+        let id = other.get(lower);
+        if (id === undefined) {
+            id = distinct++;
+            other.set(lower, id);
+            spellText[id] = "";
+            spellLength[id] = lower.length;
+            spellHash[id] = 0;
+        }
+        wordId[w] = id;
     }
-    // a * distinct + b numbers each pair exactly (distinct² < 2^53 for any document under maxWords limits).
-    const distinct = lowerLength.length;
-    const counts = new Map<number, number>();
     let best = 0;
     for (let w = 1; w < words; w++) {
-        const a = ids[w - 1]!;
-        const b = ids[w]!;
-        const key = a * distinct + b;
-        const c = (counts.get(key) ?? 0) + 1;
-        counts.set(key, c);
+        const a = wordId[w - 1]!;
+        const b = wordId[w]!;
+        let slot = (Math.imul(a, 0x9e3779b1) ^ b) & mask;
+        while (pairCount[slot] !== 0 && (pairA[slot] !== a || pairB[slot] !== b)) {
+            slot = (slot + 1) & mask;
+        }
+        pairA[slot] = a;
+        pairB[slot] = b;
+        const c = ++pairCount[slot]!;
         if (c >= 2) {
-            best = Math.max(best, c * (lowerLength[a]! + lowerLength[b]!));
+            best = Math.max(best, c * (spellLength[a]! + spellLength[b]!));
         }
     }
     return best;
