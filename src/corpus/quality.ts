@@ -336,11 +336,12 @@ function topBigramChars(text: string, words: number): number {
             continue;
         }
         const lower = text.slice(start, end).toLowerCase();
-        if (/^[\x00-\x7f]*$/.test(lower)) {
-            h = 0x811c9dc5 | 0;
-            for (let i = 0; i < lower.length; i++) {
-                h = Math.imul(h ^ lower.charCodeAt(i), 0x01000193);
-            }
+        h = 0x811c9dc5 | 0;
+        let i = 0;
+        for (; i < lower.length && lower.charCodeAt(i) < 128; i++) {
+            h = Math.imul(h ^ lower.charCodeAt(i), 0x01000193);
+        }
+        if (i === lower.length) {
             wordId[w] = intern(lower, 0, lower.length, h);
             continue;
         }
