@@ -103,6 +103,7 @@ export class PackSink {
             // Workers load the config's tokenizer; a caller's other tokenizer keeps the work on this thread.
             this.poolUsable = await this.pool.tokenizerMatches(this.config.tokenizer, this.tokenizer.hash);
         }
+        // Always to the workers when they can: tokenizing in one place keeps one warm word cache.
         const result = this.poolUsable === true ? this.pool!.pack(texts) : Promise.resolve(packWork(texts, this.lsh, this.tokenizer));
         // The texts are not needed again: the batch keeps only what the ordered consumer reads.
         for (const d of meta) {

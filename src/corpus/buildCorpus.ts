@@ -136,7 +136,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                 if (pool === null && full && workers > 0) {
                     pool = new CorpusWorkers(workers, settings);
                 }
-                const result = pool === null ? Promise.resolve(documentsWork(task, settings)) : pool.documents(task);
+                const result = pool === null || !pool.hasRoom() ? Promise.resolve(documentsWork(task, settings)) : pool.documents(task);
                 await batches.submit(meta, result);
                 meta = [];
                 texts = [];
