@@ -102,14 +102,21 @@ export class CorpusWorkers {
      * batches need the very tokenizer the caller holds. Loaded once per pool.
      */
     public async tokenizerMatches(path: string, hash: string): Promise<boolean> {
-        if (this.tokenizer?.path !== path) {
-            this.tokenizer = { path, hashes: Promise.all(this.workers.map((_, i) => this.post<string | null>({ kind: "tokenizer", path }, i))) };
-        }
+        this.loadTokenizer(path);
         try {
             await this.started;
-            return (await this.tokenizer.hashes).every((h) => h === hash);
+            return (await this.tokenizer!.hashes).every((h) => h === hash);
         } catch {
             return false;
+        }
+    }
+
+    /** Starts loading the tokenizer at `path` in every worker (once per path), so it is ready when pack work comes. */
+    public loadTokenizer(path: string): void {
+        if (this.tokenizer?.path !== path) {
+            const hashes = Promise.all(this.workers.map((_, i) => this.post<string | null>({ kind: "tokenizer", path }, i)));
+            hashes.catch(() => undefined);
+            this.tokenizer = { path, hashes };
         }
     }
 

@@ -42,7 +42,7 @@ export class PackSink {
     private readonly batches: OrderedBatches<DocLine, PackResult>;
     private readonly workers: number;
     private pool: CorpusWorkers | null;
-    private poolUsable: boolean | null = null;
+    private poolUsable: Promise<boolean> | null = null;
     private meta: DocLine[] = [];
     private chars = 0;
 
@@ -101,10 +101,14 @@ export class PackSink {
         if (this.poolUsable === null && (full || this.options.pool !== undefined) && this.workers > 0) {
             this.pool ??= new CorpusWorkers(this.workers, { quality: this.config.quality, phiMode: this.config.phi.mode, dedup: this.config.dedup });
             // Workers load the config's tokenizer; a caller's other tokenizer keeps the work on this thread.
-            this.poolUsable = await this.pool.tokenizerMatches(this.config.tokenizer, this.tokenizer.hash);
+            this.poolUsable = this.pool.tokenizerMatches(this.config.tokenizer, this.tokenizer.hash);
         }
-        // Always to the workers when they can: tokenizing in one place keeps one warm word cache.
-        const result = this.poolUsable === true ? this.pool!.pack(texts) : Promise.resolve(packWork(texts, this.lsh, this.tokenizer));
+        // Always to the workers when they can (tokenizing in one place keeps one warm word cache). Not awaited
+        // here: this thread goes on reading and cleaning while the workers start.
+        const pool = this.pool;
+        const result = this.poolUsable === null
+            ? Promise.resolve(packWork(texts, this.lsh, this.tokenizer))
+            : this.poolUsable.then((ok) => (ok ? pool!.pack(texts) : packWork(texts, this.lsh, this.tokenizer)));
         // The texts are not needed again: the batch keeps only what the ordered consumer reads.
         for (const d of meta) {
             d.text = "";

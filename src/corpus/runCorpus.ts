@@ -31,7 +31,12 @@ const log = (line: string): void => {
 /** Worker threads for both stages of one command, started before any reading so they are ready when work is. */
 function startWorkers(config: CorpusConfig): CorpusWorkers | undefined {
     const count = defaultCorpusWorkers();
-    return count > 0 ? new CorpusWorkers(count, { quality: config.quality, phiMode: config.phi.mode, dedup: config.dedup }) : undefined;
+    if (count === 0) {
+        return undefined;
+    }
+    const pool = new CorpusWorkers(count, { quality: config.quality, phiMode: config.phi.mode, dedup: config.dedup });
+    pool.loadTokenizer(config.tokenizer);
+    return pool;
 }
 
 /** Stage 1 for one shard, or both stages when no shard is given. */
