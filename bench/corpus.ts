@@ -3,10 +3,13 @@
  * tokenize, mix, pack) and peak RSS, at 1× and 10× input, each build a child `mellama corpus build` process.
  * Inputs are the shared data's PubMed abstracts, MTSamples notes and wikitext-2 written as jsonl; the 10× input
  * repeats them with every copy's words re-spelled by a per-copy substitution, so copies are not duplicates.
- * No external anchor exists; the target is ≥ 10 MB/s with peak memory flat from 1× to 10×.
+ * No external anchor exists; the target is ≥ 10 MB/s with peak memory flat from 1× to 10×. Each scale is built
+ * `reps` times (3; --quick: 1) from scratch; the row is the median throughput, with every run's wall and CPU
+ * seconds and peak RSS in its config (CPU seconds are the steadier figure on a shared machine). Inputs and
+ * outputs are removed afterwards.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +17,7 @@ import { readMtsamples } from "../src/eval/loaders/readMtsamples.js";
 import { readPubmedqa } from "../src/eval/loaders/readPubmedqa.js";
 import { readFileSync } from "node:fs";
 import { dataDir } from "../src/util/dataDir.js";
-import { writeBenchResults } from "./lib/benchResults.js";
+import { median, writeBenchResults } from "./lib/benchResults.js";
 
 const data = dataDir();
 const domains = {
@@ -24,7 +27,9 @@ const domains = {
 };
 const tokenizer = fileURLToPath(new URL("../test/fixtures/tokenizer/words.model", import.meta.url));
 const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
-const scales = process.argv.includes("--quick") ? [1, 3] : [1, 10];
+const quick = process.argv.includes("--quick");
+const scales = quick ? [1, 3] : [1, 10];
+const reps = quick ? 1 : 3;
 
 function respell(text: string, copy: number): string {
     // A different, deterministic spelling per copy: shingles differ, length and word shapes stay.
@@ -46,16 +51,23 @@ for (const scale of scales) {
     }
     writeFileSync(join(dir, "corpus.json"), JSON.stringify({ output: "out", tokenizer, seqLen: 1025, sources: Object.keys(domains).map((d) =>
         ({ name: d, domain: d, format: "jsonl", path: `${d}.jsonl` })) }));
-    const t0 = performance.now();
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, bin, "corpus", "build", join(dir, "corpus.json")],
-        { encoding: "utf8", env: { ...process.env, MELLAMA_QUIET: "1" } });
-    const seconds = (performance.now() - t0) / 1000;
-    if (r.status !== 0) {
-        throw new Error(`corpus build failed: ${r.stderr.slice(-500)}`);
+    const runs: { seconds: number; cpuSeconds: number; peakRssMiB: number }[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+        rmSync(join(dir, "out"), { recursive: true, force: true });
+        const t0 = performance.now();
+        const r = spawnSync("/usr/bin/time", ["-f", "%M %U %S", process.execPath, bin, "corpus", "build", join(dir, "corpus.json")],
+            { encoding: "utf8", env: { ...process.env, MELLAMA_QUIET: "1" } });
+        const seconds = (performance.now() - t0) / 1000;
+        if (r.status !== 0) {
+            throw new Error(`corpus build failed: ${r.stderr.slice(-500)}`);
+        }
+        const [rssKiB, user, sys] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+        runs.push({ seconds, cpuSeconds: user! + sys!, peakRssMiB: Math.round(rssKiB! / 1024) });
+        process.stderr.write(`${scale}x run ${rep + 1}/${reps}: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(2)} s (${(user! + sys!).toFixed(2)} s CPU), peak RSS ${(rssKiB! / 1024).toFixed(0)} MiB\n`);
     }
-    const rssMiB = Number(r.stderr.trim().split("\n").pop()) / 1024;
-    process.stderr.write(`${scale}x: ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB\n`);
+    rmSync(dir, { recursive: true, force: true });
+    const seconds = median(runs.map((r) => r.seconds));
     rows.push({ name: `corpus build ${scale}x (${(bytes / 1e6).toFixed(0)} MB)`, unit: "MB/s", value: bytes / 1e6 / seconds, anchor: null, anchorValue: null, ratio: null,
-        config: { scale, bytes, seconds, peakRssMiB: Math.round(rssMiB) } });
+        config: { scale, bytes, seconds, peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)), cpuSeconds: median(runs.map((r) => r.cpuSeconds)), runs } });
 }
 writeBenchResults("corpus", rows);
