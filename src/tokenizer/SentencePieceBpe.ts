@@ -273,24 +273,10 @@ export class SentencePieceBpe implements Tokenizer {
         }
         const heap = t.heap;
         heap.clear();
-        let revMerge: Map<string, [string, string]> | undefined;
-        const push = (left: number, right: number): void => {
-            const a = sym[left]!;
-            const b = sym[right]!;
-            const size = len[left]! + len[right]!;
-            const id = a >= 0 && b >= 0 ? this.pairs.get(a * this.vocabSize + b) : this.mergeable.get(text.slice(start[left]!, start[left]! + size));
-            if (id === undefined) {
-                return;
-            }
-            if (this.hasUnused && this.pieces[id]!.type === PieceType.UNUSED) {
-                // As sentencepiece: remember the last pair seen forming an unused piece, to split it again at the end.
-                (revMerge ??= new Map()).set(text.slice(start[left]!, start[left]! + size),
-                    [text.slice(start[left]!, start[right]!), text.slice(start[right]!, start[right]! + len[right]!)]);
-            }
-            heap.push(this.scores[id]!, left, size, id);
-        };
+        // As sentencepiece: the last pair seen forming each unused piece, to split it again at the end.
+        const revMerge = this.hasUnused ? new Map<string, [string, string]>() : undefined;
         for (let i = 0; i + 1 < n; i++) {
-            push(i, i + 1);
+            this.pushMerge(text, t, i, i + 1, revMerge);
         }
         while (heap.length > 0) {
             const left = heap.topLeft();
@@ -309,10 +295,10 @@ export class SentencePieceBpe implements Tokenizer {
                 prev[next[right]!] = left;
             }
             if (prev[left]! >= 0) {
-                push(prev[left]!, left);
+                this.pushMerge(text, t, prev[left]!, left, revMerge);
             }
             if (next[left]! >= 0) {
-                push(left, next[left]!);
+                this.pushMerge(text, t, left, next[left]!, revMerge);
             }
         }
         const ids: number[] = [];
@@ -325,6 +311,23 @@ export class SentencePieceBpe implements Tokenizer {
             }
         }
         return ids;
+    }
+
+    /** Queues the merge of neighbours `left` and `right` when their span is a piece (a method, not a closure per segment). */
+    private pushMerge(text: string, t: SegmentScratch, left: number, right: number, revMerge: Map<string, [string, string]> | undefined): void {
+        const { start, len, sym } = t;
+        const a = sym[left]!;
+        const b = sym[right]!;
+        const size = len[left]! + len[right]!;
+        const id = a >= 0 && b >= 0 ? this.pairs.get(a * this.vocabSize + b) : this.mergeable.get(text.slice(start[left]!, start[left]! + size));
+        if (id === undefined) {
+            return;
+        }
+        if (revMerge !== undefined && this.pieces[id]!.type === PieceType.UNUSED) {
+            revMerge.set(text.slice(start[left]!, start[left]! + size),
+                [text.slice(start[left]!, start[right]!), text.slice(start[right]!, start[right]! + len[right]!)]);
+        }
+        t.heap.push(this.scores[id]!, left, size, id);
     }
 
     /**
