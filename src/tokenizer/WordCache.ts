@@ -1,7 +1,7 @@
 /**
  * The word → ids memo of SentencePieceBpe's per-word path: an open-addressing table keyed by the word's text, with
  * the ids in one Int32Array pool. A lookup takes the hash its caller computed while scanning the text and compares
- * the candidate key against the text in place (`startsWith` at the word's offset), so a hit allocates nothing;
+ * the candidate key against the text in place (character by character at the word's offset), so a hit allocates nothing;
  * a Map<string, ids> needed a sliced string and its hash per word, which was most of the encoding time.
  * Bounded: when `limit` words are held it starts over empty (the corpus stage streams, so memory stays flat).
  * Not a general cache: the caller guarantees that a key determines its ids.
@@ -47,7 +47,7 @@ export class WordCache {
             }
             if (this.hashes[e] === hash) {
                 const key = this.keys[e]!;
-                if (key.length === len && text.startsWith(key, start)) {
+                if (key.length === len && sameAt(text, start, key)) {
                     return e;
                 }
             }
@@ -102,4 +102,14 @@ export class WordCache {
             out.push(pool[k]!);
         }
     }
+}
+
+/** Whether `key` occurs in `text` at `start` (a loop: words are short, and startsWith's call cost was most of a hit). */
+function sameAt(text: string, start: number, key: string): boolean {
+    for (let i = 0; i < key.length; i++) {
+        if (text.charCodeAt(start + i) !== key.charCodeAt(i)) {
+            return false;
+        }
+    }
+    return true;
 }
