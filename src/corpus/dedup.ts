@@ -71,6 +71,11 @@ export class MinHashLsh {
 
     public signature(text: string): Uint32Array {
         const lower = text.toLowerCase();
+        if (this.useSimd && SIMD !== null) {
+            const sig = new Uint32Array(this.a.length);
+            SIMD.signature(lower, this.o.shingle, this.a, this.b, sig);
+            return sig;
+        }
         const len = lower.length;
         let words = 0;
         for (let i = 0; i < len;) {
@@ -114,10 +119,6 @@ export class MinHashLsh {
         }
         const n = this.a.length;
         const sig = new Uint32Array(n);
-        if (this.useSimd && SIMD !== null) {
-            SIMD.minima(this.a, this.b, shingleHash, count, sig);
-            return sig;
-        }
         const a = this.a;
         const b = this.b;
         const hashes = shingleHash;
@@ -194,9 +195,12 @@ export class MinHashLsh {
 }
 
 /**
- * The signature minima in WebAssembly SIMD: for each group of 4 hash functions, min over shingles of
- * (a * h + b) mod 2^32, unsigned, four lanes per instruction (about 20x the scalar loop). The 207-byte module is
- * hand-assembled from this text (wat), and checked against the JavaScript loop by test/corpus/dedup.test.ts:
+ * The signature in WebAssembly: `shingles` finds the words of the lowercased text (as UTF-8: word characters are
+ * ASCII, so other characters' bytes are never word bytes) and hashes each shingle exactly as the JavaScript path
+ * does; `minhash` takes, for each group of 4 hash functions, the min over shingles of (a * h + b) mod 2^32,
+ * unsigned, with SIMD (four lanes per instruction, ~20x the scalar loop). The 544-byte module is hand-assembled
+ * from this text (wat); test/corpus/dedup.test.ts checks it against the plain definition.
+ *   (memory (export "memory") 1)   ;; bytes 0..255: 1 where the byte is a word character
  *   (func (export "minhash") (param $h i32) (param $count i32) (param $a i32) (param $b i32) (param $out i32)
  *         (param $blocks i32) (local $j i32) (local $p i32) (local $end i32) (local $av v128) (local $bv v128) (local $m v128)
  *     (local.set $end (i32.add (local.get $h) (i32.shl (local.get $count) (i32.const 2))))
@@ -215,9 +219,48 @@ export class MinHashLsh {
  *       (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 4))) (local.get $m))
  *       (local.set $j (i32.add (local.get $j) (i32.const 1)))
  *       (br $blk))))
- *   with (memory (export "memory") 1).
+ *   (func (export "shingles") (param $text i32) (param $len i32) (param $k i32) (param $words i32) (param $out i32)
+ *         (result i32) (local $i i32) (local $n i32) (local $s i32) (local $w i32) (local $last i32) (local $h i32)
+ *         (local $q i32) (local $e i32) (local $cnt i32) (local $wp i32)
+ *     (block $d1 (loop $scan                          ;; words: (start, end) pairs at $words
+ *       (br_if $d1 (i32.ge_u (local.get $i) (local.get $len)))
+ *       (if (i32.eqz (i32.load8_u (i32.load8_u (i32.add (local.get $text) (local.get $i)))))
+ *         (then (local.set $i (i32.add (local.get $i) (i32.const 1))))
+ *         (else (local.set $s (local.get $i)) (local.set $i (i32.add (local.get $i) (i32.const 1)))
+ *           (block $d (loop $more
+ *             (br_if $d (i32.ge_u (local.get $i) (local.get $len)))
+ *             (br_if $d (i32.eqz (i32.load8_u (i32.load8_u (i32.add (local.get $text) (local.get $i))))))
+ *             (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $more)))
+ *           (i32.store (local.tee $wp (i32.add (local.get $words) (i32.shl (local.get $n) (i32.const 3)))) (local.get $s))
+ *           (i32.store offset=4 (local.get $wp) (local.get $i))
+ *           (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+ *       (br $scan)))
+ *     (local.set $cnt (select (local.tee $cnt (i32.add (i32.sub (local.get $n) (local.get $k)) (i32.const 1)))
+ *       (i32.const 1) (i32.gt_s (local.get $cnt) (i32.const 1))))   ;; max(1, n - k + 1)
+ *     (local.set $i (i32.const 0))
+ *     (block $d2 (loop $sh                            ;; FNV-1a of words i .. min(i + k, n) joined by " "
+ *       (br_if $d2 (i32.ge_u (local.get $i) (local.get $cnt)))
+ *       (local.set $h (i32.const 0x811c9dc5))
+ *       (local.set $last (select (local.tee $last (i32.add (local.get $i) (local.get $k))) (local.get $n)
+ *         (i32.lt_s (local.get $last) (local.get $n))))
+ *       (local.set $w (local.get $i))
+ *       (block $d3 (loop $wl
+ *         (br_if $d3 (i32.ge_u (local.get $w) (local.get $last)))
+ *         (if (i32.gt_u (local.get $w) (local.get $i))
+ *           (then (local.set $h (i32.mul (i32.xor (local.get $h) (i32.const 32)) (i32.const 0x01000193)))))
+ *         (local.set $q (i32.load (local.tee $wp (i32.add (local.get $words) (i32.shl (local.get $w) (i32.const 3))))))
+ *         (local.set $e (i32.load offset=4 (local.get $wp)))
+ *         (block $d4 (loop $cl
+ *           (br_if $d4 (i32.ge_u (local.get $q) (local.get $e)))
+ *           (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (i32.add (local.get $text) (local.get $q))))
+ *             (i32.const 0x01000193)))
+ *           (local.set $q (i32.add (local.get $q) (i32.const 1))) (br $cl)))
+ *         (local.set $w (i32.add (local.get $w) (i32.const 1))) (br $wl)))
+ *       (i32.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $h))
+ *       (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $sh)))
+ *     (local.get $cnt))
  */
-const MINHASH_WASM = "AGFzbQEAAAABCgFgBn9/f39/fwADAgEABQMBAAEHFAIGbWVtb3J5AgAHbWluaGFzaAAACpkBAZYBAgN/A3sgACABQQJ0aiEIAkADQCAGIAVPDQEgAiAGQQR0av0ABAAhCSADIAZBBHRq/QAEACEK/Qz/////////////////////IQsgACEHAkADQCAHIAhPDQEgCyAJIAcoAgD9Ef21ASAK/a4B/bcBIQsgB0EEaiEHDAALCyAEIAZBBHRqIAv9CwQAIAZBAWohBgwACwsL";
+const MINHASH_WASM = "AGFzbQEAAAABEwJgBn9/f39/fwBgBX9/f39/AX8DAwIAAQUDAQABBx8DBm1lbW9yeQIAB21pbmhhc2gAAAhzaGluZ2xlcwABCtUDApYBAgN/A3sgACABQQJ0aiEIAkADQCAGIAVPDQEgAiAGQQR0av0ABAAhCSADIAZBBHRq/QAEACEK/Qz/////////////////////IQsgACEHAkADQCAHIAhPDQEgCyAJIAcoAgD9Ef21ASAK/a4B/bcBIQsgB0EEaiEHDAALCyAEIAZBBHRqIAv9CwQAIAZBAWohBgwACwsLugIBCn8CQANAIAUgAU8NASAAIAVqLQAALQAARQRAIAVBAWohBQUgBSEHIAVBAWohBQJAA0AgBSABTw0BIAAgBWotAAAtAABFDQEgBUEBaiEFDAALCyADIAZBA3RqIg4gBzYCACAOIAU2AgQgBkEBaiEGCwwACwsgBiACa0EBaiINQQEgDUEBShshDUEAIQUCQANAIAUgDU8NAUHFu/KIeCEKIAUgAmoiCSAGIAkgBkgbIQkgBSEIAkADQCAIIAlPDQEgCCAFSwRAIApBIHNBk4OACGwhCgsgAyAIQQN0aiIOKAIAIQsgDigCBCEMAkADQCALIAxPDQEgCiAAIAtqLQAAc0GTg4AIbCEKIAtBAWohCwwACwsgCEEBaiEIDAALCyAEIAVBAnRqIAo2AgAgBUEBaiEFDAALCyANCw==";
 
 /** The little of the WebAssembly API used here (the project's TypeScript libs leave it out). */
 interface WasmMemory {
@@ -229,34 +272,49 @@ interface WasmApi {
     Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
-interface SimdMinima {
-    minima(a: Uint32Array, b: Uint32Array, hashes: Int32Array, count: number, out: Uint32Array): void;
+interface SimdSignature {
+    /** The signature of `lower` (already lowercased) with `k`-word shingles and hash functions (a, b), into `out`. */
+    signature(lower: string, k: number, a: Uint32Array, b: Uint32Array, out: Uint32Array): void;
 }
 
-/** The SIMD minima, or null where WebAssembly SIMD is not available (then the JavaScript loop runs). */
-const SIMD: SimdMinima | null = (() => {
+/** The WebAssembly signature, or null where WebAssembly SIMD is not available (then the JavaScript path runs). */
+const SIMD: SimdSignature | null = (() => {
     try {
         const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
         const instance = new wasm.Instance(new wasm.Module(Buffer.from(MINHASH_WASM, "base64")));
         const memory = instance.exports.memory as WasmMemory;
         const minhash = instance.exports.minhash as (h: number, count: number, a: number, b: number, out: number, blocks: number) => void;
+        const shingles = instance.exports.shingles as (text: number, len: number, k: number, words: number, out: number) => number;
+        let bytes = Buffer.from(memory.buffer);
+        for (let c = 0; c < 128; c++) {
+            bytes[c] = WORD[c]!;
+        }
         return {
-            minima(a, b, hashes, count, out): void {
+            signature(lower, k, a, b, out): void {
                 const blocks = Math.ceil(a.length / 4);
-                // Layout: a, b and the minima (blocks x 16 bytes each), then the shingle hashes.
-                const at = blocks * 16;
-                const need = 3 * at + count * 4;
+                // Layout: the word-byte table, a, b, the minima (blocks x 16 bytes each), the text as UTF-8 (at most
+                // 3 bytes a UTF-16 unit), word bounds (8 bytes a word), shingle hashes (4 bytes a shingle).
+                const at = 256;
+                const text = at + 3 * blocks * 16;
+                const most = 3 * lower.length;
+                const words = (text + most + 7) & ~7;
+                const hashes = (words + 8 * (most / 2 + 1) + 15) & ~15;
+                const need = hashes + 4 * (most / 2 + 2);
                 if (memory.buffer.byteLength < need) {
                     memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
                 }
-                const u32 = new Uint32Array(memory.buffer);
+                if (bytes.buffer !== memory.buffer) {
+                    bytes = Buffer.from(memory.buffer);
+                }
+                const u32 = new Uint32Array(memory.buffer, at, blocks * 12);
                 u32.fill(1, 0, blocks * 4);
                 u32.set(a, 0);
-                u32.fill(0, at / 4, at / 4 + blocks * 4);
-                u32.set(b, at / 4);
-                new Int32Array(memory.buffer, 3 * at, count).set(hashes.subarray(0, count));
-                minhash(3 * at, count, 0, at, 2 * at, blocks);
-                out.set(u32.subarray(2 * at / 4, 2 * at / 4 + a.length));
+                u32.fill(0, blocks * 4, blocks * 8);
+                u32.set(b, blocks * 4);
+                const len = bytes.write(lower, text, "utf8");
+                const count = shingles(text, len, k, words, hashes);
+                minhash(hashes, count, at, at + blocks * 16, at + 2 * blocks * 16, blocks);
+                out.set(u32.subarray(blocks * 8, blocks * 8 + a.length));
             },
         };
     } catch {
