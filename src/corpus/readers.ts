@@ -14,7 +14,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { parse as parseCsv } from "csv-parse";
 import { FormatError } from "../errors/MellamaError.js";
 import { openMaybeGzip, readJats, readPubmedXml } from "./xmlReaders.js";
 
@@ -79,6 +78,8 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         }
         case "csv": {
             const column = options.column ?? "text";
+            // Loaded on first use, as saxes is: most builds read no CSV, and every build starts by importing this module.
+            const { parse: parseCsv } = await import("csv-parse");
             // A record with a stray quote or the wrong field count is reported by line and skipped, not fatal.
             const parser = openMaybeGzip(path).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true,
                 skip_records_with_error: true }));

@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
-import { SaxesParser, type SaxesTagPlain } from "saxes";
+import type { SaxesTagPlain } from "saxes";
 import { FormatError } from "../errors/MellamaError.js";
 import type { BadRecord, Document } from "./readers.js";
 
@@ -27,6 +27,8 @@ export function openMaybeGzip(path: string): NodeJS.ReadableStream {
 }
 
 async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord): AsyncGenerator<Document> {
+    // Loaded on first use: every corpus build imports this module (openMaybeGzip), few read XML.
+    const { SaxesParser } = await import("saxes");
     const parser = new SaxesParser();
     const queue: Document[] = [];
     parser.on("opentag", (tag) => handlers.open(tag, parser.line));
