@@ -43,7 +43,8 @@ export class CorpusWorkers {
     private seq = 0;
     private closed = false;
 
-    public constructor(count: number, settings: WorkSettings) {
+    /** `settings` may come later through configure() (workers started before the config is read). */
+    public constructor(count: number, settings: WorkSettings | null) {
         const ts = import.meta.url.endsWith(".ts");
         const entry = new URL(ts ? "./corpusWorker.ts" : "./corpusWorker.js", import.meta.url).href;
         const code = ts
@@ -108,6 +109,13 @@ export class CorpusWorkers {
             return (await this.tokenizer!.hashes).every((h) => h === hash);
         } catch {
             return false;
+        }
+    }
+
+    /** Sets the work settings of every worker (before any batch: each worker takes its messages in order). */
+    public configure(settings: WorkSettings): void {
+        for (const worker of this.workers) {
+            worker.postMessage({ kind: "settings", settings });
         }
     }
 
