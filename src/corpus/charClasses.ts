@@ -19,16 +19,17 @@ export const LETTER = new Uint8Array(65536);
 
 /** `text.replace(/\s+/g, " ").trim()`, without the regex: only runs other than one plain space are rewritten. */
 export function collapseWhitespace(text: string): string {
+    const space = SPACE;
     const n = text.length;
     let out = "";
     let from = 0;
     for (let i = 0; i < n; i++) {
         const c = text.charCodeAt(i);
-        if (SPACE[c] !== 1) {
+        if (space[c] !== 1) {
             continue;
         }
         let j = i + 1;
-        while (j < n && SPACE[text.charCodeAt(j)] === 1) {
+        while (j < n && space[text.charCodeAt(j)] === 1) {
             j++;
         }
         if (j - i > 1 || c !== 32) {

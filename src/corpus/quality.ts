@@ -95,6 +95,9 @@ let wordStart = new Int32Array(4096);
 let wordEnd = new Int32Array(4096);
 
 function scanWords(text: string): WordScan {
+    // Module bindings copied to locals: an imported binding is re-read (and hole-checked) on every use in the loop.
+    const space = SPACE;
+    const letterTable = LETTER;
     let words = 0;
     let chars = 0;
     let alphaWords = 0;
@@ -104,7 +107,7 @@ function scanWords(text: string): WordScan {
     let i = 0;
     while (i < n) {
         let c = text.charCodeAt(i);
-        if (SPACE[c] === 1) {
+        if (space[c] === 1) {
             i++;
             continue;
         }
@@ -115,7 +118,7 @@ function scanWords(text: string): WordScan {
         let packed = 0;
         for (; i < n; i++) {
             c = text.charCodeAt(i);
-            if (SPACE[c] === 1) {
+            if (space[c] === 1) {
                 break;
             }
             if (c < 128) {
@@ -144,7 +147,7 @@ function scanWords(text: string): WordScan {
                         if (d >= 0xdc00 && d <= 0xdfff && isAstralLetter((c - 0xd800) * 0x400 + d - 0xdc00 + 0x10000)) {
                             letter = true;
                         }
-                    } else if (LETTER[c] === 1) {
+                    } else if (letterTable[c] === 1) {
                         letter = true;
                     }
                 }

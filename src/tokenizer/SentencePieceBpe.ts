@@ -179,9 +179,12 @@ export class SentencePieceBpe implements Tokenizer {
             return;
         }
         const join = this.joinBefore;
+        // Imported bindings copied to locals: the loop below would re-read them per character.
+        const prime = FNV_PRIME;
+        const offset = FNV_OFFSET;
         let start = 0;
         let first = dummyPrefix;
-        let h = dummyPrefix ? Math.imul(FNV_OFFSET ^ 0x2581, FNV_PRIME) : FNV_OFFSET;
+        let h = dummyPrefix ? Math.imul(offset ^ 0x2581, prime) : offset;
         let prev = dummyPrefix ? 0x2581 : -1;
         for (let r = 0; r < n; r++) {
             let c = s.charCodeAt(r);
@@ -192,9 +195,9 @@ export class SentencePieceBpe implements Tokenizer {
                 this.emitWord(s, start, r, h, first, out);
                 first = false;
                 start = r;
-                h = FNV_OFFSET;
+                h = offset;
             }
-            h = Math.imul(h ^ c, FNV_PRIME);
+            h = Math.imul(h ^ c, prime);
             prev = c;
         }
         this.emitWord(s, start, n, h, first, out);
