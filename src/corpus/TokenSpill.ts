@@ -5,8 +5,10 @@
  * growing with the token count.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { endianness } from "node:os";
 
 const BUFFER_BYTES = 1 << 20;
+const LITTLE_ENDIAN = endianness() === "LE";
 
 export class TokenSpill {
     private fd: number;
@@ -56,12 +58,26 @@ export class TokenSpill {
         this.offsets[this.count] = this.written + this.fill;
         this.lengths[this.count++] = n;
         this.tokenTotal += n;
-        for (let k = from; k < to; k++) {
-            if (this.fill + 4 > BUFFER_BYTES) {
+        if (!LITTLE_ENDIAN) {
+            for (let k = from; k < to; k++) {
+                if (this.fill + 4 > BUFFER_BYTES) {
+                    this.flush();
+                }
+                this.buffer.writeInt32LE(tokens[k]!, this.fill);
+                this.fill += 4;
+            }
+            return;
+        }
+        // The int32s' bytes are already the file's little-endian layout: copied, not written one by one.
+        const bytes = Buffer.from(tokens.buffer, tokens.byteOffset + from * 4, n * 4);
+        for (let off = 0; off < bytes.length;) {
+            if (this.fill === BUFFER_BYTES) {
                 this.flush();
             }
-            this.buffer.writeInt32LE(tokens[k]!, this.fill);
-            this.fill += 4;
+            const take = Math.min(bytes.length - off, BUFFER_BYTES - this.fill);
+            bytes.copy(this.buffer, this.fill, off, off + take);
+            this.fill += take;
+            off += take;
         }
     }
 
