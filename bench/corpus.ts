@@ -29,7 +29,7 @@ const tokenizer = fileURLToPath(new URL("../test/fixtures/tokenizer/words.model"
 const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
 const quick = process.argv.includes("--quick");
 const scales = quick ? [1, 3] : [1, 10];
-const reps = quick ? 1 : 3;
+const reps = quick || process.env.KEEP_BENCH_DIR ? 1 : 3;
 
 function respell(text: string, copy: number): string {
     // A different, deterministic spelling per copy of every word of 5+ letters: shingles and exact keys differ,

@@ -1,21 +1,47 @@
 /**
- * The `mellama` command line. Every file in ./commands registers one command; command files keep their
- * imports lazy (inside the action) so that `mellama --help` stays fast.
+ * The `mellama` command line. Every file in ./commands registers one command and is listed here (an explicit
+ * list, so a bundler follows it: bin/mellama.js runs the CLI from a bundle); command files keep their imports
+ * lazy (inside the action) so that `mellama --help` stays fast.
  */
 import { Command } from "commander";
-import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { MellamaError } from "../errors/MellamaError.js";
+import { register as corpusCommand } from "./commands/corpus.js";
+import { register as dataCommand } from "./commands/data.js";
+import { register as demoCommand } from "./commands/demo.js";
+import { register as evalCommand } from "./commands/eval.js";
+import { register as exportCommand } from "./commands/export.js";
+import { register as generateCommand } from "./commands/generate.js";
+import { register as inspectCommand } from "./commands/inspect.js";
+import { register as instructCommand } from "./commands/instruct.js";
+import { register as mergeCommand } from "./commands/merge.js";
+import { register as pretrainCommand } from "./commands/pretrain.js";
+import { register as sftCommand } from "./commands/sft.js";
+import { register as tokenizerCommand } from "./commands/tokenizer.js";
+import { register as versionCommand } from "./commands/version.js";
+
+/** The commands in help order; test/cli/main.test.ts checks that every file in ./commands is here. */
+export const COMMANDS: readonly ((program: Command) => void)[] = [
+    corpusCommand,
+    dataCommand,
+    demoCommand,
+    evalCommand,
+    exportCommand,
+    generateCommand,
+    inspectCommand,
+    instructCommand,
+    mergeCommand,
+    pretrainCommand,
+    sftCommand,
+    tokenizerCommand,
+    versionCommand,
+];
 
 export async function main(argv: string[]): Promise<void> {
     const program = new Command("mellama")
         .description("Build, evaluate and serve medical foundation language models the Me-LLaMA way.")
         .showHelpAfterError();
-    const dir = join(dirname(fileURLToPath(import.meta.url)), "commands");
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") || f.endsWith(".js")).sort()) {
-        const mod = await import(join(dir, file)) as { register?: (program: Command) => void };
-        mod.register?.(program);
+    for (const register of COMMANDS) {
+        register(program);
     }
     try {
         await program.parseAsync(argv);

@@ -2,11 +2,13 @@
  * A small pool of worker threads for the corpus stages' per-document work (corpusWork.ts). Batches go to the
  * least-busy worker; each call returns a promise, and the stages await those promises in submission order, so
  * results are consumed exactly as the sequential loop would consume them and the output does not depend on
- * which worker ran what or when. Workers are TypeScript modules, so each registers tsx's loader before
- * importing its entry (a worker does not inherit the parent's module hooks).
+ * which worker ran what or when. Run from source, a worker runs its entry bundled into one script (bundledCode),
+ * else registers tsx's loader before importing it (a worker does not inherit the parent's module hooks).
  */
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { bundledCode } from "../util/bundledCode.js";
 import type { DocumentsResult, DocumentsTask, PackResult, WorkSettings } from "./corpusWork.js";
 
 interface Pending {
@@ -46,10 +48,11 @@ export class CorpusWorkers {
     /** `settings` may come later through configure() (workers started before the config is read). */
     public constructor(count: number, settings: WorkSettings | null) {
         const ts = import.meta.url.endsWith(".ts");
-        const entry = new URL(ts ? "./corpusWorker.ts" : "./corpusWorker.js", import.meta.url).href;
-        const code = ts
-            ? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`
-            : `import(${JSON.stringify(entry)});`;
+        const entry = new URL(ts ? "./corpusWorker.ts" : "./corpusWorker.js", import.meta.url);
+        // From source: the worker bundled into one script, else through tsx's loader (see bundledCode).
+        const code = !ts ? `import(${JSON.stringify(entry.href)});`
+            : bundledCode(fileURLToPath(entry))
+                ?? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
         const ready: Promise<string | null>[] = [];
         for (let i = 0; i < count; i++) {
             // A small young generation: batches make short-lived strings, and each worker is a whole heap of RSS.

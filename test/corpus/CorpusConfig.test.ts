@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { parseCorpusConfig } from "../../src/corpus/CorpusConfig.js";
-import { parseShard } from "../../src/corpus/runCorpus.js";
+import { parseShard, readCorpusConfig } from "../../src/corpus/runCorpus.js";
 import { ConfigError } from "../../src/errors/MellamaError.js";
 
 const base = { output: "out", tokenizer: "t.model", sources: [{ name: "w", domain: "general", format: "text", path: "w.txt" }] };
@@ -27,4 +30,11 @@ test("--shard is i/N with 0 <= i < N", () => {
     for (const spec of ["4/4", "1", "-1/2", "a/b"]) {
         assert.throws(() => parseShard(spec), ConfigError);
     }
+});
+
+test("a corpus config that cannot be read or parsed is a ConfigError naming the file (and the line)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "corpus-config-"));
+    await assert.rejects(readCorpusConfig(join(dir, "missing.yaml")), (e: unknown) => e instanceof ConfigError && /missing\.yaml: cannot read.*ENOENT/.test(e.message));
+    writeFileSync(join(dir, "bad.yaml"), "output: out\nsources: [1\n");
+    await assert.rejects(readCorpusConfig(join(dir, "bad.yaml")), (e: unknown) => e instanceof ConfigError && /bad\.yaml:3:1: not valid YAML/.test(e.message));
 });
