@@ -52,7 +52,7 @@ export const corpusConfigSchema = z.object({
     phi: z.object({ mode: z.enum(["flag", "redact"]).default("redact") }).strict().prefault({}),
     dedup: z.object({
         shingle: z.number().int().min(1).default(DEFAULT_DEDUP.shingle),
-        bands: z.number().int().min(1).default(DEFAULT_DEDUP.bands),
+        bands: z.number().int().min(1).max(1023).default(DEFAULT_DEDUP.bands),
         rows: z.number().int().min(1).default(DEFAULT_DEDUP.rows),
         threshold: z.number().min(0).max(1).default(DEFAULT_DEDUP.threshold),
         seed: z.number().int().default(DEFAULT_DEDUP.seed),

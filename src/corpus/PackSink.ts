@@ -6,6 +6,7 @@
  * documents stage when one process builds a single shard (buildCorpus), which saves writing and re-reading.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
 import { type PackResult, packWork } from "./corpusWork.js";
@@ -47,8 +48,9 @@ export class PackSink {
     private chars = 0;
 
     public constructor(private readonly config: CorpusConfig, private readonly tokenizer: Tokenizer,
-        spills: { docs: Record<Domain, TokenSpill>; validation: TokenSpill }, private readonly options: PackSinkOptions) {
-        this.lsh = new MinHashLsh(config.dedup);
+        spills: { dir: string; docs: Record<Domain, TokenSpill>; validation: TokenSpill }, private readonly options: PackSinkOptions) {
+        // Indexed signatures go to the spill directory: only the band table stays in memory.
+        this.lsh = new MinHashLsh(config.dedup, { signatureFile: join(spills.dir, "signatures.u32") });
         this.workers = options.pool?.size ?? options.workers ?? defaultCorpusWorkers();
         this.pool = options.pool ?? null;
         const n = this.lsh.signatureLength;
@@ -85,8 +87,9 @@ export class PackSink {
         await this.batches.drain();
     }
 
-    /** Stops the workers this sink started (not a caller's pool). */
+    /** Removes the signature file and stops the workers this sink started (not a caller's pool). */
     public async close(): Promise<void> {
+        this.lsh.dispose();
         if (this.pool !== null && this.pool !== this.options.pool) {
             await this.pool.close();
         }

@@ -10,7 +10,9 @@
  * 32-bit multiply-adds over the document's shingle hashes: no string per shingle, signatures in one flat array.
  */
 import { createHash } from "node:crypto";
+import { BandTable } from "./BandTable.js";
 import { collapseWhitespace } from "./charClasses.js";
+import { SignatureStore } from "./SignatureStore.js";
 
 export interface DedupOptions {
     shingle: number;
@@ -45,13 +47,19 @@ export class MinHashLsh {
     private readonly useSimd: boolean;
     private readonly a: Uint32Array;
     private readonly b: Uint32Array;
-    private readonly buckets: Map<number, number>[];
-    /** Indexed documents' signatures back to back (one array: no object per document). */
-    private signatures = new Uint32Array(0);
-    private count = 0;
+    private readonly bands = new BandTable();
+    /** Indexed documents' signatures (in memory, or in `signatureFile`). */
+    private readonly signatures: SignatureStore;
+    /** A signature read back for a candidate. */
+    private readonly theirs: Uint32Array;
+    private readonly keyHi: Float64Array;
+    private readonly keyLo: Int32Array;
 
-    /** `simd: false` keeps the minima in the JavaScript loop (tests compare the two). */
-    public constructor(options: DedupOptions = DEFAULT_DEDUP, { simd = true }: { simd?: boolean } = {}) {
+    /**
+     * `simd: false` keeps the minima in the JavaScript loop (tests compare the two); `signatureFile`: keep indexed
+     * signatures in that file rather than in memory (dispose() removes it).
+     */
+    public constructor(options: DedupOptions = DEFAULT_DEDUP, { simd = true, signatureFile }: { simd?: boolean; signatureFile?: string } = {}) {
         this.o = options;
         this.useSimd = simd;
         const n = options.bands * options.rows;
@@ -66,7 +74,24 @@ export class MinHashLsh {
             this.a[i] = next() | 1;
             this.b[i] = next();
         }
-        this.buckets = Array.from({ length: options.bands }, () => new Map<number, number>());
+        this.signatures = new SignatureStore(n, signatureFile);
+        this.theirs = new Uint32Array(n);
+        this.keyHi = new Float64Array(options.bands);
+        this.keyLo = new Int32Array(options.bands);
+    }
+
+    /** Documents indexed (kept as not near-duplicates). */
+    public get size(): number {
+        return this.signatures.size;
+    }
+
+    /** Bytes of index in memory (the band table; signatures too when they are not in a file). */
+    public get residentBytes(): number {
+        return this.bands.bytes;
+    }
+
+    public dispose(): void {
+        this.signatures.dispose();
     }
 
     public signature(text: string): Uint32Array {
@@ -150,9 +175,9 @@ export class MinHashLsh {
     /** addOrMatch for a signature computed elsewhere (a worker); `sig` is copied when indexed. */
     public addOrMatchSignature(sig: Uint32Array): number {
         const { bands, rows, threshold } = this.o;
-        // A band's key is a 53-bit hash of its rows, not their joined text (~100 bytes a band a document): a
+        // A band's key is a 53-bit hash of its rows (kept as its high 32 and low 21 bits), not their joined text: a
         // collision only adds a candidate, which the signature comparison below then confirms or rejects.
-        const keys: number[] = [];
+        const { keyHi, keyLo } = this;
         for (let band = 0; band < bands; band++) {
             let h1 = 0x811c9dc5;
             let h2 = 0x01000193 ^ band;
@@ -161,15 +186,17 @@ export class MinHashLsh {
                 h2 = Math.imul(h2 ^ sig[r]!, 0x5bd1e995) >>> 0;
                 h2 ^= h2 >>> 15;
             }
-            keys.push(h1 * 2 ** 21 + (h2 & 0x1fffff));
+            keyHi[band] = h1;
+            keyLo[band] = h2 & 0x1fffff;
         }
         for (let band = 0; band < bands; band++) {
-            const other = this.buckets[band]!.get(keys[band]!);
-            if (other !== undefined) {
-                const theirs = other * sig.length;
+            const other = this.bands.get(band, keyHi[band]!, keyLo[band]!);
+            if (other >= 0) {
+                const theirs = this.theirs;
+                this.signatures.read(other, theirs);
                 let same = 0;
                 for (let j = 0; j < sig.length; j++) {
-                    if (sig[j] === this.signatures[theirs + j]) {
+                    if (sig[j] === theirs[j]) {
                         same++;
                     }
                 }
@@ -178,17 +205,9 @@ export class MinHashLsh {
                 }
             }
         }
-        const id = this.count++;
-        if ((id + 1) * sig.length > this.signatures.length) {
-            const grown = new Uint32Array(Math.max(1024 * sig.length, this.signatures.length * 2));
-            grown.set(this.signatures);
-            this.signatures = grown;
-        }
-        this.signatures.set(sig, id * sig.length);
+        const id = this.signatures.append(sig);
         for (let band = 0; band < bands; band++) {
-            if (!this.buckets[band]!.has(keys[band]!)) {
-                this.buckets[band]!.set(keys[band]!, id);
-            }
+            this.bands.setIfAbsent(band, keyHi[band]!, keyLo[band]!, id);
         }
         return -1;
     }
