@@ -18,7 +18,12 @@ import { FNV_OFFSET, FNV_PRIME, WordCache } from "./WordCache.js";
 
 const SPACE = "\u2581";
 const UNK_SURFACE = " \u2047 ";
-const CACHE_LIMIT = 1 << 18;
+/**
+ * Words memoised before the cache starts over: 2^16 keeps the hit rate of common words (a corpus's frequent words
+ * are far fewer) in ~5 MB; 2^18 was no faster on the benchmarks and, on a corpus with many distinct words, held
+ * 4x the memory.
+ */
+const CACHE_LIMIT = 1 << 16;
 
 export class SentencePieceBpe implements Tokenizer {
     public readonly vocabSize: number;
