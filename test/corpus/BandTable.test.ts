@@ -1,6 +1,7 @@
 /**
  * The LSH band table against a Map oracle: same answers for present and absent keys across bands, first writer
- * kept, through several grows, with keys that differ only in the band, only in the high or only in the low bits.
+ * kept, through several grows, with keys that differ only in the band, only in the high or only in the low bits
+ * (the table keeps 32-bit fingerprints: a collision would show here as a wrong answer; this seed has none).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
