@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
 import { type PackResult, packWork } from "./corpusWork.js";
+import { ExactKeySet } from "./ExactKeySet.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 import { exactKey, MinHashLsh } from "./dedup.js";
 import { OrderedBatches } from "./OrderedBatches.js";
@@ -38,7 +39,7 @@ export const IN_FLIGHT_PER_WORKER = 3;
 export class PackSink {
     public exact = 0;
     public near = 0;
-    private readonly seen = new Set<string>();
+    private readonly seen = new ExactKeySet();
     private readonly lsh: MinHashLsh;
     private readonly batches: OrderedBatches<DocLine, PackResult>;
     private readonly workers: number;
@@ -69,11 +70,10 @@ export class PackSink {
 
     /** The next document in canonical order; `key` is its exactKey when the caller already has it. */
     public async add(d: DocLine, key: string = exactKey(d.text)): Promise<void> {
-        if (this.seen.has(key)) {
+        if (!this.seen.add(key)) {
             this.exact++;
             return;
         }
-        this.seen.add(key);
         this.meta.push(d);
         this.chars += d.text.length;
         if (this.meta.length >= BATCH_DOCS || this.chars >= BATCH_CHARS) {
