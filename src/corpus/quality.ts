@@ -74,8 +74,15 @@ export function cleanText(text: string, normalization: "NFC" | "NFKC"): string {
     if (ANY_BOILERPLATE.test(s)) {
         s = s.split("\n").filter((line) => !BOILERPLATE.some((re) => re.test(line))).join("\n");
     }
-    // Trailing spaces and tabs of every line ("$" without the m flag is only the end of the text).
-    return s.replace(/[ \t]+(?=\n|$)/g, "").replace(/\n{3,}/g, "\n\n").trim();
+    // Trailing spaces and tabs of every line (the last line's go with trim()). Each replace runs only when the
+    // text has something for it: most texts have neither, and the two scans were a third of the cleaning time.
+    if (s.includes(" \n") || s.includes("\t\n")) {
+        s = s.replace(/[ \t]+(?=\n)/g, "");
+    }
+    if (s.includes("\n\n\n")) {
+        s = s.replace(/\n{3,}/g, "\n\n");
+    }
+    return s.trim();
 }
 
 /** Word statistics from one pass over the text. */
