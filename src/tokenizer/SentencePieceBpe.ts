@@ -221,9 +221,8 @@ export class SentencePieceBpe implements Tokenizer {
         }
         let e = cache.findIn(s, start, end, hash);
         if (e < 0) {
-            // A slice of 13 or more characters is a view that keeps the whole text alive; the cache holds words for
-            // the life of the tokenizer, so it stores a copy (the concatenation is flattened, then sliced).
-            const key = (SPACE + s.slice(start, end)).slice(1);
+            // The cache copies the key's characters into its pool, so a slice (a view of the whole text) is fine.
+            const key = s.slice(start, end);
             e = cache.add(key, hash, this.encodeSegment(key.replaceAll(" ", SPACE)));
         }
         cache.emit(e, out);
