@@ -15,6 +15,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FormatError } from "../errors/MellamaError.js";
+import { parseJsonlLine } from "../eval/loaders/readJsonl.js";
 import { openMaybeGzip, readJats, readPubmedXml } from "./xmlReaders.js";
 
 export interface Document {
@@ -116,22 +117,20 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
             let line = 0;
             for await (const raw of createInterface({ input: openMaybeGzip(path), crlfDelay: Infinity })) {
                 line++;
-                if (raw.trim() === "") {
+                const value = parseJsonlLine(raw);
+                if (typeof value === "string") {
+                    onBad({ file: path, line, reason: value });
                     continue;
                 }
-                let value: unknown;
-                try {
-                    value = JSON.parse(raw);
-                } catch {
-                    onBad({ file: path, line, reason: "not valid JSON" });
+                if (value === null) {
                     continue;
                 }
-                const text = (value as Record<string, unknown> | null)?.[field];
+                const text = value[field];
                 if (typeof text !== "string") {
                     onBad({ file: path, line, reason: `no string "${field}" field` });
                     continue;
                 }
-                const id = (value as Record<string, unknown>).id;
+                const id = value.id;
                 const doc = { id: typeof id === "string" || typeof id === "number" ? String(id) : `${line}`, text };
                 if (keep(doc)) {
                     yield doc;

@@ -18,21 +18,29 @@ export function parseJsonl(text: string, bad: BadRecord): JsonlRecord[] {
     let line = 0;
     for (const raw of text.split("\n")) {
         line++;
-        if (raw.trim() === "") {
-            continue;
+        const r = parseJsonlLine(raw);
+        if (typeof r === "string") {
+            bad(line, r);
+        } else if (r !== null) {
+            out.push({ line, value: r });
         }
-        let value: unknown;
-        try {
-            value = JSON.parse(raw);
-        } catch {
-            bad(line, "not valid JSON");
-            continue;
-        }
-        if (!isObject(value)) {
-            bad(line, "not a JSON object");
-            continue;
-        }
-        out.push({ line, value });
     }
     return out;
+}
+
+/**
+ * One line of JSON lines: its object, null for a blank line, or why it is a malformed record (never quoting it).
+ * Shared by this reader and the corpus's streaming one.
+ */
+export function parseJsonlLine(raw: string): Record<string, unknown> | string | null {
+    if (raw.trim() === "") {
+        return null;
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(raw);
+    } catch {
+        return "not valid JSON";
+    }
+    return isObject(value) ? value : "not a JSON object";
 }
