@@ -15,16 +15,17 @@ export const FNV_PRIME = 0x01000193;
 
 export class WordCache {
     private readonly mask: number;
-    /** Entry index + 1 per slot; 0 is empty. */
+    /**
+     * [hash, entry + 1] per slot (entry + 1 = 0: empty): a probe compares hashes without leaving this array, and a
+     * hit then reads one entry's four numbers from `meta`. Separate arrays per field cost a cache miss each on a
+     * table larger than L2.
+     */
     private readonly slots: Int32Array;
+    /** [key offset, key length, ids offset, ids length] per entry. */
+    private readonly meta: Int32Array;
     private count = 0;
     private keyPool = new Uint16Array(1 << 16);
     private keyFill = 0;
-    private readonly keyOffsets: Int32Array;
-    private readonly keyLengths: Int32Array;
-    private readonly hashes: Int32Array;
-    private readonly offsets: Int32Array;
-    private readonly lengths: Int32Array;
     private pool = new Int32Array(1 << 16);
     private poolFill = 0;
 
@@ -34,12 +35,8 @@ export class WordCache {
             size *= 2;
         }
         this.mask = size - 1;
-        this.slots = new Int32Array(size);
-        this.hashes = new Int32Array(limit);
-        this.keyOffsets = new Int32Array(limit);
-        this.keyLengths = new Int32Array(limit);
-        this.offsets = new Int32Array(limit);
-        this.lengths = new Int32Array(limit);
+        this.slots = new Int32Array(2 * size);
+        this.meta = new Int32Array(4 * limit);
     }
 
     public get size(): number {
@@ -48,13 +45,14 @@ export class WordCache {
 
     /** The entry whose key equals text[start, end) (its hash is `hash`), or -1. */
     public findIn(text: string, start: number, end: number, hash: number): number {
+        const slots = this.slots;
         const len = end - start;
         for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-            const e = this.slots[slot]! - 1;
+            const e = slots[2 * slot + 1]! - 1;
             if (e < 0) {
                 return -1;
             }
-            if (this.hashes[e] === hash && this.keyLengths[e] === len && this.sameAt(e, text, start)) {
+            if (slots[2 * slot] === hash && this.meta[4 * e + 1] === len && this.sameAt(e, text, start)) {
                 return e;
             }
         }
@@ -62,15 +60,7 @@ export class WordCache {
 
     /** The entry whose key is `key`, or -1. */
     public find(key: string, hash: number): number {
-        for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-            const e = this.slots[slot]! - 1;
-            if (e < 0) {
-                return -1;
-            }
-            if (this.hashes[e] === hash && this.keyLengths[e] === key.length && this.sameAt(e, key, 0)) {
-                return e;
-            }
-        }
+        return this.findIn(key, 0, key.length, hash);
     }
 
     /** Adds `key` (not present) with its ids; returns the entry. Starts over when full. */
@@ -92,29 +82,30 @@ export class WordCache {
             this.pool = grown;
         }
         const e = this.count++;
-        this.hashes[e] = hash;
-        this.keyOffsets[e] = this.keyFill;
-        this.keyLengths[e] = key.length;
+        const m = 4 * e;
+        this.meta[m] = this.keyFill;
+        this.meta[m + 1] = key.length;
+        this.meta[m + 2] = this.poolFill;
+        this.meta[m + 3] = ids.length;
         for (let i = 0; i < key.length; i++) {
             this.keyPool[this.keyFill++] = key.charCodeAt(i);
         }
-        this.offsets[e] = this.poolFill;
-        this.lengths[e] = ids.length;
         for (let k = 0; k < ids.length; k++) {
             this.pool[this.poolFill++] = ids[k]!;
         }
         let slot = hash & this.mask;
-        while (this.slots[slot] !== 0) {
+        while (this.slots[2 * slot + 1] !== 0) {
             slot = (slot + 1) & this.mask;
         }
-        this.slots[slot] = e + 1;
+        this.slots[2 * slot] = hash;
+        this.slots[2 * slot + 1] = e + 1;
         return e;
     }
 
     /** Appends entry `e`'s ids to `out`. */
     public emit(e: number, out: number[]): void {
         const pool = this.pool;
-        for (let k = this.offsets[e]!, end = k + this.lengths[e]!; k < end; k++) {
+        for (let k = this.meta[4 * e + 2]!, end = k + this.meta[4 * e + 3]!; k < end; k++) {
             out.push(pool[k]!);
         }
     }
@@ -122,7 +113,7 @@ export class WordCache {
     /** Whether entry `e`'s key occurs in `text` at `start` (a loop: words are short, a call per hit cost more). */
     private sameAt(e: number, text: string, start: number): boolean {
         const pool = this.keyPool;
-        for (let i = 0, k = this.keyOffsets[e]!, n = this.keyLengths[e]!; i < n; i++, k++) {
+        for (let i = 0, k = this.meta[4 * e]!, n = this.meta[4 * e + 1]!; i < n; i++, k++) {
             if (text.charCodeAt(start + i) !== pool[k]) {
                 return false;
             }
