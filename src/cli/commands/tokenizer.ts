@@ -12,9 +12,19 @@ export function register(program: Command): void {
         .option("--user-defined-symbols <pieces...>", "pieces matched whole before BPE (e.g. [INST] [/INST])", [])
         .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean; userDefinedSymbols: string[] }) => {
             const { readFileSync } = await import("node:fs");
+            const { ConfigError } = await import("../../errors/MellamaError.js");
             const { trainBpe } = await import("../../tokenizer/trainBpe.js");
             const { saveTokenizer } = await import("../../tokenizer/saveTokenizer.js");
-            const lines = o.input.flatMap((f) => readFileSync(f, "utf8").split("\n"));
+            if (!Number.isInteger(o.vocabSize) || o.vocabSize < 1) {
+                throw new ConfigError("--vocab-size", "must be a positive integer");
+            }
+            const lines = o.input.flatMap((f) => {
+                try {
+                    return readFileSync(f, "utf8").split("\n");
+                } catch (error) {
+                    throw new ConfigError("--input", `cannot read ${f} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+                }
+            });
             const model = trainBpe(lines, { vocabSize: o.vocabSize, characterCoverage: o.characterCoverage, splitDigits: o.splitDigits,
                 userDefinedSymbols: o.userDefinedSymbols });
             const files = saveTokenizer(o.output, model);
