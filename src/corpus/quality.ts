@@ -100,6 +100,9 @@ interface WordScan {
 /** Word boundaries of the last scan, [start, end) in UTF-16 units (reused across documents). */
 let wordStart = new Int32Array(4096);
 let wordEnd = new Int32Array(4096);
+/** Per word of the last scan: FNV-1a of its ASCII-lowercased units when all are ASCII, else 0 (see wordAscii). */
+let wordHash = new Int32Array(4096);
+let wordAscii = new Uint8Array(4096);
 
 function scanWords(text: string): WordScan {
     // Module bindings copied to locals: an imported binding is re-read (and hole-checked) on every use in the loop.
@@ -123,16 +126,21 @@ function scanWords(text: string): WordScan {
         let letter = false;
         let ascii = true;
         let packed = 0;
+        let h = 0x811c9dc5 | 0;
         for (; i < n; i++) {
             c = text.charCodeAt(i);
             if (space[c] === 1) {
                 break;
             }
             if (c < 128) {
+                // The bigram rule's word hash, folded here rather than in a second pass over the text.
+                h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 32 : c), 0x01000193);
                 if (c === 35) {
                     symbols++;
                 } else if (c === 46 && i + 2 < n && text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
                     symbols++;
+                    // The two dots skipped here are still part of the word's spelling.
+                    h = Math.imul(Math.imul(h ^ 46, 0x01000193) ^ 46, 0x01000193);
                     i += 2;
                     packed = -1;
                     continue;
@@ -168,9 +176,17 @@ function scanWords(text: string): WordScan {
             const grownEnd = new Int32Array(words * 2);
             grownEnd.set(wordEnd);
             wordEnd = grownEnd;
+            const grownHash = new Int32Array(words * 2);
+            grownHash.set(wordHash);
+            wordHash = grownHash;
+            const grownAscii = new Uint8Array(words * 2);
+            grownAscii.set(wordAscii);
+            wordAscii = grownAscii;
         }
         wordStart[words] = start;
         wordEnd[words] = i;
+        wordHash[words] = ascii ? h : 0;
+        wordAscii[words] = ascii ? 1 : 0;
         words++;
         chars += len;
         if (letter) {
@@ -223,7 +239,8 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
             return "stop_words";
         }
     }
-    if (words >= 4 && topBigramChars(text, words) / Math.max(1, chars) > o.maxTopBigramChars) {
+    if (words >= 4 && bigramCharsBound(text, words) / Math.max(1, chars) > o.maxTopBigramChars
+        && topBigramChars(text, words) / Math.max(1, chars) > o.maxTopBigramChars) {
         return "repeated_ngrams";
     }
     const lines = text.split("\n").filter((l) => l.trim().length > 0);
@@ -247,6 +264,72 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
         }
     }
     return null;
+}
+
+/** Scratch for bigramCharsBound: pair keys, counts and the longest spelling seen per slot. */
+let boundKey = new Int32Array(2048);
+let boundCount = new Int32Array(2048);
+let boundLen = new Int32Array(2048);
+
+/**
+ * An upper bound of topBigramChars from the word hashes of the scan, with no word interned and no spelling
+ * compared: pairs are counted by a 32-bit key of their two word hashes, so pairs whose keys collide share one
+ * count, scored with the longest spelling among them. A merged count is at least each member's count, so the bound
+ * is never below the true value; when it is within the threshold the exact count is not needed (nearly always:
+ * collisions are rare and real text repeats no bigram that much). Non-ASCII words hash their toLowerCase().
+ */
+function bigramCharsBound(text: string, words: number): number {
+    let size = boundKey.length;
+    while (size < 2 * words) {
+        size *= 2;
+    }
+    if (size !== boundKey.length) {
+        boundKey = new Int32Array(size);
+        boundCount = new Int32Array(size);
+        boundLen = new Int32Array(size);
+    } else {
+        boundCount.fill(0);
+    }
+    const mask = size - 1;
+    let best = 0;
+    let prevHash = 0;
+    let prevLen = 0;
+    for (let w = 0; w < words; w++) {
+        let h = wordHash[w]!;
+        let len = wordEnd[w]! - wordStart[w]!;
+        if (wordAscii[w] === 0) {
+            const lower = text.slice(wordStart[w]!, wordEnd[w]!).toLowerCase();
+            h = 0x811c9dc5 | 0;
+            for (let i = 0; i < lower.length; i++) {
+                h = Math.imul(h ^ lower.charCodeAt(i), 0x01000193);
+            }
+            len = lower.length;
+        }
+        if (w > 0) {
+            let key = Math.imul(prevHash, 0x9e3779b1) ^ h;
+            key ^= key >>> 16;
+            key = Math.imul(key, 0x85ebca6b);
+            key ^= key >>> 13;
+            let slot = key & mask;
+            while (boundCount[slot] !== 0 && boundKey[slot] !== key) {
+                slot = (slot + 1) & mask;
+            }
+            const pairLen = prevLen + len;
+            if (boundCount[slot] === 0) {
+                boundKey[slot] = key;
+                boundLen[slot] = pairLen;
+            } else if (pairLen > boundLen[slot]!) {
+                boundLen[slot] = pairLen;
+            }
+            const c = ++boundCount[slot]!;
+            if (c >= 2) {
+                best = Math.max(best, c * boundLen[slot]!);
+            }
+        }
+        prevHash = h;
+        prevLen = len;
+    }
+    return best;
 }
 
 /** Scratch for topBigramChars, grown to the longest document seen: word numbers, spellings, pair counts. */
