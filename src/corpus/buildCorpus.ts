@@ -28,7 +28,7 @@ import { documentsWork, type DocumentsResult, type WorkSettings } from "./corpus
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 import { OrderedBatches } from "./OrderedBatches.js";
 import { BATCH_CHARS, BATCH_DOCS, type DocLine, type Domain, IN_FLIGHT_PER_WORKER, PackSink } from "./PackSink.js";
-import { readDocuments } from "./readers.js";
+import { readDocuments, sourceBytes, type SourceFormat } from "./readers.js";
 import { TokenSpill } from "./TokenSpill.js";
 
 export class MissingShardsError extends MellamaError {
@@ -106,7 +106,11 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     try {
         for (const source of config.sources) {
             current = source;
-            progress = createProgress({ label: `documents (source ${source.name}${of > 1 ? `, shard ${shard} of ${of}` : ""})`, total: 0, unit: "docs" });
+            // Progress in MB of the source read (every shard reads the whole source), so the bar has an ETA.
+            let read = 0;
+            const sourceProgress = createProgress({ label: `documents (source ${source.name}${of > 1 ? `, shard ${shard} of ${of}` : ""})`,
+                total: sourceBytesOrZero(source.format, source.path), unit: "MB", scale: 1e6 });
+            progress = sourceProgress;
             const exclude = excludedIds(source.excludeIdsFrom);
             const batches = new OrderedBatches<{ index: number; id: string }, DocumentsResult>(IN_FLIGHT_PER_WORKER * Math.max(1, workers), async (meta, r) => {
                 for (let k = 0; k < meta.length; k++) {
@@ -147,9 +151,14 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
                 onBad: (w) => {
                     stats.skippedRecords++;
                     log(`skipped ${w.file}:${w.line}: ${w.reason}`);
+                },
+                onBytes: (n) => {
+                    read += n;
                 } })) {
                 index++;
-                progress!.increment();
+                if (index % 64 === 0) {
+                    sourceProgress.update(read);
+                }
                 if (index % of !== shard) {
                     continue;
                 }
@@ -163,6 +172,7 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
             }
             await flush(false);
             await batches.drain();
+            progress.update(read);
             progress.stop();
             progress = null;
         }
@@ -186,6 +196,15 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     renameSync(tmp, out);
     atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
     return stats;
+}
+
+/** The source's size for the progress total; 0 (a count without ETA) when it cannot be read: the reader reports why. */
+function sourceBytesOrZero(format: SourceFormat, path: string): number {
+    try {
+        return sourceBytes(format, path);
+    } catch {
+        return 0;
+    }
 }
 
 /** Documents of all shards in canonical order (source order in the config, then index): a k-way merge. */

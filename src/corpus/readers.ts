@@ -38,16 +38,20 @@ export interface ReaderOptions {
     /** Document ids to leave out (e.g. benchmark test items). */
     exclude?: ReadonlySet<string>;
     onBad: BadRecord;
+    /** Told the bytes of input read as reading goes (compressed bytes for .gz; sourceBytes is the total). */
+    onBytes?: (n: number) => void;
 }
 
 export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Document> {
-    const { format, path, exclude, onBad } = options;
+    const { format, path, exclude, onBad, onBytes } = options;
     const keep = (d: Document): boolean => !(exclude?.has(d.id) ?? false);
     switch (format) {
         case "pubmedqa": {
             let json: Record<string, { CONTEXTS?: unknown }>;
             try {
-                json = JSON.parse(readFileSync(path, "utf8")) as typeof json;
+                const text = readFileSync(path, "utf8");
+                onBytes?.(Buffer.byteLength(text));
+                json = JSON.parse(text) as typeof json;
             } catch {
                 throw new FormatError(path, "json", "is not valid JSON");
             }
@@ -70,6 +74,7 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
             for (const file of listFiles(path, ".txt")) {
                 const id = file.slice(path.length + 1).replace(/\.txt$/, "");
                 const text = readFileSync(file, "utf8");
+                onBytes?.(Buffer.byteLength(text));
                 const doc = { id, text: format === "hoc" ? text.split("\n").filter((l) => l.trim()).join(" ") : text };
                 if (keep(doc)) {
                     yield doc;
@@ -82,7 +87,7 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
             // Loaded on first use, as saxes is: most builds read no CSV, and every build starts by importing this module.
             const { parse: parseCsv } = await import("csv-parse");
             // A record with a stray quote or the wrong field count is reported by line and skipped, not fatal.
-            const parser = openMaybeGzip(path).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true,
+            const parser = openMaybeGzip(path, onBytes).pipe(parseCsv({ columns: true, relax_column_count: true, info: true, skip_empty_lines: true,
                 skip_records_with_error: true }));
             // csv-parse raises one skip per fault; a record with two stray quotes is still one bad record.
             let lastBadLine = -1;
@@ -115,7 +120,7 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         case "jsonl": {
             const field = options.field ?? "text";
             let line = 0;
-            for await (const raw of createInterface({ input: openMaybeGzip(path), crlfDelay: Infinity })) {
+            for await (const raw of createInterface({ input: openMaybeGzip(path, onBytes), crlfDelay: Infinity })) {
                 line++;
                 const value = parseJsonlLine(raw);
                 if (typeof value === "string") {
@@ -150,7 +155,7 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
                 }
                 lines = [];
             };
-            for await (const raw of createInterface({ input: openMaybeGzip(path), crlfDelay: Infinity })) {
+            for await (const raw of createInterface({ input: openMaybeGzip(path, onBytes), crlfDelay: Infinity })) {
                 const heading = /^ = ([^=].*[^=]) = $/.exec(raw);
                 if (heading) {
                     yield* flush();
@@ -163,14 +168,21 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
             return;
         }
         case "pubmed-xml":
-            yield* readPubmedXml(path, exclude, onBad);
+            yield* readPubmedXml(path, exclude, onBad, onBytes);
             return;
         case "pmc-jats":
             for (const file of statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")].sort() : [path]) {
-                yield* readJats(file, exclude, onBad);
+                yield* readJats(file, exclude, onBad, onBytes);
             }
             return;
     }
+}
+
+/** The bytes readDocuments reads for a source (the files it would open), for a progress bar's total. */
+export function sourceBytes(format: SourceFormat, path: string): number {
+    const files = format === "hoc" || format === "mimic-cxr" ? listFiles(path, ".txt")
+        : format === "pmc-jats" && statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")] : [path];
+    return files.reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 function listFiles(dir: string, ext: string): string[] {

@@ -21,12 +21,17 @@ interface XmlHandlers {
     close(name: string): Document | null;
 }
 
-export function openMaybeGzip(path: string): NodeJS.ReadableStream {
+/** `onBytes`: told the size of each chunk read from the file (compressed bytes for .gz), for progress. */
+export function openMaybeGzip(path: string, onBytes?: (n: number) => void): NodeJS.ReadableStream {
     const stream = createReadStream(path);
+    if (onBytes !== undefined) {
+        // A 'data' listener sees every chunk whichever way the stream is consumed (piped, iterated, readline).
+        stream.on("data", (chunk: string | Buffer) => onBytes(chunk.length));
+    }
     return path.endsWith(".gz") ? stream.pipe(createGunzip()) : stream;
 }
 
-async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord): AsyncGenerator<Document> {
+async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord, onBytes?: (n: number) => void): AsyncGenerator<Document> {
     // Loaded on first use: every corpus build imports this module (openMaybeGzip), few read XML.
     const { SaxesParser } = await import("saxes");
     const parser = new SaxesParser();
@@ -58,7 +63,7 @@ async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord)
         }
     };
     try {
-        for await (const chunk of openMaybeGzip(path) as AsyncIterable<Buffer>) {
+        for await (const chunk of openMaybeGzip(path, onBytes) as AsyncIterable<Buffer>) {
             bytes += chunk.length;
             feed(decoder.write(chunk));
             yield* queue.splice(0);
@@ -84,7 +89,7 @@ async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord)
     yield* queue.splice(0);
 }
 
-export function readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord): AsyncGenerator<Document> {
+export function readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord, onBytes?: (n: number) => void): AsyncGenerator<Document> {
     const stack: string[] = [];
     let pmid = "";
     let title = "";
@@ -127,7 +132,7 @@ export function readPubmedXml(path: string, exclude: ReadonlySet<string> | undef
             }
             return null;
         },
-    }, onBad);
+    }, onBad, onBytes);
 }
 
 /** Elements whose whole subtree is left out of JATS text (not running prose). */
@@ -136,7 +141,7 @@ const JATS_SKIP = new Set(["ref-list", "table-wrap", "table", "fig", "fig-group"
 /** Elements that end a paragraph-like block in the output. */
 const JATS_BLOCK = new Set(["p", "title", "article-title", "list-item", "abstract", "sec"]);
 
-export function readJats(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord): AsyncGenerator<Document> {
+export function readJats(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord, onBytes?: (n: number) => void): AsyncGenerator<Document> {
     let skipDepth = 0;
     let inFront = false;
     let inBody = false;
@@ -224,5 +229,5 @@ export function readJats(path: string, exclude: ReadonlySet<string> | undefined,
             }
             return null;
         },
-    }, onBad);
+    }, onBad, onBytes);
 }

@@ -15,9 +15,12 @@ export interface ProgressOptions {
     /** 0 (or less) when the amount of work is not known in advance: then a count and a rate, no bar or ETA. */
     total: number;
     unit?: string;
+    /** Shown amounts are value / scale with one decimal (bytes counted, MB shown: scale 1e6, unit "MB"). */
+    scale?: number;
 }
 
-export function createProgress({ label, total, unit = "it" }: ProgressOptions): Progress {
+export function createProgress({ label, total, unit = "it", scale }: ProgressOptions): Progress {
+    const show = (v: number): string => (scale === undefined ? String(Math.round(v)) : (v / scale).toFixed(1));
     if (process.env.MELLAMA_QUIET === "1") {
         let n = 0;
         return { update: (d) => { n = d; }, increment: (by = 1) => { n += by; }, stop: () => { void n; } };
@@ -29,11 +32,12 @@ export function createProgress({ label, total, unit = "it" }: ProgressOptions): 
                 : `${label} | {value} ${unit} | {rate} ${unit}/s`,
             stream: process.stderr,
             hideCursor: true,
+            formatValue: (v: number, options: cliProgress.Options, type: cliProgress.ValueType) => (type === "value" || type === "total" ? show(v) : cliProgress.Format.ValueFormat(v, options, type)),
         }, cliProgress.Presets.shades_classic);
         const start = Date.now();
         let value = 0;
         bar.start(total, 0, { rate: "0" });
-        const rate = (): string => (value / Math.max(1e-3, (Date.now() - start) / 1000)).toFixed(1);
+        const rate = (): string => (value / (scale ?? 1) / Math.max(1e-3, (Date.now() - start) / 1000)).toFixed(1);
         return {
             update: (d, extra) => { value = d; bar.update(d, { rate: rate(), ...extra }); },
             increment: (by = 1) => { value += by; bar.update(value, { rate: rate() }); },
@@ -52,8 +56,9 @@ export function createProgress({ label, total, unit = "it" }: ProgressOptions): 
         const secs = Math.max(1e-3, (now - start) / 1000);
         const rate = value / secs;
         const eta = rate > 0 ? Math.max(0, (total - value) / rate) : 0;
-        process.stderr.write(known ? `${label}: ${value}/${total} ${unit} (${rate.toFixed(1)} ${unit}/s, ETA ${eta.toFixed(0)} s)\n`
-            : `${label}: ${value} ${unit} (${rate.toFixed(1)} ${unit}/s)\n`);
+        const shownRate = (rate / (scale ?? 1)).toFixed(1);
+        process.stderr.write(known ? `${label}: ${show(value)}/${show(total)} ${unit} (${shownRate} ${unit}/s, ETA ${eta.toFixed(0)} s)\n`
+            : `${label}: ${show(value)} ${unit} (${shownRate} ${unit}/s)\n`);
     };
     return {
         update: (d) => { value = d; report(false); },

@@ -50,3 +50,37 @@ test("note CSV: quoted multi-line fields kept, a malformed record reported by li
     assert.match(bad[0]!, /^notes_bad\.csv:4: malformed CSV record/);
     assert.ok(!bad[0]!.includes("SECRETNOTE"));
 });
+
+test("onBytes reports every byte each reader reads, summing to sourceBytes (the progress bar's total), .gz and directories included", async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import("node:fs");
+    const { gzipSync } = await import("node:zlib");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { sourceBytes } = await import("../../src/corpus/readers.js");
+    const dir = mkdtempSync(join(tmpdir(), "mellama-bytes-"));
+    try {
+        const jsonl = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: i, text: `note ${i} ${"x".repeat(i % 200)}` })).join("\n");
+        writeFileSync(join(dir, "a.jsonl"), jsonl);
+        writeFileSync(join(dir, "a.jsonl.gz"), gzipSync(jsonl));
+        writeFileSync(join(dir, "t.txt"), " = Title = \nsome text\n = Other = \nmore text\n".repeat(2000));
+        mkdirSync(join(dir, "hoc", "sub"), { recursive: true });
+        writeFileSync(join(dir, "hoc", "1.txt"), "one abstract\nsecond line");
+        writeFileSync(join(dir, "hoc", "sub", "2.txt"), "another abstract");
+        writeFileSync(join(dir, "hoc", "ignored.md"), "not read");
+        writeFileSync(join(dir, "pqa.json"), JSON.stringify({ 1: { CONTEXTS: ["a", "b"] }, 2: { CONTEXTS: ["c"] } }));
+        const cases: [SourceFormat, string, { column?: string }?][] = [
+            ["jsonl", join(dir, "a.jsonl")], ["jsonl", join(dir, "a.jsonl.gz")], ["text", join(dir, "t.txt")], ["hoc", join(dir, "hoc")],
+            ["pubmedqa", join(dir, "pqa.json")], ["csv", `${fixtures}notes_bad.csv`, { column: "transcription" }],
+            ["pubmed-xml", `${fixtures}pubmed_sample.xml`], ["pmc-jats", `${fixtures}pmc_article.nxml`],
+        ];
+        for (const [format, path, extra] of cases) {
+            let bytes = 0;
+            for await (const doc of readDocuments({ format, path, ...extra, onBad: () => undefined, onBytes: (n) => { bytes += n; } })) {
+                void doc;
+            }
+            assert.equal(bytes, sourceBytes(format, path), `${format} ${path.split("/").pop()}`);
+        }
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});

@@ -40,3 +40,12 @@ test("an unknown total (0) reports a count and a rate, never '/0' or an ETA", ()
     assert.match(out, /^documents: 7 docs \([\d.]+ docs\/s\)$/m);
     assert.doesNotMatch(out, /\/0|ETA/);
 });
+
+test("a scale shows amounts and rate in the scaled unit with one decimal (bytes counted, MB shown)", () => {
+    const out = captureStderr(() => {
+        const p = createProgress({ label: "documents", total: 15_300_000, unit: "MB", scale: 1e6 });
+        p.update(4_250_000);
+        p.stop();
+    });
+    assert.match(out, /^documents: 4\.3\/15\.3 MB \([\d.]+ MB\/s, ETA \d+ s\)$/m);
+});
