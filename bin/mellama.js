@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { inputsUnchanged, stampInputs } from "../src/util/inputStamps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cache = join(root, "node_modules", ".cache", "mellama");
@@ -16,27 +17,12 @@ const pointer = join(cache, "cli.json");
 /** Bundles other than the current one are removed once this old (a running process may still load its chunks). */
 const STALE_MS = 24 * 3600 * 1000;
 
-/** Whether every input still has the size and mtime it had when the bundle was made. */
-function fresh(inputs) {
-    for (const [path, [size, mtime]] of Object.entries(inputs)) {
-        try {
-            const s = statSync(path);
-            if (s.size !== size || s.mtimeMs !== mtime) {
-                return false;
-            }
-        } catch {
-            return false;
-        }
-    }
-    return true;
-}
-
 /** The bundle's entry file, current with the sources, or null. */
 async function bundle() {
     try {
         const current = JSON.parse(readFileSync(pointer, "utf8"));
         const entry = join(cache, current.dir, "main.mjs");
-        if (fresh(current.inputs) && existsSync(entry)) {
+        if (inputsUnchanged(current.inputs) && existsSync(entry)) {
             return entry;
         }
     } catch {
@@ -61,12 +47,7 @@ async function bundle() {
         sourcemap: "linked", metafile: true, logLevel: "silent", absWorkingDir: root, plugins: [keepMetaUrl],
     });
     await esbuild.stop?.();
-    const inputs = {};
-    for (const input of Object.keys(result.metafile.inputs)) {
-        const path = join(root, input);
-        const s = statSync(path);
-        inputs[path] = [s.size, s.mtimeMs];
-    }
+    const inputs = stampInputs(root, Object.keys(result.metafile.inputs));
     const tmp = `${pointer}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify({ dir, inputs }));
     renameSync(tmp, pointer);

@@ -9,15 +9,16 @@
  * Returns null when no bundle can be made (esbuild missing, a build error): the caller falls back to tsx.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { atomicWriteFileSync } from "./atomicWrite.js";
+import { type InputStamps, inputsUnchanged, stampInputs } from "./inputStamps.js";
 
 interface CachedBundle {
     /** Input path (absolute) → [size, mtimeMs] when the bundle was made. */
-    inputs: Record<string, [number, number]>;
+    inputs: InputStamps;
     code: string;
 }
 
@@ -35,26 +36,12 @@ function cacheDir(): string {
     return join(tmpdir(), `mellama-bundles-${user}`);
 }
 
-function fresh(bundle: CachedBundle): boolean {
-    for (const [path, [size, mtime]] of Object.entries(bundle.inputs)) {
-        try {
-            const s = statSync(path);
-            if (s.size !== size || s.mtimeMs !== mtime) {
-                return false;
-            }
-        } catch {
-            return false;
-        }
-    }
-    return true;
-}
-
 /** The bundled script of `entry` (an absolute path to a .ts module), or null. */
 export function bundledCode(entry: string): string | null {
     const file = join(cacheDir(), `${createHash("sha1").update(entry).digest("hex").slice(0, 16)}.json`);
     try {
         const cached = JSON.parse(readFileSync(file, "utf8")) as CachedBundle;
-        if (fresh(cached)) {
+        if (inputsUnchanged(cached.inputs)) {
             return cached.code;
         }
     } catch {
@@ -68,12 +55,7 @@ export function bundledCode(entry: string): string | null {
             entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external",
             write: false, metafile: true, logLevel: "silent", absWorkingDir: workingDir,
         });
-        const inputs: CachedBundle["inputs"] = {};
-        for (const input of Object.keys(result.metafile.inputs)) {
-            const path = resolve(workingDir, input);
-            const s = statSync(path);
-            inputs[path] = [s.size, s.mtimeMs];
-        }
+        const inputs = stampInputs(workingDir, Object.keys(result.metafile.inputs));
         // Packages stay require()s, resolved from the entry's folder (an eval'd script's own require resolves from
         // the working directory).
         const code = `(function (require) {\n${result.outputFiles[0]!.text}\n})(require("node:module").createRequire(${JSON.stringify(entry)}));\n`;
