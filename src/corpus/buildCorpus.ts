@@ -172,8 +172,8 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
             }
             await flush(false);
             await batches.drain();
-            progress.update(read);
-            progress.stop();
+            sourceProgress.update(read);
+            sourceProgress.stop();
             progress = null;
         }
         writeSync(fd, pending);

@@ -52,7 +52,7 @@ export class MinHashLsh {
     private readonly signatures: SignatureStore;
     /** A signature read back for a candidate. */
     private readonly theirs: Uint32Array;
-    private readonly keyHi: Float64Array;
+    private readonly keyHi: Int32Array;
     private readonly keyLo: Int32Array;
 
     /**
@@ -76,18 +76,13 @@ export class MinHashLsh {
         }
         this.signatures = new SignatureStore(n, signatureFile);
         this.theirs = new Uint32Array(n);
-        this.keyHi = new Float64Array(options.bands);
+        this.keyHi = new Int32Array(options.bands);
         this.keyLo = new Int32Array(options.bands);
     }
 
     /** Documents indexed (kept as not near-duplicates). */
     public get size(): number {
         return this.signatures.size;
-    }
-
-    /** Bytes of index in memory (the band table; signatures too when they are not in a file). */
-    public get residentBytes(): number {
-        return this.bands.bytes;
     }
 
     public dispose(): void {

@@ -12,13 +12,13 @@ export interface PhiFinding {
     end: number;
 }
 
+const FIVE_DIGITS = /\d{5}/;
+
 /**
  * Each rule with, where it pays, a necessary condition checked first: a text that fails it cannot match, and
  * the test is far cheaper than the rule's scan (the e-mail rule tries "\b[\w.+-]+" at every word; the MRN rule,
  * case-insensitive, at every word boundary, while only ~3% of notes hold five digits in a row).
  */
-const FIVE_DIGITS = /\d{5}/;
-
 const RULES: [PhiCategory, RegExp, ((text: string) => boolean)?][] = [
     ["email", /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, (t) => t.includes("@")],
     ["url", /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi],
@@ -31,6 +31,7 @@ const RULES: [PhiCategory, RegExp, ((text: string) => boolean)?][] = [
     ["name", /\b(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?\b/g,
         (t) => t.includes("Dr") || t.includes("Mr") || t.includes("Ms") || t.includes("Miss") || t.includes("Prof")],
 ];
+
 const PLACEHOLDER = /\[\*\*([^\]]*?)\*\*\]/g;
 
 /** MIMIC placeholder text → the category its content names ("First Name", "Hospital", "2101-3-4" …). */

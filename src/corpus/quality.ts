@@ -266,11 +266,6 @@ export function qualityReason(text: string, o: QualityOptions): string | null {
     return null;
 }
 
-/** Scratch for bigramCharsBound: pair keys, counts and the longest spelling seen per slot. */
-let boundKey = new Int32Array(2048);
-let boundCount = new Int32Array(2048);
-let boundLen = new Int32Array(2048);
-
 /**
  * An upper bound of topBigramChars from the word hashes of the scan, with no word interned and no spelling
  * compared: pairs are counted by a 32-bit key of their two word hashes, so pairs whose keys collide share one
@@ -279,18 +274,11 @@ let boundLen = new Int32Array(2048);
  * collisions are rare and real text repeats no bigram that much). Non-ASCII words hash their toLowerCase().
  */
 function bigramCharsBound(text: string, words: number): number {
-    let size = boundKey.length;
-    while (size < 2 * words) {
-        size *= 2;
-    }
-    if (size !== boundKey.length) {
-        boundKey = new Int32Array(size);
-        boundCount = new Int32Array(size);
-        boundLen = new Int32Array(size);
-    } else {
-        boundCount.fill(0);
-    }
-    const mask = size - 1;
+    // topBigramChars's pair table, as (key, longest spelling, count): that function resets it before its own use.
+    const mask = reserveBigramScratch(words);
+    const boundKey = pairA;
+    const boundLen = pairB;
+    const boundCount = pairCount;
     let best = 0;
     let prevHash = 0;
     let prevLen = 0;

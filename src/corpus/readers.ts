@@ -49,9 +49,9 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         case "pubmedqa": {
             let json: Record<string, { CONTEXTS?: unknown }>;
             try {
-                const text = readFileSync(path, "utf8");
-                onBytes?.(Buffer.byteLength(text));
-                json = JSON.parse(text) as typeof json;
+                const bytes = readFileSync(path);
+                onBytes?.(bytes.length);
+                json = JSON.parse(bytes.toString("utf8")) as typeof json;
             } catch {
                 throw new FormatError(path, "json", "is not valid JSON");
             }
@@ -71,10 +71,11 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
         }
         case "hoc":
         case "mimic-cxr": {
-            for (const file of listFiles(path, ".txt")) {
+            for (const file of sourceFiles(format, path)) {
                 const id = file.slice(path.length + 1).replace(/\.txt$/, "");
-                const text = readFileSync(file, "utf8");
-                onBytes?.(Buffer.byteLength(text));
+                const bytes = readFileSync(file);
+                onBytes?.(bytes.length);
+                const text = bytes.toString("utf8");
                 const doc = { id, text: format === "hoc" ? text.split("\n").filter((l) => l.trim()).join(" ") : text };
                 if (keep(doc)) {
                     yield doc;
@@ -171,7 +172,7 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
             yield* readPubmedXml(path, exclude, onBad, onBytes);
             return;
         case "pmc-jats":
-            for (const file of statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")].sort() : [path]) {
+            for (const file of sourceFiles(format, path)) {
                 yield* readJats(file, exclude, onBad, onBytes);
             }
             return;
@@ -180,9 +181,15 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
 
 /** The bytes readDocuments reads for a source (the files it would open), for a progress bar's total. */
 export function sourceBytes(format: SourceFormat, path: string): number {
-    const files = format === "hoc" || format === "mimic-cxr" ? listFiles(path, ".txt")
-        : format === "pmc-jats" && statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")] : [path];
-    return files.reduce((sum, f) => sum + statSync(f).size, 0);
+    return sourceFiles(format, path).reduce((sum, f) => sum + statSync(f).size, 0);
+}
+
+/** The files a source's reader opens, in reading order: a directory's for the per-file formats, else the path. */
+function sourceFiles(format: SourceFormat, path: string): string[] {
+    if (format === "hoc" || format === "mimic-cxr") {
+        return listFiles(path, ".txt");
+    }
+    return format === "pmc-jats" && statSync(path).isDirectory() ? [...listFiles(path, ".xml"), ...listFiles(path, ".nxml")].sort() : [path];
 }
 
 function listFiles(dir: string, ext: string): string[] {

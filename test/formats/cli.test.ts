@@ -1,20 +1,17 @@
 /** `mellama export` and `mellama inspect` through the real CLI (child processes). */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { parameterLayout } from "../../src/model/parameterLayout.js";
+import { type CliResult, runCli } from "../helpers/runCli.js";
 
-const bin = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mellama-cli-fmt-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
-    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+const run = (...args: string[]): CliResult => runCli(args);
 
 test("mellama export hf -> gguf (q8_0), inspect --json of both, and a typed error for a corrupt file", () => {
     const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: 40, maxSeqLen: 64, normEps: 1e-6, ropeTheta: 10000, tieEmbeddings: true };

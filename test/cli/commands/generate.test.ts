@@ -1,6 +1,5 @@
 /** `mellama generate` through the real CLI: one streamed prompt, a --prompts file decoded together, bad input. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,13 +10,12 @@ import { referenceKernels } from "../../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../../src/model/LlamaModel.js";
 import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
+import { type CliResult, runCli } from "../../helpers/runCli.js";
 
-const bin = fileURLToPath(new URL("../../../bin/mellama.js", import.meta.url));
 const tokenizerModel = fileURLToPath(new URL("../../fixtures/tokenizer/words.model", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mellama-cli-gen-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
-    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, MELLAMA_QUIET: "1" } });
+const run = (...args: string[]): CliResult => runCli(args, { MELLAMA_QUIET: "1" });
 
 test("mellama generate: --prompts decodes a file together, one JSON line per prompt in file order, each equal to --prompt alone", () => {
     const vocabSize = loadTokenizer(tokenizerModel).vocabSize;

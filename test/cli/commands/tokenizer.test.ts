@@ -1,18 +1,15 @@
 /** `mellama tokenizer train` through the real CLI: trains and writes a model sentencepiece's layout loads; bad input is a one-line error. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
+import { type CliResult, runCli } from "../../helpers/runCli.js";
 
-const bin = fileURLToPath(new URL("../../../bin/mellama.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "mellama-cli-tok-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
-    spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", env: { ...process.env, MELLAMA_QUIET: "1" } });
+const run = (...args: string[]): CliResult => runCli(args, { MELLAMA_QUIET: "1" });
 
 test("mellama tokenizer train writes tokenizer.model and tokenizer.json that load and round-trip", () => {
     const input = join(dir, "text.txt");
