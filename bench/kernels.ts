@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { getKernelSet } from "../src/kernels/index.js";
 import type { KernelSet } from "../src/kernels/KernelSet.js";
-import type { DecodeKernels } from "../src/kernels/native/DecodeKernels.js";
+import type { DecodeKernels } from "../src/kernels/DecodeKernels.js";
 import { nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
 import type { BenchRow } from "./lib/benchResults.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";

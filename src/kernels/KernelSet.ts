@@ -13,8 +13,12 @@
  * Every buffer is a dense row-major Float32Array unless stated otherwise; views into arenas are fine.
  * Determinism: for the same inputs and the same thread count a kernel returns bitwise the same outputs on every
  * call (static work partitioning, no racing float accumulation), so a resumed training run continues bit for bit.
+ * Inference kernels (matmuls on F16 / BF16 / Q8_0 weights at rest, attention over a KV cache) are part of every set
+ * (DecodeKernels.ts), so the inference session never needs to know which set it holds.
  */
-export interface KernelSet {
+import type { DecodeKernels } from "./DecodeKernels.js";
+
+export interface KernelSet extends DecodeKernels {
     /** "reference" or "native"; diagnostic. */
     readonly name: string;
     /** Threads the set computes with (1 for reference). */

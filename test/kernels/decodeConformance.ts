@@ -5,9 +5,9 @@
  * longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64 ones).
  */
 import { describe, test } from "node:test";
-import type { DecodeKernels } from "../../src/kernels/native/DecodeKernels.js";
-import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../src/kernels/native/DecodeKernels.js";
-import { referenceDecodeKernels } from "../../src/kernels/native/referenceDecodeKernels.js";
+import type { DecodeKernels } from "../../src/kernels/DecodeKernels.js";
+import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../src/kernels/DecodeKernels.js";
+import { referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 import { checkClose, makeRng, randomArray } from "./checkClose.js";
 
 const TOL = 1e-5;

@@ -5,6 +5,7 @@
  * checked against an independent transcription of the contract. Slow by design; tests use small shapes.
  */
 import type { KernelSet } from "../../src/kernels/KernelSet.js";
+import { referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 
 const row = (b: number, t: number, T: number, heads: number, h: number, HS: number): number => ((b * T + t) * heads + h) * HS;
 
@@ -23,9 +24,11 @@ function attentionProbs(q: Float32Array, k: Float32Array, b: number, t: number, 
     return { p: scores.map((s) => Math.exp(s - max) / sum), lse: max + Math.log(sum) };
 }
 
+/** The decode kernels are checked by decodeConformance.ts against their own reference; here they only complete the set. */
 export const oracleKernels: KernelSet = {
     name: "oracle",
     threads: 1,
+    ...referenceDecodeKernels,
     matmulForward(out, inp, weight, bias, N, C, OC) {
         for (let n = 0; n < N; n++) {
             for (let o = 0; o < OC; o++) {

@@ -3,7 +3,6 @@
  * file). Everything that crosses into C++ is declared here and nowhere else, as node-llama-cpp does.
  */
 import type { KernelSet } from "../KernelSet.js";
-import type { DecodeKernels } from "./DecodeKernels.js";
 
 /**
  * SIMD paths the addon is built with; which ones run depends on the CPU (see `variants()`). "emu16" is for tests
@@ -20,8 +19,8 @@ export interface CpuFeatures {
     avx512vl: boolean;
 }
 
-/** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's and the DecodeKernels'. */
-export interface AddonContext extends Omit<KernelSet, "name">, DecodeKernels {
+/** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's. */
+export interface AddonContext extends Omit<KernelSet, "name"> {
     readonly simd: SimdKind;
 }
 

@@ -14,7 +14,6 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { KernelSet } from "../KernelSet.js";
 import type { NativeAddon, SimdKind } from "./AddonTypes.js";
-import type { DecodeKernels } from "./DecodeKernels.js";
 import { KernelArgumentError } from "./KernelArgumentError.js";
 
 export interface NativeKernelOptions {
@@ -24,8 +23,8 @@ export interface NativeKernelOptions {
     simd?: SimdKind | "auto";
 }
 
-/** A KernelSet that also runs the decode kernels and says which SIMD path it runs. */
-export interface NativeKernelSet extends KernelSet, DecodeKernels {
+/** A KernelSet that says which SIMD path it runs. */
+export interface NativeKernelSet extends KernelSet {
     readonly simd: SimdKind;
 }
 

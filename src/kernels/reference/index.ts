@@ -5,6 +5,7 @@
 import type { KernelSet } from "../KernelSet.js";
 import { attentionBackward, attentionForward } from "./attention.js";
 import { crossEntropyForwardBackward } from "./crossEntropy.js";
+import { referenceDecodeKernels } from "./decode.js";
 import { addInPlace, adamwUpdate, sumSquares } from "./elementwise.js";
 import { encoderBackward, encoderForward } from "./encoder.js";
 import { matmulBackward, matmulForward } from "./matmul.js";
@@ -18,5 +19,6 @@ export const referenceKernels: KernelSet = {
     matmulForward, matmulBackward, encoderForward, encoderBackward, rmsnormForward, rmsnormBackward,
     ropeForward, ropeBackward, attentionForward, attentionBackward, swigluForward, swigluBackward,
     addInPlace, crossEntropyForwardBackward, adamwUpdate, sumSquares,
+    ...referenceDecodeKernels,
     dispose: () => undefined,
 };

@@ -9,8 +9,6 @@
  * position, so every weight is streamed once per step for all of them (SequenceBatcher schedules that).
  */
 import type { KernelSet } from "../../kernels/KernelSet.js";
-import type { DecodeKernels } from "../../kernels/native/DecodeKernels.js";
-import { referenceDecodeKernels } from "../../kernels/native/referenceDecodeKernels.js";
 import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
 import { MellamaError } from "../../errors/MellamaError.js";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
@@ -79,7 +77,7 @@ export class InferenceSession {
     public readonly tokenizer: Tokenizer;
     public readonly maxContext: number;
     private readonly kernels: KernelSet;
-    private readonly decode: DecodeKernels;
+    private readonly decode: KernelSet;
     private readonly chunk: number;
     private readonly packed: ReadonlyMap<string, PackedWeight>;
     private readonly f32Also: ReadonlySet<string>;
@@ -97,8 +95,7 @@ export class InferenceSession {
         this.tokenizer = tokenizer;
         this.maxContext = Math.min(maxContext, model.config.maxSeqLen);
         this.kernels = model.kernels;
-        const maybe = model.kernels as unknown as Partial<DecodeKernels>;
-        this.decode = typeof maybe.attentionForwardCached === "function" ? (maybe as DecodeKernels) : referenceDecodeKernels;
+        this.decode = model.kernels;
         this.chunk = Math.max(1, Math.min(prefillChunk, this.maxContext));
         const c = model.config;
         const KV = kvDim(c);

@@ -1,7 +1,7 @@
 /** The reference decode kernels' own checks: half decoding on known bit patterns, Q8_0 block layout by hand. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bf16ToFloat, halfToFloat, referenceDecodeKernels } from "../../src/kernels/native/referenceDecodeKernels.js";
+import { bf16ToFloat, halfToFloat, referenceDecodeKernels } from "../../../src/kernels/reference/decode.js";
 
 test("halfToFloat: normals, extremes, subnormals, signed zero, infinities, NaN", () => {
     const cases: [number, number][] = [

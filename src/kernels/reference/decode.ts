@@ -3,8 +3,8 @@
  * kernels (conformance: test/kernels/decodeConformance.ts). Dequantize, then multiply; two-pass softmax.
  * Accumulates in float64 (JS numbers), so it is also the most accurate of the implementations.
  */
-import type { DecodeKernels } from "./DecodeKernels.js";
-import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "./DecodeKernels.js";
+import type { DecodeKernels } from "../DecodeKernels.js";
+import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../DecodeKernels.js";
 
 /** IEEE binary16 bits to a number (normals, subnormals, infinities, NaN). */
 export function halfToFloat(h: number): number {
