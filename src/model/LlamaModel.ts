@@ -1,7 +1,8 @@
 /**
  * LlamaModel: LLaMA-2 with explicit forward and backward over one KernelSet (the llm.c way, no autograd).
- * Parameters, gradients and activations each live in one Float32Array arena with named views made once;
- * forward and backward allocate nothing. Backward calls the kernels in the reverse order of forward.
+ * Parameters and gradients live in one Float32Array per tensor (a typed array cannot hold a 7B model), activations
+ * in one arena per layer plus one shared arena, all with named views made once; forward and backward allocate
+ * nothing. Backward calls the kernels in the reverse order of forward.
  *
  * Adapters (LinearAdapters.ts, e.g. LoRA) hook into every linear layer through `lora`; with
  * `frozenBase` set, backward computes no base-parameter gradient (matmulBackward with dweight null).
@@ -72,10 +73,8 @@ export class LlamaModel {
     public readonly config: LlamaConfig;
     public readonly kernels: KernelSet;
     public readonly layout: ParameterSpec[];
-    /** All parameters, in `layout` order. */
-    public readonly params: Float32Array;
-    /** Gradients, same offsets; null for inference-only models. */
-    public readonly grads: Float32Array | null;
+    /** One gradient tensor per parameter, in `layout` order; null for inference-only or frozen-base models. */
+    public readonly grads: Float32Array[] | null;
     public readonly maxBatch: number;
     public readonly maxT: number;
     /** (maxBatch * maxT, V): logits after forward; holds dlogits after a training forward. See lastLogits. */
@@ -131,9 +130,11 @@ export class LlamaModel {
         this.maxBatch = maxBatch;
         this.maxT = maxT;
         this.layout = parameterLayout(config);
-        const nParams = this.layout[this.layout.length - 1]!.offset + this.layout[this.layout.length - 1]!.size;
-        this.params = new Float32Array(nParams);
-        this.grads = training && !frozenBase ? new Float32Array(nParams) : null;
+        const withGrads = training && !frozenBase;
+        this.views = new Map(this.layout.map((spec) => [spec.name, {
+            param: new Float32Array(spec.size), grad: withGrads ? new Float32Array(spec.size) : null,
+        }]));
+        this.grads = withGrads ? [...this.views.values()].map((v) => v.grad!) : null;
         this.training = training;
         this.frozenBase = frozenBase;
 
@@ -144,18 +145,15 @@ export class LlamaModel {
         const shared = recompute ? N * (C + H) + N : 0;
         // Backward scratch, shared by every layer (activation gradients are consumed layer by layer).
         const backwardScratch = training ? N * (C * 4 + KV * 2 + H * 3) : 0;
-        // ONE activation arena: per-layer activations, final norm, logits, losses, scratch.
-        const acts = new Float32Array(L * perLayer + shared + N * (2 * C) + N + N * V + N + N * C + backwardScratch);
+        // One arena per layer for its activations, and one for the shared buffers: final norm, logits, losses, scratch.
+        let acts = new Float32Array(shared + N * (2 * C) + N + N * V + N + N * C + backwardScratch);
         let off = 0;
         const take = (n: number): Float32Array => {
             const view = acts.subarray(off, off + n);
             off += n;
             return view;
         };
-        const view = (arena: Float32Array, spec: ParameterSpec): Float32Array => arena.subarray(spec.offset, spec.offset + spec.size);
-        this.views = new Map(this.layout.map((spec) => [spec.name, {
-            param: view(this.params, spec), grad: this.grads === null ? null : view(this.grads, spec),
-        }]));
+        const sharedArena = acts;
         this.embed = this.views.get("embedTokens")!.param;
         this.normW = this.views.get("norm")!.param;
         this.outW = this.views.get(config.tieEmbeddings ? "embedTokens" : "lmHead")!.param;
@@ -167,7 +165,10 @@ export class LlamaModel {
         const sharedAct = recompute ? take(N * H) : null;
         this.rstdScratch = take(recompute ? N : 0);
         const names: LayerParam[] = ["inputLayernorm", "qProj", "kProj", "vProj", "oProj", "postAttentionLayernorm", "gateProj", "upProj", "downProj"];
+        const sharedOff = off;
         for (let l = 0; l < L; l++) {
+            acts = new Float32Array(perLayer);
+            off = 0;
             const params = {} as Record<LayerParam, Float32Array>;
             const grads = {} as Record<LayerParam, Float32Array>;
             for (const name of names) {
@@ -183,7 +184,12 @@ export class LlamaModel {
                 att: take(N * C), lse: take(maxBatch * NH * maxT), xmid: take(N * C), rstd2: take(N), h2: sharedH ?? take(N * C),
                 gate: take(N * H), up: take(N * H), act: sharedAct ?? take(N * H),
             });
+            if (off !== perLayer) {
+                throw new Error(`internal: layer arena sized ${perLayer}, used ${off}`);
+            }
         }
+        acts = sharedArena;
+        off = sharedOff;
         this.xFinal = take(N * C);
         this.rstdF = take(N);
         this.hF = take(N * C);
@@ -219,13 +225,13 @@ export class LlamaModel {
         }
     }
 
-    /** The view of one named parameter ("embedTokens", "layers.0.qProj", …) in an arena (params by default). */
-    public tensor(name: string, arena: Float32Array = this.params): Float32Array {
-        const spec = this.layout.find((s) => s.name === name);
-        if (spec === undefined) {
+    /** One named parameter ("embedTokens", "layers.0.qProj", …). */
+    public tensor(name: string): Float32Array {
+        const v = this.views.get(name);
+        if (v === undefined) {
             throw new ModelInputError("name", `no parameter named ${JSON.stringify(name)}`);
         }
-        return arena.subarray(spec.offset, spec.offset + spec.size);
+        return v.param;
     }
 
     /** The gradient view of one named parameter (views made once in the constructor). */
@@ -241,7 +247,7 @@ export class LlamaModel {
     public initWeights(seed: number, std = 0.02): void {
         const rng = new Rng(seed);
         for (const spec of this.layout) {
-            const w = this.params.subarray(spec.offset, spec.offset + spec.size);
+            const w = this.tensor(spec.name);
             if (spec.kind === "norm") {
                 w.fill(1);
                 continue;
@@ -261,7 +267,7 @@ export class LlamaModel {
 
     public zeroGrad(): void {
         if (!this.frozenBase) {
-            this.grads?.fill(0);
+            this.grads?.forEach((g) => g.fill(0));
         }
         this.lora?.zeroGrad();
     }

@@ -1,7 +1,8 @@
 /**
- * Where every parameter tensor lives in the one parameter arena, with its mellama name (STYLE.md), its Hugging
- * Face name and its PyTorch shape. Gradients use the same offsets in their own arena; AdamW moments are one arena
- * over the trainable tensors (optim/AdamW.ts).
+ * Every parameter tensor of a LLaMA model with its mellama name (STYLE.md), its Hugging Face name, its PyTorch
+ * shape and its element count, in the order transformers writes them. `offset` is the tensor's position in a
+ * concatenation of all of them (what AdamW's moment arenas and parameter counts use); LlamaModel keeps one array
+ * per tensor.
  */
 import { type LlamaConfig, kvDim } from "./LlamaConfig.js";
 

@@ -34,7 +34,8 @@ import { trainBpe } from "../tokenizer/trainBpe.js";
 import { lossCurvePlot } from "../train/lossCurvePlot.js";
 import { parsePretrainConfig } from "../train/PretrainConfig.js";
 import { runPretrainConfig, readInstructionJsonl } from "../train/runTraining.js";
-import { loadHfModel } from "../train/loadHfModel.js";
+import { openModel } from "../formats/model/openModel.js";
+import { loadWeights } from "../model/loadWeights.js";
 import { parseSftConfig } from "../train/SftConfig.js";
 import { sft } from "../train/sft.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
@@ -164,7 +165,7 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
     // 6. LoRA instruction tuning of both, merged for serving.
     const tune = (name: string, baseDir: string): LlamaModel => {
         stage(`instruction-tune ${name}`);
-        const base = loadHfModel(baseDir);
+        using base = openModel(baseDir);
         const r = sft({ config: parseSftConfig({ output: join(out, name), base: baseDir, data: { train: "instructions.jsonl" },
             seqLen: Math.min(384, s.model.maxSeqLen), layout: "pad", microBatchSize: 4, gradAccum: 1, maxSteps: s.sftSteps, lora: { r: 8, alpha: 16, dropout: 0.05 },
             optimizer: { lr: 2e-3 }, checkpointEvery: s.sftSteps, keepCheckpoints: 1, threads, seed: 7 }, name),
@@ -174,11 +175,9 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
         return r.model;
     };
     const load = (dir: string): LlamaModel => {
-        const hf = loadHfModel(dir);
-        const model = new LlamaModel({ config: hf.config, kernels: getKernelSet({ threads }), maxBatch: 1, maxT: s.model.maxSeqLen, training: false });
-        for (const spec of model.layout) {
-            model.tensor(spec.name).set(hf.weights.get(spec.hfName)!);
-        }
+        using source = openModel(dir);
+        const model = new LlamaModel({ config: source.config, kernels: getKernelSet({ threads }), maxBatch: 1, maxT: s.model.maxSeqLen, training: false });
+        loadWeights(model, source);
         return model;
     };
     const models: [string, LlamaModel][] = [["base", load(baseCkpt)], ["Me", load(meCkpt)]];
@@ -191,7 +190,9 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
     for (const [name, model] of models) {
         stage(`evaluate ${name}`);
         const inference = new LlamaModel({ config: model.config, kernels: model.kernels, maxBatch: 1, maxT: s.model.maxSeqLen, training: false });
-        inference.params.set(model.params);
+        for (const spec of model.layout) {
+            inference.tensor(spec.name).set(model.tensor(spec.name));
+        }
         const session = new InferenceSession({ model: inference, tokenizer });
         const result = await evaluate({ lm: lmFromSession(`demo:${name}`, session), tasks: TASKS, outputDir: join(out, "eval"), limit: s.evalLimit,
             maxTokens: s.evalTokens, scoring: "paper", dataDir: root, modelSpec: `demo:${name}`, progress: false,

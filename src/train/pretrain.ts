@@ -16,6 +16,8 @@ import { loadModelCheckpoint, saveModelCheckpoint } from "./modelCheckpoint.js";
 import type { PretrainConfig } from "./PretrainConfig.js";
 import { EpochOrder, fillMicroBatch, type TokenDataset } from "./TokenDataset.js";
 import { runTrainingLoop, type TrainingLoopResult } from "./trainingLoop.js";
+import type { ModelSource } from "../formats/model/ModelSource.js";
+import { loadWeights } from "../model/loadWeights.js";
 
 export interface PretrainInputs {
     config: PretrainConfig;
@@ -23,7 +25,8 @@ export interface PretrainInputs {
     validation: TokenDataset | null;
     tokenizer: { vocabSize: number; bosId: number; eosId: number; hash: string; files: readonly string[] };
     /** Continual pretraining: the starting model's shape and weights by Hugging Face tensor name. */
-    initial?: { config: LlamaConfig; weights: ReadonlyMap<string, Float32Array> };
+    /** A model to continue from (initFrom), opened with openModel; its config gives the shapes. */
+    initial?: ModelSource;
     resume?: boolean;
 }
 
@@ -59,13 +62,7 @@ export function pretrain({ config, train, validation, tokenizer, initial, resume
     const kernels = getKernelSet({ kind: config.kernels, threads: config.threads });
     const model = new LlamaModel({ config: modelConfig, kernels, maxBatch: B, maxT: T });
     if (initial !== undefined) {
-        for (const spec of model.layout) {
-            const w = initial.weights.get(spec.hfName);
-            if (w === undefined || w.length !== spec.size) {
-                throw new ConfigError("initFrom", `tensor ${spec.hfName} is ${w === undefined ? "missing" : `of size ${w.length}, expected ${spec.size}`}`);
-            }
-            model.tensor(spec.name).set(w);
-        }
+        loadWeights(model, initial);
     } else {
         model.initWeights(config.seed);
     }

@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/MellamaError.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
 import { loadTokenizer, tokenizerFileOf } from "../tokenizer/loadTokenizer.js";
-import { loadHfModel } from "./loadHfModel.js";
+import { openModel } from "../formats/model/openModel.js";
 import { parsePretrainConfig, type PretrainConfig } from "./PretrainConfig.js";
 import { pretrain, type PretrainResult } from "./pretrain.js";
 import { parseSftConfig, type SftConfig } from "./SftConfig.js";
@@ -32,13 +32,14 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean): Pret
         throw new ConfigError("tokenizer", `the shards in ${config.data.train} were built with tokenizer ${train.tokenizerHash}, this is ${tokenizer.hash}`);
     }
     const validation = config.data.validation === undefined ? null : openShardDataset(config.data.validation, "validation");
-    const initial = config.initFrom === undefined ? undefined : loadHfModel(config.initFrom);
+    const initial = config.initFrom === undefined ? undefined : openModel(config.initFrom);
     try {
         return pretrain({ config, train, validation, resume, initial,
             tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, eosId: tokenizer.eosId, hash: tokenizer.hash, files: tokenizerFiles(config.tokenizer) } });
     } finally {
         train.close();
         validation?.close();
+        initial?.close();
     }
 }
 
@@ -76,8 +77,11 @@ export function readInstructionJsonl(path: string): SftExample[] {
 }
 
 export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
-    const base = loadHfModel(config.base);
-    const tokenizer = loadTokenizer(config.tokenizer ?? config.base);
+    using base = openModel(config.base);
+    const tokenizer = config.tokenizer !== undefined ? loadTokenizer(config.tokenizer) : base.tokenizer;
+    if (tokenizer === null) {
+        throw new ConfigError("tokenizer", `the base model ${config.base} carries no tokenizer; give one with tokenizer:`);
+    }
     return sft({ config, base, resume, tokenizer,
         train: readInstructionJsonl(config.data.train),
         validation: config.data.validation === undefined ? [] : readInstructionJsonl(config.data.validation) });

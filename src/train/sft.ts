@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { ConfigError } from "../errors/MellamaError.js";
 import { readF32Safetensors, writeF32Safetensors } from "../formats/checkpoint/trainingState.js";
 import { getKernelSet } from "../kernels/index.js";
-import type { LlamaConfig } from "../model/LlamaConfig.js";
 import { LlamaModel } from "../model/LlamaModel.js";
 import { LoraAdapters, type LoraTarget } from "../model/lora/LoraAdapters.js";
 import { saveLoraAdapter } from "../model/lora/peftAdapter.js";
@@ -21,10 +20,13 @@ import type { SftConfig } from "./SftConfig.js";
 import { buildSftSequences, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
 import { EpochOrder } from "./TokenDataset.js";
 import { runTrainingLoop, type TrainingLoopResult } from "./trainingLoop.js";
+import type { ModelSource } from "../formats/model/ModelSource.js";
+import { loadWeights } from "../model/loadWeights.js";
 
 export interface SftInputs {
     config: SftConfig;
-    base: { config: LlamaConfig; weights: ReadonlyMap<string, Float32Array>; path: string };
+    /** The base model, opened with openModel. */
+    base: ModelSource;
     tokenizer: SftTokenizer & { hash: string; padId: number | null; vocabSize: number };
     train: readonly SftExample[];
     validation?: readonly SftExample[];
@@ -79,13 +81,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     }
     const kernels = getKernelSet({ kind: config.kernels, threads: config.threads });
     const model = new LlamaModel({ config: base.config, kernels, maxBatch: B, maxT: T });
-    for (const spec of model.layout) {
-        const w = base.weights.get(spec.hfName);
-        if (w === undefined || w.length !== spec.size) {
-            throw new ConfigError("base", `tensor ${spec.hfName} is ${w === undefined ? "missing" : `of size ${w.length}, expected ${spec.size}`}`);
-        }
-        model.tensor(spec.name).set(w);
-    }
+    loadWeights(model, base);
     const adapters = LoraAdapters.attach(model, { r: config.lora.r, alpha: config.lora.alpha, dropout: config.lora.dropout,
         targets: config.lora.targets as LoraTarget[], seed: config.seed });
     const opt = config.optimizer;

@@ -61,7 +61,7 @@ export function trainStep({ model, optimizer, microBatches, B, T, step, lr, maxG
     }
     const grads: Float32Array[] = [...extraGrads];
     if (!model.frozenBase && model.grads !== null) {
-        grads.push(model.grads);
+        grads.push(...model.grads);
     }
     const clip = clipGradNorm({ kernels: model.kernels, grads, maxNorm: maxGradNorm });
     if (!Number.isFinite(clip.norm)) {

@@ -96,7 +96,7 @@ test("llama.cpp and mellama on the same GGUF: next-token logits and 64 greedy to
                             break;
                         }
                     }
-                    const want = mine.kv.generateFromIds(ids, { maxTokens: 64 }).tokens;
+                    const want = mine.generateFromIds(ids, { maxTokens: 64 }).tokens;
                     // An EOS from either side ends the comparison where mellama stopped.
                     assert.deepEqual(got.slice(0, want.length), want, `f32 greedy tokens for prompt ${prompts.indexOf(text)}`);
                 }

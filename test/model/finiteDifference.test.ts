@@ -57,6 +57,6 @@ for (const tieEmbeddings of [false, true]) {
                 checked++;
             }
         }
-        assert.equal(checked, model.params.length);
+        assert.equal(checked, model.layout.reduce((n, s) => n + s.size, 0));
     });
 }

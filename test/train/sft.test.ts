@@ -9,6 +9,7 @@ import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { loadLoraAdapter, mergeLora } from "../../src/model/lora/peftAdapter.js";
 import { parseSftConfig } from "../../src/train/SftConfig.js";
 import { sft } from "../../src/train/sft.js";
+import { inMemoryModel } from "../../src/formats/model/inMemoryModel.js";
 
 // Characters as tokens: id = code - 94 for 'a'..'z' (3..28), BOS 1, EOS 2, pad 0.
 const tokenizer = {
@@ -19,7 +20,7 @@ const baseConfig: LlamaConfig = { dim: 16, nLayers: 2, nHeads: 2, nKvHeads: 1, h
 const baseModel = new LlamaModel({ config: baseConfig, kernels: referenceKernels, maxBatch: 1, maxT: 16, training: false });
 baseModel.initWeights(5, 0.2);
 const weights = new Map(baseModel.layout.map((s) => [s.hfName, baseModel.tensor(s.name).slice()]));
-const base = { config: baseConfig, weights, path: "base" };
+const base = inMemoryModel({ path: "base", config: baseConfig, tensors: new Map(baseModel.layout.map((s) => [s.hfName, { shape: s.shape, data: weights.get(s.hfName)! }])) });
 // Learn to answer each question letter with the next letter.
 const examples = "abcdefghijklmnopqrstuvwx".split("").map((c) => ({ prompt: `q${c}`, answer: String.fromCharCode(c.charCodeAt(0) + 1) }));
 

@@ -86,9 +86,10 @@ export class GgufFile {
         return v.value;
     }
 
-    public readBytes(name: string): Uint8Array {
+    /** The tensor's stored bytes, into `out` when given. */
+    public readBytes(name: string, out?: Uint8Array): Uint8Array {
         const t = this.info(name);
-        return this.source.read(this.header.dataStart + t.offset, t.byteSize, name);
+        return this.source.read(this.header.dataStart + t.offset, t.byteSize, name, out);
     }
 
     /** The tensor as float32, in ggml order (dims[0] fastest), i.e. row-major in the reversed (PyTorch) shape. */

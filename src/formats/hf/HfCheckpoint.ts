@@ -119,6 +119,10 @@ export class HfCheckpoint {
         return this.file(name).readF32(name);
     }
 
+    public readBytes(name: string, out?: Uint8Array): Uint8Array {
+        return this.file(name).readBytes(name, out);
+    }
+
     private file(name: string): SafetensorsFile {
         const f = this.where.get(name);
         if (f === undefined) {

@@ -39,7 +39,7 @@ export function quantizeQ8_0(src: Float32Array, out = new Uint8Array(q8_0ByteSiz
     return out;
 }
 
-export function dequantizeQ8_0(src: Uint8Array, n: number, out = new Float32Array(n)): Float32Array {
+export function dequantizeQ8_0(src: Uint8Array, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     for (let b = 0; b < n / Q8_0_BLOCK; b++) {
         const o = b * Q8_0_BLOCK_BYTES;

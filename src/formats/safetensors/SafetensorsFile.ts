@@ -53,9 +53,9 @@ export class SafetensorsFile {
     }
 
     /** The tensor's raw little-endian bytes. */
-    public readBytes(name: string): Uint8Array {
+    public readBytes(name: string, out?: Uint8Array): Uint8Array {
         const t = this.info(name);
-        return this.source.read(this.header.dataStart + t.begin, t.end - t.begin, name);
+        return this.source.read(this.header.dataStart + t.begin, t.end - t.begin, name, out);
     }
 
     /** The tensor as float32 (F32, F16, BF16 or F64 on disk). */

@@ -1,31 +1,31 @@
 /**
- * InferenceSession: text generation from a LLaMA-2 model with a KV cache. The prompt is processed in one batch
- * (prefill: every linear layer runs as one matmul over all prompt tokens), then one token per step, each step
- * reusing the cached keys and values. Greedy by default; temperature, top-k and top-p sampling with a seed; stop
- * strings; EOS; a context-length limit that is an error, not a silent cut.
- * Weights are F32 views of a LlamaModel's parameter arena, so a freshly trained model is served in place.
- * Linear weights may stay in F16/BF16/Q8_0 storage (`packed`) and run through the decode kernels.
- * Several sequences decode together through `stepBatch`: one row per sequence, each with its own KV cache and
- * position, so every weight is streamed once per step for all of them (SequenceBatcher schedules that).
+ * InferenceSession: text generation from a LLaMA-2 model with a KV cache — the one session type of mellama.
+ * Weights stay at rest in their storage type (InferenceWeights: F32, F16, BF16 or Q8_0 per tensor) and every
+ * linear layer runs on that type through the KernelSet (matmulForward, matmulF16, matmulBF16, matmulQ8_0).
+ *
+ * One layer sequence (`forward`) serves all three uses: a prompt chunk (T rows of one sequence at consecutive
+ * positions), batched decoding (one row for each of B sequences, each at its own position with its own cache), and
+ * logits for scoring. Greedy by default; temperature, top-k and top-p sampling with a seed; stop strings; EOS; a
+ * context-length limit that is an error, not a silent cut. `generate` and `generateBatch` go through the session's
+ * SequenceBatcher: sequences in flight at the same time decode together, each weight read once per step for all
+ * of them, and each output is the same as generating it alone.
+ * The session owns the kernel set it was given by loadForInference and releases it (threads) in dispose().
  */
+import { MellamaError } from "../../errors/MellamaError.js";
 import type { KernelSet } from "../../kernels/KernelSet.js";
 import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
-import { MellamaError } from "../../errors/MellamaError.js";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
-import { headDim, kvDim } from "../LlamaConfig.js";
+import { type LlamaConfig, headDim, kvDim } from "../LlamaConfig.js";
 import type { LlamaModel } from "../LlamaModel.js";
+import { type InferenceWeights, LINEAR_NAMES, type StoredWeight, inferenceWeightsFromModel, readRowF32 } from "./InferenceWeights.js";
+import { KvCache } from "./KvCache.js";
+import { SequenceBatcher } from "./SequenceBatcher.js";
 import { SequenceDecoder } from "./SequenceDecoder.js";
 
 export { applyRepetitionPenalty, sample } from "./SequenceDecoder.js";
 
 /** Most sequences one stepBatch call takes (the decode kernels' row-by-row path, see kDecodeRows in C++). */
 export const MAX_DECODE_BATCH = 16;
-
-/** One sequence's keys and values, per layer (maxContext, kv heads, head size), indexed by position. */
-export interface KvCache {
-    readonly k: Float32Array[];
-    readonly v: Float32Array[];
-}
 
 export interface GenerateOptions {
     maxTokens: number;
@@ -45,6 +45,8 @@ export interface GenerateOutput {
     text: string;
     tokens: number[];
     finishReason: "stop" | "eos" | "length";
+    /** True when generation ended because the context was full (finishReason is then "length"). */
+    contextFull: boolean;
 }
 
 export class ContextLengthError extends MellamaError {
@@ -53,155 +55,107 @@ export class ContextLengthError extends MellamaError {
     }
 }
 
-/** A linear weight kept in its GGUF storage type, (OC, C) row-major as in HF (q/k rows already un-permuted). */
-export type PackedWeight = { type: "F16" | "BF16"; data: Uint16Array } | { type: "Q8_0"; data: Uint8Array };
-
 export interface InferenceSessionOptions {
-    model: LlamaModel;
-    /**
-     * Linear weights by mellama parameter name ("layers.0.qProj", "lmHead") to run from F16/BF16/Q8_0 storage
-     * through the decode kernels instead of the model's F32 tensor of the same name (which is then not read).
-     */
-    packed?: ReadonlyMap<string, PackedWeight>;
-    /** Packed names whose F32 tensor is filled too: prefill batches of >= 16 rows use the F32 GEMM for them. */
-    f32Also?: ReadonlySet<string>;
+    /** The weights at rest; or `model`, a LlamaModel whose F32 tensors are used in place (and whose kernels run). */
+    weights?: InferenceWeights;
+    model?: LlamaModel;
+    /** Required with `weights`. */
+    kernels?: KernelSet;
     tokenizer: Tokenizer;
     /** Longest prompt + generation; default the model's maxSeqLen. */
     maxContext?: number;
-    /** The session's prefill batch (tokens processed per matmul); default 512 (a 480-token prompt prefills 1.46x faster than in chunks of 128: the GEMM packs each weight once for more rows). */
+    /** Prompt tokens per prefill matmul batch; default 512. */
     prefillChunk?: number;
+    /** Sequences decoded together by generate/generateBatch, 1..16 (each keeps its own KV cache); default 8. */
+    maxBatch?: number;
+    /** Dispose `kernels` with the session (loadForInference creates them for it). */
+    ownsKernels?: boolean;
 }
 
+/** Rows [start, start + T) of a forward call belong to one sequence at positions pos0 .. pos0 + T - 1. */
+interface Segment {
+    cache: KvCache;
+    pos0: number;
+    start: number;
+    T: number;
+}
+
+type BufferName = "x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "rstd" | "last" | "embedRow";
+
 export class InferenceSession {
-    public readonly model: LlamaModel;
+    public readonly config: LlamaConfig;
     public readonly tokenizer: Tokenizer;
     public readonly maxContext: number;
-    private readonly kernels: KernelSet;
-    private readonly decode: KernelSet;
+    public readonly weights: InferenceWeights;
+    public readonly kernels: KernelSet;
+    /** The scheduler behind generate and generateBatch (for prompts already tokenized). */
+    public readonly batcher: SequenceBatcher;
     private readonly chunk: number;
-    private readonly packed: ReadonlyMap<string, PackedWeight>;
-    private readonly f32Also: ReadonlySet<string>;
-    /** The cache of step() without one given (generate, logits, loglikelihood, perplexity). */
+    private readonly ownsKernels: boolean;
+    /** The cache of step() without one given (logits, loglikelihood, perplexity, generateFromIds). */
     private readonly cache: KvCache;
-    private batchLogits = new Float32Array(0);
-    private readonly cos: Float32Array;
-    private readonly sin: Float32Array;
-    private readonly buf: Record<"x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "act" | "rstd" | "logits", Float32Array>;
+    private logitsBuf: Float32Array;
+    private cos = new Float32Array(0);
+    private sin = new Float32Array(0);
+    private readonly buf: Record<BufferName, Float32Array>;
+    private disposed = false;
 
-    public constructor({ model, tokenizer, maxContext = model.config.maxSeqLen, prefillChunk = 512, packed = new Map(), f32Also = new Set() }: InferenceSessionOptions) {
-        this.model = model;
-        this.packed = packed;
-        this.f32Also = f32Also;
+    public constructor({ weights, model, kernels, tokenizer, maxContext, prefillChunk = 512, maxBatch, ownsKernels = false }: InferenceSessionOptions) {
+        if ((weights === undefined) === (model === undefined)) {
+            throw new MellamaError("SESSION", "an InferenceSession takes exactly one of weights and model");
+        }
+        this.weights = weights ?? inferenceWeightsFromModel(model!);
+        const k = kernels ?? model?.kernels;
+        if (k === undefined) {
+            throw new MellamaError("SESSION", "an InferenceSession built from weights needs its kernels");
+        }
+        this.kernels = k;
+        this.ownsKernels = ownsKernels;
+        const c = this.weights.config;
+        this.config = c;
         this.tokenizer = tokenizer;
-        this.maxContext = Math.min(maxContext, model.config.maxSeqLen);
-        this.kernels = model.kernels;
-        this.decode = model.kernels;
+        this.maxContext = Math.max(1, Math.min(maxContext ?? c.maxSeqLen, c.maxSeqLen));
         this.chunk = Math.max(1, Math.min(prefillChunk, this.maxContext));
-        const c = model.config;
-        const KV = kvDim(c);
         this.cache = this.createCache();
         // Decoding streams every weight once per token: 2 MiB pages save the page walks (no-op off Linux).
-        adviseHugePages(model.params);
-        for (const p of packed.values()) {
-            adviseHugePages(p.data);
-        }
-        const HS = headDim(c);
-        const half = HS / 2;
-        this.cos = new Float32Array(this.maxContext * half);
-        this.sin = new Float32Array(this.maxContext * half);
-        for (let p = 0; p < this.maxContext; p++) {
-            for (let i = 0; i < half; i++) {
-                const invFreq = Math.fround(1 / c.ropeTheta ** Math.fround((2 * i) / HS));
-                const angle = Math.fround(p * invFreq);
-                this.cos[p * half + i] = Math.cos(angle);
-                this.sin[p * half + i] = Math.sin(angle);
-            }
+        for (const w of [this.weights.lmHead, ...this.weights.layers.flatMap((L) => LINEAR_NAMES.map((n) => L[n]))]) {
+            adviseHugePages(w.data);
         }
         const N = Math.max(this.chunk, MAX_DECODE_BATCH);
+        const KV = kvDim(c);
         this.buf = {
             x: new Float32Array(N * c.dim), h: new Float32Array(N * c.dim), q: new Float32Array(N * c.dim), k: new Float32Array(N * KV),
             v: new Float32Array(N * KV), att: new Float32Array(N * c.dim), o: new Float32Array(N * c.dim), gate: new Float32Array(N * c.hiddenDim),
-            up: new Float32Array(N * c.hiddenDim), act: new Float32Array(N * c.hiddenDim), rstd: new Float32Array(N), logits: new Float32Array(c.vocabSize),
+            up: new Float32Array(N * c.hiddenDim), rstd: new Float32Array(N), last: new Float32Array(MAX_DECODE_BATCH * c.dim),
+            embedRow: new Float32Array(c.dim),
         };
+        this.logitsBuf = new Float32Array(c.vocabSize);
+        this.batcher = new SequenceBatcher(this, maxBatch === undefined ? {} : { maxBatch });
     }
 
-    /** A fresh KV cache for one more sequence: 2 × layers × maxContext × kvDim floats. */
+    /** A fresh, empty KV cache for one more sequence (it grows as the sequence does). */
     public createCache(): KvCache {
-        const c = this.model.config;
-        const size = this.maxContext * kvDim(c);
-        return { k: Array.from({ length: c.nLayers }, () => new Float32Array(size)), v: Array.from({ length: c.nLayers }, () => new Float32Array(size)) };
+        return new KvCache(this.config.nLayers, kvDim(this.config), this.maxContext);
     }
 
-    /** out (N, OC) = inp (N, C) · W(name)ᵀ from the packed weight when there is one, else the F32 tensor. */
-    private linear(out: Float32Array, inp: Float32Array, name: string, N: number, C: number, OC: number): void {
-        const p = this.packed.get(name);
-        // Batch-1 decode is memory-bound (packed wins); a prefill batch is compute-bound (the packed GEMM F32 wins).
-        if (p === undefined || (N >= 16 && this.f32Also.has(name))) {
-            this.kernels.matmulForward(out, inp, name === "lmHead" ? this.model.outputWeight() : this.model.tensor(name), null, N, C, OC);
-        } else if (p.type === "Q8_0") {
-            this.decode.matmulQ8_0(out, inp, p.data, N, C, OC);
-        } else if (p.type === "F16") {
-            this.decode.matmulF16(out, inp, p.data, N, C, OC);
-        } else {
-            this.decode.matmulBF16(out, inp, p.data, N, C, OC);
-        }
-    }
-
-    /** Runs tokens at positions pos0.. through the model, filling the cache; returns the last row's logits. */
+    /** Runs tokens at positions pos0.. of one sequence through the model, filling its cache; returns the last row's logits. */
     public step(tokens: Int32Array, pos0: number, cache: KvCache = this.cache): Float32Array {
-        const c = this.model.config;
-        const k = this.kernels;
-        const KV = kvDim(c);
-        const HS = headDim(c);
-        const { x, h, q, att, o, gate, up, act, rstd, logits } = this.buf;
+        if (pos0 + tokens.length > this.maxContext) {
+            throw new ContextLengthError(pos0 + tokens.length, this.maxContext);
+        }
+        let logits = this.logitsBuf;
         for (let start = 0; start < tokens.length; start += this.chunk) {
             const T = Math.min(this.chunk, tokens.length - start);
-            const pos = pos0 + start;
-            if (pos + T > this.maxContext) {
-                throw new ContextLengthError(pos + T, this.maxContext);
-            }
-            const xv = x.subarray(0, T * c.dim);
-            k.encoderForward(xv, tokens.subarray(start, start + T), this.model.tensor("embedTokens"), T, c.dim);
-            for (let l = 0; l < c.nLayers; l++) {
-                const w = (name: string): Float32Array => this.model.tensor(`layers.${l}.${name}`);
-                const hv = h.subarray(0, T * c.dim);
-                k.rmsnormForward(hv, rstd, xv, w("inputLayernorm"), T, c.dim, c.normEps);
-                const qv = q.subarray(0, T * c.dim);
-                const kv = cache.k[l]!.subarray(pos * KV, (pos + T) * KV);
-                const vv = cache.v[l]!.subarray(pos * KV, (pos + T) * KV);
-                this.linear(qv, hv, `layers.${l}.qProj`, T, c.dim, c.dim);
-                this.linear(kv, hv, `layers.${l}.kProj`, T, c.dim, KV);
-                this.linear(vv, hv, `layers.${l}.vProj`, T, c.dim, KV);
-                k.ropeForward(qv, qv, this.cos, this.sin, 1, T, c.nHeads, HS, pos);
-                k.ropeForward(kv, kv, this.cos, this.sin, 1, T, c.nKvHeads, HS, pos);
-                const av = att.subarray(0, T * c.dim);
-                this.decode.attentionForwardCached(av, qv, cache.k[l]!, cache.v[l]!, T, pos, c.nHeads, c.nKvHeads, HS);
-                const ov = o.subarray(0, T * c.dim);
-                this.linear(ov, av, `layers.${l}.oProj`, T, c.dim, c.dim);
-                k.addInPlace(xv, ov, T * c.dim);
-                k.rmsnormForward(hv, rstd, xv, w("postAttentionLayernorm"), T, c.dim, c.normEps);
-                const H = c.hiddenDim;
-                this.linear(gate.subarray(0, T * H), hv, `layers.${l}.gateProj`, T, c.dim, H);
-                this.linear(up.subarray(0, T * H), hv, `layers.${l}.upProj`, T, c.dim, H);
-                k.swigluForward(act.subarray(0, T * H), gate.subarray(0, T * H), up.subarray(0, T * H), T * H);
-                this.linear(ov, act.subarray(0, T * H), `layers.${l}.downProj`, T, H, c.dim);
-                k.addInPlace(xv, ov, T * c.dim);
-            }
-            if (start + T === tokens.length) {
-                const last = xv.subarray((T - 1) * c.dim, T * c.dim);
-                const hl = h.subarray(0, c.dim);
-                k.rmsnormForward(hl, rstd, last, this.model.tensor("norm"), 1, c.dim, c.normEps);
-                this.linear(logits, hl, "lmHead", 1, c.dim, c.vocabSize);
-            }
+            logits = this.forward(tokens.subarray(start, start + T), [{ cache, pos0: pos0 + start, start: 0, T }]);
         }
         return logits;
     }
 
     /**
      * One decode step for B sequences at once: row b is token tokens[b] at position positions[b] of the sequence
-     * whose cache is caches[b] (which already holds its earlier positions). Every linear layer runs as one
-     * B-row matmul, so each weight is read once for all B; RoPE, the cache writes and attention are per row.
-     * Returns the (B, vocab) logits, valid until the next call. A row gets the logits it would get alone.
+     * whose cache is caches[b] (which already holds its earlier positions). Every linear layer runs as one B-row
+     * matmul, so each weight is read once for all B. Returns the (B, vocab) logits, valid until the next call.
+     * A row gets the logits it would get alone.
      */
     public stepBatch(tokens: Int32Array, positions: Int32Array, caches: readonly KvCache[]): Float32Array {
         const B = tokens.length;
@@ -213,65 +167,153 @@ export class InferenceSession {
                 throw new ContextLengthError(p + 1, this.maxContext);
             }
         }
-        const c = this.model.config;
+        return this.forward(tokens, caches.map((cache, b) => ({ cache, pos0: positions[b]!, start: b, T: 1 })));
+    }
+
+    /** The layer sequence over the rows of `segments`; returns the logits of each segment's last row, (segments, vocab). */
+    private forward(tokens: Int32Array, segments: readonly Segment[]): Float32Array {
+        if (this.disposed) {
+            throw new MellamaError("SESSION", "this inference session has been disposed");
+        }
+        const c = this.config;
         const k = this.kernels;
-        const KV = kvDim(c);
-        const HS = headDim(c);
+        const W = this.weights;
+        const N = tokens.length;
         const D = c.dim;
         const H = c.hiddenDim;
-        const { x, h, q, k: kNew, v: vNew, att, o, gate, up, act, rstd } = this.buf;
-        if (this.batchLogits.length < B * c.vocabSize) {
-            this.batchLogits = new Float32Array(MAX_DECODE_BATCH * c.vocabSize);
+        const KV = kvDim(c);
+        const HS = headDim(c);
+        for (const s of segments) {
+            s.cache.reserve(s.pos0 + s.T);
         }
-        const xv = x.subarray(0, B * D);
-        const hv = h.subarray(0, B * D);
-        const qv = q.subarray(0, B * D);
-        const kv = kNew.subarray(0, B * KV);
-        const vv = vNew.subarray(0, B * KV);
-        const av = att.subarray(0, B * D);
-        const ov = o.subarray(0, B * D);
-        k.encoderForward(xv, tokens, this.model.tensor("embedTokens"), B, D);
+        this.reserveRope(Math.max(...segments.map((s) => s.pos0 + s.T)));
+        const rows = <K extends BufferName>(name: K, width: number): Float32Array => this.buf[name].subarray(0, N * width);
+        const x = rows("x", D);
+        const h = rows("h", D);
+        const q = rows("q", D);
+        const kNew = rows("k", KV);
+        const vNew = rows("v", KV);
+        const att = rows("att", D);
+        const o = rows("o", D);
+        const gate = rows("gate", H);
+        const up = rows("up", H);
+        const rstd = this.buf.rstd;
+        this.embed(x, tokens);
         for (let l = 0; l < c.nLayers; l++) {
-            const w = (name: string): Float32Array => this.model.tensor(`layers.${l}.${name}`);
-            k.rmsnormForward(hv, rstd, xv, w("inputLayernorm"), B, D, c.normEps);
-            this.linear(qv, hv, `layers.${l}.qProj`, B, D, D);
-            this.linear(kv, hv, `layers.${l}.kProj`, B, D, KV);
-            this.linear(vv, hv, `layers.${l}.vProj`, B, D, KV);
-            for (let b = 0; b < B; b++) {
-                const pos = positions[b]!;
-                const qb = qv.subarray(b * D, (b + 1) * D);
-                const kb = kv.subarray(b * KV, (b + 1) * KV);
-                k.ropeForward(qb, qb, this.cos, this.sin, 1, 1, c.nHeads, HS, pos);
-                k.ropeForward(kb, kb, this.cos, this.sin, 1, 1, c.nKvHeads, HS, pos);
-                caches[b]!.k[l]!.set(kb, pos * KV);
-                caches[b]!.v[l]!.set(vv.subarray(b * KV, (b + 1) * KV), pos * KV);
-                this.decode.attentionForwardCached(av.subarray(b * D, (b + 1) * D), qb, caches[b]!.k[l]!, caches[b]!.v[l]!, 1, pos, c.nHeads, c.nKvHeads, HS);
+            const L = W.layers[l]!;
+            k.rmsnormForward(h, rstd, x, L.inputLayernorm, N, D, c.normEps);
+            this.linear(q, h, L.qProj, N, D, D);
+            this.linear(kNew, h, L.kProj, N, D, KV);
+            this.linear(vNew, h, L.vProj, N, D, KV);
+            for (const s of segments) {
+                const qs = q.subarray(s.start * D, (s.start + s.T) * D);
+                const ks = kNew.subarray(s.start * KV, (s.start + s.T) * KV);
+                k.ropeForward(qs, qs, this.cos, this.sin, 1, s.T, c.nHeads, HS, s.pos0);
+                k.ropeForward(ks, ks, this.cos, this.sin, 1, s.T, c.nKvHeads, HS, s.pos0);
+                s.cache.k[l]!.set(ks, s.pos0 * KV);
+                s.cache.v[l]!.set(vNew.subarray(s.start * KV, (s.start + s.T) * KV), s.pos0 * KV);
+                k.attentionForwardCached(att.subarray(s.start * D, (s.start + s.T) * D), qs, s.cache.k[l]!, s.cache.v[l]!, s.T, s.pos0, c.nHeads, c.nKvHeads, HS);
             }
-            this.linear(ov, av, `layers.${l}.oProj`, B, D, D);
-            k.addInPlace(xv, ov, B * D);
-            k.rmsnormForward(hv, rstd, xv, w("postAttentionLayernorm"), B, D, c.normEps);
-            this.linear(gate.subarray(0, B * H), hv, `layers.${l}.gateProj`, B, D, H);
-            this.linear(up.subarray(0, B * H), hv, `layers.${l}.upProj`, B, D, H);
-            k.swigluForward(act.subarray(0, B * H), gate.subarray(0, B * H), up.subarray(0, B * H), B * H);
-            this.linear(ov, act.subarray(0, B * H), `layers.${l}.downProj`, B, H, D);
-            k.addInPlace(xv, ov, B * D);
+            this.linear(o, att, L.oProj, N, D, D);
+            k.addInPlace(x, o, N * D);
+            k.rmsnormForward(h, rstd, x, L.postAttentionLayernorm, N, D, c.normEps);
+            this.linear(gate, h, L.gateProj, N, D, H);
+            this.linear(up, h, L.upProj, N, D, H);
+            k.swigluForward(gate, gate, up, N * H);
+            this.linear(o, gate, L.downProj, N, H, D);
+            k.addInPlace(x, o, N * D);
         }
-        k.rmsnormForward(hv, rstd, xv, this.model.tensor("norm"), B, D, c.normEps);
-        const logits = this.batchLogits.subarray(0, B * c.vocabSize);
-        this.linear(logits, hv, "lmHead", B, D, c.vocabSize);
+        const S = segments.length;
+        const last = this.buf.last.subarray(0, S * D);
+        segments.forEach((s, i) => last.set(x.subarray((s.start + s.T - 1) * D, (s.start + s.T) * D), i * D));
+        const hl = h.subarray(0, S * D);
+        k.rmsnormForward(hl, rstd, last, W.norm, S, D, c.normEps);
+        if (this.logitsBuf.length < S * c.vocabSize) {
+            this.logitsBuf = new Float32Array(MAX_DECODE_BATCH * c.vocabSize);
+        }
+        const logits = this.logitsBuf.subarray(0, S * c.vocabSize);
+        this.linear(logits, hl, W.lmHead, S, D, c.vocabSize);
         return logits;
     }
 
-    /** Next-token logits after `tokens` (a fresh cache from position 0). */
+    /** out (N, OC) = inp (N, C) · Wᵀ on the weight's own storage type. */
+    private linear(out: Float32Array, inp: Float32Array, w: StoredWeight, N: number, C: number, OC: number): void {
+        switch (w.type) {
+            case "F32":
+                this.kernels.matmulForward(out, inp, w.data, null, N, C, OC);
+                return;
+            case "F16":
+                this.kernels.matmulF16(out, inp, w.data, N, C, OC);
+                return;
+            case "BF16":
+                this.kernels.matmulBF16(out, inp, w.data, N, C, OC);
+                return;
+            case "Q8_0":
+                this.kernels.matmulQ8_0(out, inp, w.data, N, C, OC);
+                return;
+        }
+    }
+
+    /** x (N, dim) = the embedding rows of the tokens (an F32 table through the kernel; others a row at a time). */
+    private embed(x: Float32Array, tokens: Int32Array): void {
+        const { dim: D, vocabSize: V } = this.config;
+        const E = this.weights.embedTokens;
+        for (const t of tokens) {
+            if (!(t >= 0 && t < V)) {
+                throw new MellamaError("TOKEN", `token id ${t} is outside the vocabulary 0..${V - 1}`);
+            }
+        }
+        if (E.type === "F32") {
+            this.kernels.encoderForward(x, tokens, E.data, tokens.length, D);
+            return;
+        }
+        for (let n = 0; n < tokens.length; n++) {
+            readRowF32(this.buf.embedRow, E, tokens[n]!, D);
+            x.set(this.buf.embedRow, n * D);
+        }
+    }
+
+    /** RoPE tables for positions [0, positions), computed as Hugging Face does (float32 inv_freq, float32 angle). */
+    private reserveRope(positions: number): void {
+        const half = headDim(this.config) / 2;
+        const have = this.cos.length / half;
+        if (positions <= have) {
+            return;
+        }
+        const n = Math.min(this.maxContext, Math.max(positions, 2 * have, 256));
+        const cos = new Float32Array(n * half);
+        const sin = new Float32Array(n * half);
+        cos.set(this.cos);
+        sin.set(this.sin);
+        const HS = 2 * half;
+        for (let p = have; p < n; p++) {
+            for (let i = 0; i < half; i++) {
+                const invFreq = Math.fround(1 / this.config.ropeTheta ** Math.fround((2 * i) / HS));
+                const angle = Math.fround(p * invFreq);
+                cos[p * half + i] = Math.cos(angle);
+                sin[p * half + i] = Math.sin(angle);
+            }
+        }
+        this.cos = cos;
+        this.sin = sin;
+    }
+
+    /** Next-token logits after `tokens` (given as is: include BOS yourself), from a fresh cache. */
     public logits(tokens: readonly number[]): Float32Array {
         return this.step(Int32Array.from(tokens), 0).slice();
     }
 
-    public generate(prompt: string, options: GenerateOptions): GenerateOutput {
-        const promptIds = this.tokenizer.encode(prompt, { bos: true });
-        return this.generateFromIds(promptIds, options);
+    /** BOS is prepended to the prompt. Concurrent calls decode together (see maxBatch). */
+    public generate(prompt: string, options: GenerateOptions): Promise<GenerateOutput> {
+        return this.batcher.generate(this.tokenizer.encode(prompt, { bos: true }), options);
     }
 
+    /** The prompts decoded together, maxBatch at a time; each output as if generated alone. */
+    public generateBatch(prompts: readonly string[], options: GenerateOptions): Promise<GenerateOutput[]> {
+        return Promise.all(prompts.map((p) => this.generate(p, options)));
+    }
+
+    /** Generates from prompt ids (BOS included) on the calling thread, one sequence alone. */
     public generateFromIds(promptIds: readonly number[], options: GenerateOptions): GenerateOutput {
         if (promptIds.length >= this.maxContext) {
             throw new ContextLengthError(promptIds.length, this.maxContext);
@@ -300,23 +342,65 @@ export class InferenceSession {
         const one = new Int32Array(1);
         for (let i = Math.max(1, common); i < full.length; i++) {
             const target = full[i]!;
-            let max = -Infinity;
-            let argmax = 0;
-            for (let j = 0; j < logits.length; j++) {
-                if (logits[j]! > max) {
-                    max = logits[j]!;
-                    argmax = j;
-                }
-            }
-            let sum = 0;
-            for (let j = 0; j < logits.length; j++) {
-                sum += Math.exp(logits[j]! - max);
-            }
-            logprob += logits[target]! - max - Math.log(sum);
-            greedy &&= argmax === target;
+            logprob += logSoftmaxAt(logits, target);
+            greedy &&= argmax(logits) === target;
             one[0] = target;
-            logits = this.step(one, i);
+            if (i + 1 < full.length) {
+                logits = this.step(one, i);
+            }
         }
         return { logprob, isGreedy: greedy };
     }
+
+    /** exp(mean negative log-likelihood) of the text's tokens after BOS. */
+    public perplexity(text: string): number {
+        const ids = this.tokenizer.encode(text, { bos: true });
+        let nll = 0;
+        const one = new Int32Array(1);
+        let logits = this.step(Int32Array.from(ids.slice(0, 1)), 0);
+        for (let i = 1; i < ids.length; i++) {
+            nll -= logSoftmaxAt(logits, ids[i]!);
+            one[0] = ids[i]!;
+            if (i + 1 < ids.length) {
+                logits = this.step(one, i);
+            }
+        }
+        return Math.exp(nll / Math.max(1, ids.length - 1));
+    }
+
+    /** Releases the kernel set's threads when the session owns it; the session is unusable afterwards. */
+    public dispose(): void {
+        if (!this.disposed) {
+            this.disposed = true;
+            if (this.ownsKernels) {
+                this.kernels.dispose();
+            }
+        }
+    }
+
+    public [Symbol.dispose](): void {
+        this.dispose();
+    }
+}
+
+function argmax(logits: Float32Array): number {
+    let best = 0;
+    for (let j = 1; j < logits.length; j++) {
+        if (logits[j]! > logits[best]!) {
+            best = j;
+        }
+    }
+    return best;
+}
+
+function logSoftmaxAt(logits: Float32Array, target: number): number {
+    let max = -Infinity;
+    for (const v of logits) {
+        max = v > max ? v : max;
+    }
+    let sum = 0;
+    for (const v of logits) {
+        sum += Math.exp(v - max);
+    }
+    return logits[target]! - max - Math.log(sum);
 }

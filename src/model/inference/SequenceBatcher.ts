@@ -12,11 +12,12 @@
  * const outs = await Promise.all(prompts.map((p) => batcher.generate(tokenizer.encode(p, { bos: true }), { maxTokens: 64 })));
  */
 import { ConfigError } from "../../errors/MellamaError.js";
-import { ContextLengthError, type GenerateOptions, type GenerateOutput, type InferenceSession, type KvCache, MAX_DECODE_BATCH } from "./InferenceSession.js";
+import { ContextLengthError, type GenerateOptions, type GenerateOutput, type InferenceSession, MAX_DECODE_BATCH } from "./InferenceSession.js";
+import type { KvCache } from "./KvCache.js";
 import { SequenceDecoder } from "./SequenceDecoder.js";
 
 export interface SequenceBatcherOptions {
-    /** Sequences decoded together, 1..16; each slot keeps a KV cache of 2 × layers × context × kv dim floats for reuse. Default 8. */
+    /** Sequences decoded together, 1..16; each slot keeps its KV cache (grown to the longest sequence it held) for reuse. Default 8. */
     maxBatch?: number;
 }
 
@@ -108,7 +109,7 @@ export class SequenceBatcher {
     private decodeStep(): void {
         const batch = this.running;
         const B = batch.length;
-        const vocab = this.session.model.config.vocabSize;
+        const vocab = this.session.config.vocabSize;
         let logits: Float32Array;
         try {
             logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache));

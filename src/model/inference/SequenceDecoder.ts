@@ -23,6 +23,7 @@ export class SequenceDecoder {
     private emitted = 0;
     private finishReason: GenerateOutput["finishReason"] = "length";
     private finished = false;
+    private contextFull = false;
 
     public constructor(tokenizer: Tokenizer, promptIds: readonly number[], options: GenerateOptions, maxContext: number) {
         this.tokenizer = tokenizer;
@@ -32,6 +33,7 @@ export class SequenceDecoder {
         this.seen = new Set(promptIds);
         this.pos = promptIds.length;
         this.finished = this.out.length >= this.options.maxTokens || this.pos >= maxContext || options.signal?.aborted === true;
+        this.contextFull = this.options.maxTokens > 0 && this.pos >= maxContext;
     }
 
     public get done(): boolean {
@@ -73,6 +75,7 @@ export class SequenceDecoder {
         }
         // Another token needs this one fed at pos and a free position after it.
         if (this.out.length >= this.options.maxTokens || this.pos + 1 >= this.maxContext || this.aborted()) {
+            this.contextFull = this.out.length < this.options.maxTokens && this.pos + 1 >= this.maxContext && !this.aborted();
             return this.finish("length");
         }
         this.feedPos = this.pos++;
@@ -98,7 +101,7 @@ export class SequenceDecoder {
     }
 
     public result(): GenerateOutput {
-        return { text: this.text, tokens: [...this.out], finishReason: this.finishReason };
+        return { text: this.text, tokens: [...this.out], finishReason: this.finishReason, contextFull: this.contextFull };
     }
 }
 

@@ -55,12 +55,12 @@ for (const [name, kernels] of kernelsUnderTest()) {
     });
 }
 
-test("a prompt longer than the context is an error, and sampling is reproducible by seed", () => {
+test("a prompt longer than the context is an error, and sampling is reproducible by seed", async () => {
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 64, training: false });
     model.initWeights(8, 0.3);
     const session = new InferenceSession({ model, tokenizer });
     assert.throws(() => session.generateFromIds(new Array<number>(80).fill(5), { maxTokens: 1 }), ContextLengthError);
-    const a = session.generate("fever", { maxTokens: 8, temperature: 0.9, topK: 20, topP: 0.9, seed: 3 });
-    const b = session.generate("fever", { maxTokens: 8, temperature: 0.9, topK: 20, topP: 0.9, seed: 3 });
+    const a = await session.generate("fever", { maxTokens: 8, temperature: 0.9, topK: 20, topP: 0.9, seed: 3 });
+    const b = await session.generate("fever", { maxTokens: 8, temperature: 0.9, topK: 20, topP: 0.9, seed: 3 });
     assert.deepEqual(a.tokens, b.tokens);
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { loadHfModel } from "../../../src/train/loadHfModel.js";
+import { openModel } from "../../../src/formats/model/openModel.js";
 import { createInferenceSession } from "../../../src/model/inference/index.js";
 import type { SentencePieceBpe } from "../../../src/tokenizer/SentencePieceBpe.js";
 import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
@@ -21,9 +21,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test("mellama's logits on its own HF directory equal plain PyTorch's on the same directory", () => {
     assert.deepEqual(fixture.tokens, oracleTokens);
     writeOracleModel(dir);
-    const hf = loadHfModel(dir);
+    using source = openModel(dir);
+    const weights = new Map([...source.tensors.values()].map((t) => [t.name, t.readF32()]));
     let sum = 0;
-    for (const w of hf.weights.values()) {
+    for (const w of weights.values()) {
         for (const v of w) {
             sum += v;
         }
@@ -32,7 +33,7 @@ test("mellama's logits on its own HF directory equal plain PyTorch's on the same
     // Any tokenizer will do: the logits are asked for by token id.
     const tokenizer: SentencePieceBpe = loadTokenizer(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url).pathname);
     for (const kernels of ["reference", "auto"] as const) {
-        const session = createInferenceSession({ config: hf.config, weights: hf.weights, tokenizer, source: dir }, { kernels, threads: 1 });
+        const session = createInferenceSession({ config: source.config, weights, tokenizer, source: dir }, { kernels, threads: 1 });
         for (let t = 1; t <= oracleTokens.length; t++) {
             const ours = session.logits(oracleTokens.slice(0, t));
             const want = fixture.logits[t - 1]!;

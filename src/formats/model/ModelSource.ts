@@ -1,0 +1,45 @@
+/**
+ * ModelSource: one description of a LLaMA model, whatever file it came from (a Hugging Face directory, a GGUF
+ * file, a mellama training checkpoint). Tensors carry their Hugging Face name, PyTorch shape and storage type and
+ * are read lazily, one at a time: opening a model reads headers only. Every tensor's bytes come back in Hugging
+ * Face layout (a GGUF's q/k rows are moved back from llama.cpp's rotary permutation as they are read), so model
+ * code never knows which format it is looking at.
+ */
+import type { LlamaConfig } from "../../model/LlamaConfig.js";
+import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
+
+/** How a tensor's values are stored: as float32, IEEE half, bfloat16 or ggml Q8_0 blocks (32 int8 and an f16 scale). */
+export type TensorStorage = "F32" | "F16" | "BF16" | "Q8_0";
+
+export interface ModelTensor {
+    /** Hugging Face name ("model.layers.0.self_attn.q_proj.weight"). */
+    readonly name: string;
+    /** PyTorch shape, rows first. */
+    readonly shape: readonly number[];
+    readonly storage: TensorStorage;
+    readonly byteSize: number;
+    /** The stored bytes in HF row order, into `out` when given (exactly byteSize long), else a fresh buffer. */
+    readBytes(out?: Uint8Array): Uint8Array;
+    /** The values as float32, HF row order. */
+    readF32(): Float32Array;
+}
+
+export type ModelFormat = "hf" | "gguf" | "checkpoint";
+
+export interface ModelSource extends Disposable {
+    /** The path given to openModel (a run directory resolves to its latest checkpoint: `dir` says which). */
+    readonly path: string;
+    /** The file or directory the tensors are read from. */
+    readonly dir: string;
+    readonly format: ModelFormat;
+    readonly config: LlamaConfig;
+    /** The model's tokenizer; null when the directory carries none. */
+    readonly tokenizer: Tokenizer | null;
+    /** The chat template the model carries (tokenizer_config.json chat_template, GGUF tokenizer.chat_template). */
+    readonly chatTemplate: string | undefined;
+    /** Tensors by HF name, in file order. */
+    readonly tensors: ReadonlyMap<string, ModelTensor>;
+    /** Σ byteSize: what holding the weights at rest takes. */
+    readonly weightBytes: number;
+    close(): void;
+}
