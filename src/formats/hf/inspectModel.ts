@@ -9,7 +9,7 @@ import { GgufFile } from "../gguf/GgufFile.js";
 import { GgmlType, type GgufValue, GgufValueType } from "../gguf/ggufTypes.js";
 import { llamaConfigFromGguf } from "../gguf/llamaGguf.js";
 import { SafetensorsFile } from "../safetensors/SafetensorsFile.js";
-import { isGgufPath } from "./exportModel.js";
+import { isGgufFile } from "../model/openModel.js";
 import { HfCheckpoint } from "./HfCheckpoint.js";
 
 export interface InspectedTensor {
@@ -48,7 +48,7 @@ function ggufJson(v: GgufValue, maxArrayItems: number): unknown {
 }
 
 export function inspectModel({ path, maxArrayItems = 16 }: InspectModelOptions): ModelInspection {
-    if (isGgufPath(path)) {
+    if (isGgufFile(path)) {
         using g = GgufFile.open(path);
         const tensors = g.tensors.map((t) => ({ name: t.name, shape: [...t.dims].reverse(), dtype: GgmlType[t.type] }));
         const metadata = Object.fromEntries([...g.metadata].map(([k, v]) => [k, ggufJson(v, maxArrayItems)]));

@@ -57,7 +57,7 @@ export function openGgufModel(path: string): ModelSource {
         return {
             path, dir: path, format: "gguf", config,
             tokenizer: vocab === undefined ? null : new SentencePieceBpe(sentencePieceFromGgufVocab(vocab)),
-            chatTemplate: vocab?.chatTemplate, tensors, weightBytes,
+            chatTemplate: vocab?.chatTemplate, addBos: vocab?.addBos ?? true, addEos: vocab?.addEos ?? false, tensors, weightBytes,
             close: () => gguf.close(),
             [Symbol.dispose]: () => gguf.close(),
         };

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
 import { loadTokenizer } from "../../tokenizer/loadTokenizer.js";
-import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
+import type { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
 import { HfCheckpoint } from "../hf/HfCheckpoint.js";
 import { f32ToBytes } from "../safetensors/decodeTensor.js";
 import type { ModelFormat, ModelSource, ModelTensor, TensorStorage } from "./ModelSource.js";
@@ -41,9 +41,10 @@ export function openHfModel(path: string, dir: string, format: ModelFormat): Mod
                 readF32: () => hf.readF32(name),
             });
         }
+        const tc = tokenizerConfig(hf.dir);
         return {
-            path, dir: hf.dir, format, config: hf.config, tokenizer: hfTokenizer(hf.dir), chatTemplate: hfChatTemplate(hf.dir),
-            tensors, weightBytes,
+            path, dir: hf.dir, format, config: hf.config, tokenizer: hfTokenizer(hf.dir), chatTemplate: chatTemplateOf(tc, join(hf.dir, "tokenizer_config.json")),
+            addBos: tc.add_bos_token !== false, addEos: tc.add_eos_token === true, tensors, weightBytes,
             close: () => hf.close(),
             [Symbol.dispose]: () => hf.close(),
         };
@@ -53,17 +54,18 @@ export function openHfModel(path: string, dir: string, format: ModelFormat): Mod
     }
 }
 
-function hfTokenizer(dir: string): Tokenizer | null {
+function hfTokenizer(dir: string): SentencePieceBpe | null {
     return ["tokenizer.model", "tokenizer.json"].some((f) => existsSync(join(dir, f))) ? loadTokenizer(dir) : null;
 }
 
-function hfChatTemplate(dir: string): string | undefined {
+/** tokenizer_config.json as an object ({} when the directory has none). */
+function tokenizerConfig(dir: string): Record<string, unknown> {
     const file = join(dir, "tokenizer_config.json");
     if (!existsSync(file)) {
-        return undefined;
+        return {};
     }
-    if (statSync(file).size > MAX_TOKENIZER_CONFIG_BYTES) {
-        throw new FormatError(file, "size", "far beyond any tokenizer_config.json");
+    if (!statSync(file).isFile() || statSync(file).size > MAX_TOKENIZER_CONFIG_BYTES) {
+        throw new FormatError(file, "size", "not a regular file of a plausible size");
     }
     let json: unknown;
     try {
@@ -71,7 +73,14 @@ function hfChatTemplate(dir: string): string | undefined {
     } catch (error) {
         throw new FormatError(file, "json", `not valid JSON (${(error as Error).message})`);
     }
-    const template = (json as { chat_template?: unknown } | null)?.chat_template;
+    if (json === null || typeof json !== "object" || Array.isArray(json)) {
+        throw new FormatError(file, "json", "must be a JSON object");
+    }
+    return json as Record<string, unknown>;
+}
+
+function chatTemplateOf(tc: Record<string, unknown>, file: string): string | undefined {
+    const template = tc.chat_template;
     if (template === undefined || template === null) {
         return undefined;
     }
