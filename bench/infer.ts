@@ -1,47 +1,74 @@
 /**
- * bench:infer — batch-1 decode tokens/s (1 thread), 256-token prefill tokens/s (2 threads) and the aggregate
- * decode tokens/s of 8 concurrent sequences (2 threads, prompts of 16 tokens included) of mellama's
- * KV-cache inference session against llama.cpp (node-llama-cpp's prebuilt CPU binary) on the SAME GGUF file:
- * random-weight tiny15m at F32 and small110m at F16, written to a temp dir with a 32000-piece tokenizer (the
- * fixture's pieces padded with unused ones, so the vocabulary and lm_head have LLaMA-2's size). mellama and
- * llama.cpp run alternately in one invocation; medians are reported. Both run the F16 linear weights as stored
- * (mellama: the native F16 decode kernel for batch-1 decode, an F32 copy for the prefill GEMM). llama.cpp runs with its default context
- * settings (F16 KV cache, flash attention auto); mellama's KV cache is F32.
- * When node-llama-cpp cannot load, the anchor is reported missing with the reason, never filled in.
+ * bench:infer — mellama's inference against llama.cpp (node-llama-cpp's prebuilt CPU binary) on the same files,
+ * in the same run, alternating, medians of several repetitions (all samples in each row's config).
+ *
+ *   small  tiny15m F32 and small110m F16 GGUF: decode 1 thread, prefill 256 at 2 threads, 8 sequences at once
+ *          (lib/inferSmall.ts; in this process).
+ *   7b     LLaMA-2-7B shape, random weights written by the bench: Q8_0 GGUF, F16 GGUF, BF16 Hugging Face directory.
+ *          Decode batch 1 and prefill of 128 tokens at 2 threads, time to first token from a fresh process, peak
+ *          RSS against the weights' size, decode as a fraction of the read-bandwidth limit (lib/inferLarge.ts; one
+ *          process per engine and round).
+ *   13b    LLaMA-2-13B shape Q8_0 GGUF: loads, decodes 8 tokens; peak RSS against the file size.
+ *
+ * Flags: --quick (fewer repetitions), --only small|7b|13b (comma-separated for several), --formats
+ * q8_0,f16,bf16 (which 7B files), --shape PRESET (run the 7b/13b parts on a small preset, e.g. tiny15m, to try the
+ * path in seconds: results are printed, not saved). Writing the 7B files takes minutes and up to 27 GB of disk
+ * (the F16 GGUF and the BF16 directory at once); 13B Q8_0 takes 14 GB. Results: bench/results/infer.json, the
+ * rows of the parts run replacing that part's earlier rows.
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { exportModel } from "../src/formats/hf/exportModel.js";
-import { writeHfCheckpoint } from "../src/formats/hf/writeHfCheckpoint.js";
-import { referenceKernels } from "../src/kernels/reference/index.js";
-import { loadForInference } from "../src/model/inference/index.js";
-import { resolvePreset } from "../src/model/LlamaConfig.js";
-import { LlamaModel } from "../src/model/LlamaModel.js";
 import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
 import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
 import { PieceType } from "../src/tokenizer/Tokenizer.js";
-import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
+import { type BenchRow, printBenchTable, writeBenchResults } from "./lib/benchResults.js";
+import { benchLarge } from "./lib/inferLarge.js";
+import { benchSmall } from "./lib/inferSmall.js";
+import { cpuInfo } from "./lib/machine.js";
+import type { RandomFileKind } from "./lib/randomLlama.js";
 
-const quick = process.argv.includes("--quick");
-const reps = quick ? 3 : 5;
-const dir = mkdtempSync(join(tmpdir(), "mellama-bench-infer-"));
-process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const PARTS = ["small", "7b", "13b"] as const;
+type Part = (typeof PARTS)[number];
+const FORMATS: Record<string, RandomFileKind> = { q8_0: "gguf-q8_0", f16: "gguf-f16", bf16: "hf-bf16" };
 
-interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>; evaluate(t: number[], o: { temperature: number }): AsyncIterable<number> }
-interface Ctx { getSequence(): Seq; dispose(): Promise<void> }
-interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number; batchSize: number; sequences?: number }): Promise<Ctx>; dispose(): Promise<void> }>; dispose(): Promise<void> }
-let llama: Llama | undefined;
-let anchorReason = "";
-try {
-    const name = "node-llama-cpp";
-    const mod = await import(name) as { getLlama(o: Record<string, unknown>): Promise<Llama> };
-    llama = await mod.getLlama({ gpu: false, build: "never", progressLogs: false, logLevel: "error" });
-} catch (error) {
-    anchorReason = `node-llama-cpp did not load: ${(error as Error).message.split("\n")[0]}`;
+function flag(name: string): string | undefined {
+    const i = process.argv.indexOf(name);
+    if (i < 0) {
+        return undefined;
+    }
+    const v = process.argv[i + 1];
+    if (v === undefined || v.startsWith("--")) {
+        throw new Error(`bench:infer: ${name} needs a value`);
+    }
+    return v;
 }
 
+function list<T extends string>(name: string, allowed: readonly T[], all: readonly T[]): T[] {
+    const v = flag(name);
+    if (v === undefined) {
+        return [...all];
+    }
+    const items = v.split(",");
+    const bad = items.filter((x) => !allowed.includes(x as T));
+    if (bad.length > 0) {
+        throw new Error(`bench:infer: ${name} takes ${allowed.join(", ")} (comma-separated), got ${bad.join(", ")}`);
+    }
+    return allowed.filter((x) => items.includes(x)); // canonical order
+}
+
+const quick = process.argv.includes("--quick");
+const parts = list<Part>("--only", PARTS, PARTS);
+const kinds = list("--formats", Object.keys(FORMATS), Object.keys(FORMATS)).map((f) => FORMATS[f]!);
+const shape = flag("--shape");
+const dir = mkdtempSync(join(tmpdir(), "mellama-bench-infer-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => process.exit(130)); // through the exit handler: the 7B files must not be left behind
+}
+
+// A 32000-piece tokenizer: the fixture's pieces padded with unused ones, so vocabulary and lm_head have LLaMA-2's size.
 const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
 const pieces = [...fixture.pieces];
 for (let i = pieces.length; i < 32000; i++) {
@@ -49,107 +76,33 @@ for (let i = pieces.length; i < 32000; i++) {
 }
 const tokDir = join(dir, "tok");
 saveTokenizer(tokDir, { ...fixture, pieces, trainer: { ...fixture.trainer, vocabSize: pieces.length } });
+const tokenizerModel = join(tokDir, "tokenizer.model");
+const vocab = { pieces, bosId: fixture.trainer.bosId, eosId: fixture.trainer.eosId, unkId: fixture.trainer.unkId, padId: fixture.trainer.padId, addBos: true, addEos: false };
+// No BOS/EOS in prompts; every step is timed whatever token comes out.
+const prompt = Array.from({ length: 256 }, (_, i) => 3 + ((i * 7919) % (fixture.pieces.length - 3)));
 
-const DECODE_PROMPT = 16;
+const cpu = cpuInfo();
+const common = { cpu: cpu.model, cores: cpu.cores, cpuFlags: cpu.flags };
 const rows: BenchRow[] = [];
-for (const [preset, type] of [["tiny15m", "f32"], ["small110m", "f16"]] as const) {
-    const config = { ...resolvePreset(preset), maxSeqLen: 512 };
-    const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
-    model.initWeights(1);
-    const hf = join(dir, preset);
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
-    copyFileSync(join(tokDir, "tokenizer.model"), join(hf, "tokenizer.model"));
-    const gguf = join(dir, `${preset}-${type}.gguf`);
-    exportModel({ from: hf, to: "gguf", out: gguf, type });
-    // No EOS (id 2) in the prompt; decode steps are timed whatever token comes out.
-    const prompt = Array.from({ length: 256 }, (_, i) => 3 + ((i * 7919) % (fixture.pieces.length - 3)));
-    const steps = preset === "tiny15m" ? 128 : 48;
-    const dec1 = await loadForInference(gguf, { threads: 1, maxContext: 512 });
-    const pre2 = await loadForInference(gguf, { threads: 2, maxContext: 512, prefillChunk: 256 });
-    const lm = llama === undefined ? undefined : await llama.loadModel({ modelPath: gguf });
-    const ctx1 = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 1, batchSize: 256 });
-    const ctx2 = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256 });
-    const seq1 = ctx1?.getSequence();
-    const seq2 = ctx2?.getSequence();
-    const SEQS = 8;
-    const decB = await loadForInference(gguf, { threads: 2, maxContext: 512, maxBatch: SEQS });
-    const ctxB = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256, sequences: SEQS });
-    const seqsB = ctxB === undefined ? [] : Array.from({ length: SEQS }, () => ctxB.getSequence());
-    const prompts = Array.from({ length: SEQS }, (_, i) => prompt.slice(i * DECODE_PROMPT, (i + 1) * DECODE_PROMPT));
-    const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[], batch: [] as number[], aBatch: [] as number[] };
-    for (let r = 0; r < reps + 1; r++) {
-        const keep = r > 0; // the first round warms caches and page-ins on both sides
-        const kv = dec1.kv;
-        kv.step(Int32Array.from(prompt.slice(0, DECODE_PROMPT)), 0);
-        const one = new Int32Array(1);
-        let t0 = performance.now();
-        for (let i = 0; i < steps; i++) {
-            const logits = kv.step(one, DECODE_PROMPT + i);
-            let best = 0;
-            for (let j = 1; j < logits.length; j++) {
-                best = logits[j]! > logits[best]! ? j : best;
-            }
-            one[0] = best;
-        }
-        if (keep) {m.decode.push(steps / ((performance.now() - t0) / 1000));}
-        if (seq1 !== undefined) {
-            const seq = seq1;
-            await seq.clearHistory();
-            let n = 0;
-            // The first token out of evaluate() includes the 16-token prompt; time the steps after it.
-            for await (const id of seq.evaluate(prompt.slice(0, DECODE_PROMPT), { temperature: 0 })) {
-                void id;
-                if (n === 0) {t0 = performance.now();}
-                if (++n > steps) {break;}
-            }
-            if (keep) {m.aDecode.push(steps / ((performance.now() - t0) / 1000));}
-            await seq.clearHistory();
-        }
-        t0 = performance.now();
-        pre2.kv.step(Int32Array.from(prompt), 0);
-        if (keep) {m.prefill.push(256 / ((performance.now() - t0) / 1000));}
-        if (seq2 !== undefined) {
-            const seq = seq2;
-            await seq.clearHistory();
-            t0 = performance.now();
-            await seq.evaluateWithoutGeneratingNewTokens(prompt);
-            if (keep) {m.aPrefill.push(256 / ((performance.now() - t0) / 1000));}
-            await seq.clearHistory();
-        }
-        // 8 sequences at once, each generating `steps` tokens greedily after its own 16-token prompt; tokens/s of
-        // all of them together, prompt processing included on both sides (llama.cpp batches the 8 prompts too).
-        t0 = performance.now();
-        const outs = await Promise.all(prompts.map((p) => decB.batcher.generate([1, ...p.slice(1)], { maxTokens: steps })));
-        if (keep) {m.batch.push(outs.reduce((a, o) => a + o.tokens.length, 0) / ((performance.now() - t0) / 1000));}
-        if (seqsB.length > 0) {
-            await Promise.all(seqsB.map((q) => q.clearHistory()));
-            t0 = performance.now();
-            const counts = await Promise.all(seqsB.map(async (q, i) => {
-                let n = 0;
-                for await (const id of q.evaluate([1, ...prompts[i]!.slice(1)], { temperature: 0 })) {
-                    void id;
-                    if (++n >= steps) {break;}
-                }
-                return n;
-            }));
-            if (keep) {m.aBatch.push(counts.reduce((a, n) => a + n, 0) / ((performance.now() - t0) / 1000));}
-            await Promise.all(seqsB.map((q) => q.clearHistory()));
-        }
+for (const part of parts) {
+    if (part === "small") {
+        rows.push(...await benchSmall({ reps: quick ? 3 : 5, dir, tokenizerModel, fixturePieces: fixture.pieces.length, common }));
+    } else {
+        rows.push(...await benchLarge({
+            part, preset: shape ?? (part === "7b" ? "llama2-7b" : "llama2-13b"), kinds: part === "7b" ? kinds : ["gguf-q8_0"],
+            quick, dir, vocab, tokenizerModel, prompt, common: { ...common, ...(quick ? { quick: true } : {}) },
+        }));
     }
-    const W = type.toUpperCase();
-    const row = (name: string, threads: number, value: number[], anchor: number[]): BenchRow => {
-        const v = median(value);
-        const a = anchor.length > 0 ? median(anchor) : null;
-        return { name, unit: "tok/s", value: v, anchor: a === null ? null : "llama.cpp (node-llama-cpp, same GGUF)", anchorValue: a, ratio: a === null ? null : v / a,
-            config: { preset, weights: W, threads, reps, ...(a === null ? { anchorMissing: anchorReason } : {}), mellamaLinearWeights: W, mellamaKvCache: "F32" } };
-    };
-    rows.push(row(`${preset} ${W} decode, batch 1, 1 thread`, 1, m.decode, m.aDecode));
-    rows.push(row(`${preset} ${W} prefill 256 tokens, 2 threads`, 2, m.prefill, m.aPrefill));
-    rows.push(row(`${preset} ${W} decode, ${SEQS} sequences, 2 threads`, 2, m.batch, m.aBatch));
-    await ctxB?.dispose();
-    await ctx1?.dispose();
-    await ctx2?.dispose();
-    await lm?.dispose();
 }
-await llama?.dispose();
-writeBenchResults("infer", rows);
+
+if (shape !== undefined) {
+    printBenchTable(rows);
+    process.stdout.write(`--shape ${shape}: a trial of the path, not saved\n`);
+} else {
+    // Rows of the parts not run this time stay as they were (rows from before parts existed are the small ones).
+    const path = fileURLToPath(new URL("./results/infer.json", import.meta.url));
+    const old = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as BenchRow[] : [];
+    const partOf = (r: BenchRow): unknown => r.config.part ?? "small";
+    writeBenchResults("infer", [...old.filter((r) => !parts.includes(partOf(r) as Part)), ...rows]
+        .sort((x, y) => PARTS.indexOf(partOf(x) as Part) - PARTS.indexOf(partOf(y) as Part)));
+}

@@ -11,7 +11,8 @@ import { atomicWriteFileSync } from "../../src/util/atomicWrite.js";
 export interface BenchRow {
     name: string;
     unit: string;
-    value: number;
+    /** null when mellama could not produce the figure (the row's config says why). */
+    value: number | null;
     anchor: string | null;
     anchorValue: number | null;
     /** value / anchorValue, oriented so that > 1 means mellama is better (for "lower is better" units pass the inverse). */
@@ -25,7 +26,7 @@ export function median(values: readonly number[]): number {
     return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function writeBenchResults(benchName: string, rows: readonly BenchRow[]): string {
+export function printBenchTable(rows: readonly BenchRow[]): void {
     const fmt = (x: number | null): string => (x === null ? "-" : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(4));
     const table = [["name", "unit", "mellama", "anchor", "anchor value", "ratio"],
         ...rows.map((r) => [r.name, r.unit, fmt(r.value), r.anchor ?? "-", fmt(r.anchorValue), r.ratio === null ? "-" : `${r.ratio.toFixed(2)}x`])];
@@ -33,6 +34,10 @@ export function writeBenchResults(benchName: string, rows: readonly BenchRow[]):
     for (const row of table) {
         process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ")}\n`);
     }
+}
+
+export function writeBenchResults(benchName: string, rows: readonly BenchRow[]): string {
+    printBenchTable(rows);
     const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${benchName}.json`);
