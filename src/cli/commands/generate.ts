@@ -2,14 +2,15 @@ import type { Command } from "commander";
 
 interface GenerateCliOptions {
     model: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
-    seed: number; repetitionPenalty: number; stop?: string[]; threads?: number;
+    seed: number; repetitionPenalty: number; stop?: string[]; threads?: number; quantize?: string; contextSize?: number;
 }
 
 export function register(program: Command): void {
     program.command("generate")
-        .description("generate text from a Hugging Face model directory or a GGUF file: one --prompt streams its text (only it) to "
-            + "stdout; --prompts FILE decodes the file's prompts together and prints one JSON line per prompt, in file order")
-        .requiredOption("--model <dir|file>", "model directory (config.json, model.safetensors, tokenizer.model or tokenizer.json) or a .gguf file")
+        .description("generate text from a model (Hugging Face directory, GGUF file, training checkpoint or run): one --prompt streams "
+            + "its text (only it) to stdout; --prompts FILE decodes the file's prompts together and prints one JSON line per prompt, in file order. "
+            + "A generation cut short by the context limit is said on stderr")
+        .requiredOption("--model <path>", "a Hugging Face directory (config.json, safetensors, tokenizer), a .gguf file, or a mellama run/checkpoint")
         .option("--prompt <text>", "the prompt (BOS is prepended, as LLaMA-2 expects)")
         .option("--prompts <file>", "one prompt per line (a line that is a JSON string is unescaped, for prompts with newlines); blank lines are skipped")
         .option("--batch <n>", "with --prompts: sequences decoded together, 1..16 (each output is what it would be alone)", (v) => Number(v), 8)
@@ -21,19 +22,33 @@ export function register(program: Command): void {
         .option("--seed <s>", "sampling seed (with --prompts, prompt i uses seed + i)", (v) => Number(v), 0)
         .option("--stop <strings...>", "stop strings")
         .option("--threads <n>", "threads", (v) => Number(v))
+        .option("--quantize <type>", "convert F32/F16/BF16 weights on load (q8_0: about half the memory of F16, faster decoding)")
+        .option("--context-size <n>", "longest prompt + generation (default: the model's context)", (v) => Number(v))
         .action(async (o: GenerateCliOptions) => {
             const { ConfigError } = await import("../../errors/MellamaError.js");
             if ((o.prompt === undefined) === (o.prompts === undefined)) {
                 throw new ConfigError("--prompt", "give exactly one of --prompt TEXT and --prompts FILE");
             }
+            if (o.quantize !== undefined && o.quantize !== "q8_0") {
+                throw new ConfigError("--quantize", `must be q8_0, got ${JSON.stringify(o.quantize)}`);
+            }
             const prompts = o.prompts === undefined ? undefined : await readPrompts(o.prompts);
             const { loadForInference } = await import("../../model/inference/index.js");
-            const session = await loadForInference(o.model, { ...(o.threads === undefined ? {} : { threads: o.threads }), ...(prompts ? { maxBatch: o.batch } : {}) });
+            const session = await loadForInference(o.model, {
+                ...(o.threads === undefined ? {} : { threads: o.threads }), ...(prompts ? { maxBatch: o.batch } : {}),
+                ...(o.quantize === undefined ? {} : { quantize: "q8_0" as const }), ...(o.contextSize === undefined ? {} : { maxContext: o.contextSize }),
+            });
+            const contextNote = (out: { contextFull: boolean; tokens: readonly unknown[] }, where: string): void => {
+                if (out.contextFull) {
+                    process.stderr.write(`mellama: ${where}stopped at the context limit of ${session.maxContext} tokens after ${out.tokens.length} new tokens\n`);
+                }
+            };
             const options = { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed,
                 repetitionPenalty: o.repetitionPenalty, stop: o.stop ?? [] };
             if (prompts === undefined) {
-                await session.generate(o.prompt!, { ...options, onText: (chunk) => process.stdout.write(chunk) });
+                const out = await session.generate(o.prompt!, { ...options, onText: (chunk) => process.stdout.write(chunk) });
                 process.stdout.write("\n");
+                contextNote(out, "");
             } else {
                 // All prompts are queued at once; the batcher keeps `batch` of them decoding and prints each result as
                 // soon as every earlier one is out, so the output stays in file order while it streams.
@@ -41,7 +56,8 @@ export function register(program: Command): void {
                 let printed = 0;
                 await Promise.all(prompts.map(async ({ line, text }, i) => {
                     const out = await session.generate(text, { ...options, seed: o.seed + i });
-                    done.set(i, JSON.stringify({ line, text: out.text, tokens: out.tokens.length, finishReason: out.finishReason }));
+                    contextNote(out, `prompt on line ${line}: `);
+                    done.set(i, JSON.stringify({ line, text: out.text, tokens: out.tokens.length, finishReason: out.finishReason, contextFull: out.contextFull }));
                     while (done.has(printed)) {
                         process.stdout.write(`${done.get(printed)!}\n`);
                         done.delete(printed++);

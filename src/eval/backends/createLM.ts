@@ -17,6 +17,9 @@ export interface CreateLMOptions {
     chat?: boolean;
     /** Where the API key is read from (default OPENAI_API_KEY). */
     apiKeyEnv?: string;
+    /** native: threads and kernel set (default every core, native kernels when built). */
+    threads?: number;
+    kernels?: "auto" | "native" | "reference";
     /** Docs of the evaluated tasks, for the oracle backend. */
     docsByTask?: ReadonlyMap<string, readonly Doc[]>;
 }
@@ -30,7 +33,8 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
             // Lazy: the engine (kernels, model, tokenizer) loads only when a native model is evaluated.
             const { createNativeLM } = await import("./createNativeLM.js");
             // Sequences decoded together; the decode kernels take at most 16 rows.
-            return createNativeLM(rest, { timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)) });
+            return createNativeLM(rest, { timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
+                ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
+import { exportModel } from "../../../src/formats/hf/exportModel.js";
 import { writeHfCheckpoint } from "../../../src/formats/hf/writeHfCheckpoint.js";
 import { referenceKernels } from "../../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../../src/model/LlamaConfig.js";
@@ -44,4 +45,28 @@ test("mellama generate: --prompts decodes a file together, one JSON line per pro
     assert.doesNotMatch(bad.stderr, /unterminated/, "the prompt's text is not echoed");
     const both = run("generate", "--model", hf, "--prompt", "x", "--prompts", file);
     assert.match(both.stderr, /exactly one of --prompt TEXT and --prompts FILE/);
+});
+
+test("mellama generate takes a GGUF (same text as its HF directory at F32), says when the context ends a generation, and quantizes on load", () => {
+    const vocabSize = loadTokenizer(tokenizerModel).vocabSize;
+    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize, maxSeqLen: 24, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
+    model.initWeights(4, 0.3);
+    const hf = join(dir, "hf-ctx");
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    copyFileSync(tokenizerModel, join(hf, "tokenizer.model"));
+    const gguf = join(dir, "ctx-f32.gguf");
+    exportModel({ from: hf, to: "gguf", out: gguf, type: "f32" });
+    const fromHf = run("generate", "--model", hf, "--prompt", "the patient", "--max-tokens", "8");
+    const fromGguf = run("generate", "--model", gguf, "--prompt", "the patient", "--max-tokens", "8");
+    assert.equal(fromGguf.status, 0, fromGguf.stderr);
+    assert.equal(fromGguf.stdout, fromHf.stdout);
+    assert.equal(fromHf.stderr, "", "no context note when max-tokens ends it");
+    const long = run("generate", "--model", gguf, "--prompt", "the patient", "--max-tokens", "100");
+    assert.equal(long.status, 0, long.stderr);
+    assert.match(long.stderr, /stopped at the context limit of 24 tokens after \d+ new tokens/);
+    const q = run("generate", "--model", hf, "--prompt", "the patient", "--max-tokens", "4", "--quantize", "q8_0");
+    assert.equal(q.status, 0, q.stderr);
+    const badQ = run("generate", "--model", hf, "--prompt", "x", "--quantize", "q4");
+    assert.match(badQ.stderr, /--quantize: must be q8_0/);
 });
