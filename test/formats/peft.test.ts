@@ -57,3 +57,16 @@ test("bad adapters: typed errors naming the file and field", () => {
     assert.throws(() => readPeftAdapter(out), /peft_type/);
     assert.throws(() => readPeftAdapter(join(dir, "none")), /adapter_config\.json: file: missing/);
 });
+
+test("PEFT flags that change what an adapter computes are refused by name, never merged with the wrong arithmetic", () => {
+    const out = join(dir, "flags");
+    writePeftAdapter(out, adapter);
+    const base = { peft_type: "LORA", r: 2, lora_alpha: 16, target_modules: ["q_proj", "k_proj", "v_proj"] };
+    for (const [field, value] of [["use_rslora", true], ["use_dora", true], ["fan_in_fan_out", true], ["layers_to_transform", [0]], ["bias", "all"]] as const) {
+        writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...base, [field]: value }));
+        assert.throws(() => readPeftAdapter(out), (e: unknown) => e instanceof FormatError && e.message.includes(`adapter_config.json: ${field}:`), field);
+    }
+    // Their plain values are what PEFT writes by default and are accepted.
+    writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...base, use_rslora: false, use_dora: false, fan_in_fan_out: false, layers_to_transform: null, bias: "none" }));
+    assert.equal(readPeftAdapter(out).pairs.length, 3);
+});

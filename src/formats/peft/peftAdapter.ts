@@ -4,7 +4,7 @@
  * (r, in) and `...lora_B.weight` (out, r) per adapted Linear, `<module>` a Hugging Face name such as
  * `model.layers.3.self_attn.q_proj`. Read validates config fields and every pair's shapes; write is atomic.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
@@ -55,13 +55,16 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     if (!existsSync(configPath)) {
         throw new FormatError(configPath, "file", "missing: not a PEFT adapter directory");
     }
+    if (!statSync(configPath).isFile() || statSync(configPath).size > 16 * 1024 * 1024) {
+        throw new FormatError(configPath, "file", "not a regular file of a plausible size");
+    }
     let c: Record<string, unknown>;
     try {
         c = JSON.parse(readFileSync(configPath, "utf8")) as Record<string, unknown>;
     } catch (error) {
         throw new FormatError(configPath, "json", `not valid JSON (${(error as Error).message})`);
     }
-    if (c === null || typeof c !== "object") {
+    if (c === null || typeof c !== "object" || Array.isArray(c)) {
         throw new FormatError(configPath, "json", "must be an object");
     }
     if (c.peft_type !== "LORA") {
@@ -74,8 +77,17 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     if (typeof c.lora_alpha !== "number" || !Number.isFinite(c.lora_alpha)) {
         throw new FormatError(configPath, "lora_alpha", `must be a number, got ${JSON.stringify(c.lora_alpha)}`);
     }
-    if (c.use_rslora === true || c.use_dora === true) {
-        throw new FormatError(configPath, c.use_rslora === true ? "use_rslora" : "use_dora", "is not supported (plain LoRA only)");
+    // Each of these changes what the adapter computes; refused rather than applied wrongly.
+    for (const [field, plain] of [["use_rslora", false], ["use_dora", false], ["fan_in_fan_out", false]] as const) {
+        if (c[field] !== undefined && c[field] !== null && c[field] !== plain) {
+            throw new FormatError(configPath, field, `${JSON.stringify(c[field])} is not supported (plain LoRA only)`);
+        }
+    }
+    if (c.layers_to_transform !== undefined && c.layers_to_transform !== null) {
+        throw new FormatError(configPath, "layers_to_transform", "is not supported: the adapter must cover every layer of its target modules");
+    }
+    if (c.bias !== undefined && c.bias !== null && c.bias !== "none") {
+        throw new FormatError(configPath, "bias", `${JSON.stringify(c.bias)} is not supported (LLaMA linears have no bias)`);
     }
     const targets = Array.isArray(c.target_modules) ? c.target_modules.map(String) : typeof c.target_modules === "string" ? [c.target_modules] : [];
     const stPath = join(dir, "adapter_model.safetensors");
