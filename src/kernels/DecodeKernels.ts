@@ -4,7 +4,8 @@
  * semantics. Implemented by the native set (createNativeKernels) and, as the definition of correct, by
  * referenceDecodeKernels (plain TypeScript).
  *
- * Weight formats (GGUF / ggml):
+ * Every matmul accepts any row count N: batch-1 decode (N = 1), batched decode (N ≤ 16) and prompt processing
+ * (larger N). Weight formats (GGUF / ggml):
  *   F16   Uint16Array of IEEE binary16 bits, (OC, C) row-major.
  *   BF16  Uint16Array of bfloat16 bits (the top 16 bits of a float32), (OC, C) row-major.
  *   Q8_0  Uint8Array of blocks of 32 weights: {d: f16 scale (2 bytes, little endian), qs: 32 x int8}, 34 bytes,
@@ -20,7 +21,19 @@ export interface DecodeKernels {
     /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as BF16 bits. */
     matmulBF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
 
-    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as Q8_0 blocks; C % 32 == 0. */
+    /**
+     * out (N, OC) ≈ inp (N, C) · weight (OC, C)ᵀ, weight as Q8_0 blocks; C % 32 == 0. Integer dot products over
+     * activations quantized to 8 bits, as llama.cpp computes Q8_0 on x86 (ggml's q8_0 activations):
+     *   each input row, in blocks of 32 values: amax = max |x|; dx = half(amax / 127) (float32 division, rounded to
+     *   binary16 to nearest, ties to even); id = amax ≠ 0 ? 127 / amax : 0 (float32); q = round-half-to-even(x · id)
+     *   (float32 product), so |q| ≤ 127;
+     *   out[n][o] = Σ over blocks b in order of isum(b) · (dw(b) · dx(b)), where isum is the exact integer dot
+     *   product of the 32 weight quants and the 32 activation quants, dw the weight block's scale, and the sum is
+     *   one float32 accumulator starting at 0 (the SIMD paths fuse each multiply-add; dw · dx is exact).
+     * The result thus differs from the unquantized product by the activations' 8-bit rounding (about 0.5 % of a
+     * block's magnitude per block, averaging down), and every output is the same float operations whatever N, the
+     * row's place in the batch and the thread count: a row's bits do not depend on the batch, for any N.
+     */
     matmulQ8_0(out: Float32Array, inp: Float32Array, weight: Uint8Array, N: number, C: number, OC: number): void;
 
     /**

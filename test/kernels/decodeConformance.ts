@@ -1,13 +1,16 @@
 /**
  * Conformance of DecodeKernels implementations against referenceDecodeKernels (plain TS, float64 sums):
- * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path), 1 < N <= 16 (multi-sequence decode) and N > 16 (prompt processing), odd C and OC for F16,
- * subnormal and negative halves, full-range int8; cached attention with GQA, pos0 > 0, T > 1 and a cache
- * longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64 ones).
+ * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path), 1 < N <= 16 (multi-sequence decode) and N > 16
+ * (prompt processing), odd C and OC for F16, subnormal and negative halves, full-range int8; Q8_0's activation
+ * quantizer on exact ties and its distance from the unquantized product; cached attention with GQA, pos0 > 0,
+ * T > 1 and a cache longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64
+ * ones; Q8_0 runs the same quantized algorithm on both sides, so only the sums' rounding differs).
  */
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DecodeKernels } from "../../src/kernels/DecodeKernels.js";
 import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../src/kernels/DecodeKernels.js";
-import { referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
+import { halfToFloat, referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 import { checkClose, makeRng, randomArray } from "./checkClose.js";
 
 const TOL = 1e-5;
@@ -35,6 +38,20 @@ export function randomQ8_0(rng: () => number, OC: number, C: number): Uint8Array
         for (let i = 0; i < Q8_0_BLOCK; i++) {
             out[at + 2 + i] = Math.floor(rng() * 256);
         }
+    }
+    return out;
+}
+
+/** Q8_0 rows (OC, C) to float64 weights (weight = d * q). */
+export function dequantizeQ8_0(weight: Uint8Array, OC: number, C: number): Float64Array {
+    const out = new Float64Array(OC * C);
+    const signed = new Int8Array(weight.buffer, weight.byteOffset, weight.length);
+    for (let i = 0; i < (OC * C) / Q8_0_BLOCK; i++) {
+        const at = i * Q8_0_BLOCK_BYTES;
+        const d = halfToFloat(new DataView(weight.buffer, weight.byteOffset + at, 2).getUint16(0, true));
+        signed.subarray(at + 2, at + 2 + Q8_0_BLOCK).forEach((q, j) => {
+            out[i * Q8_0_BLOCK + j] = d * q;
+        });
     }
     return out;
 }
@@ -78,10 +95,10 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
             ks.dispose?.();
         });
 
-        test("matmulQ8_0: N = 1 and N > 1", () => {
+        test("matmulQ8_0: N = 1, decode batches and prompt tiles; full and partial 16-channel panels; several 16-block chunks", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(32);
-            for (const [N, C, OC] of [[1, 32, 19], [1, 288, 768], [7, 96, 33], [2, 768, 5], [19, 96, 33]] as const) {
+            for (const [N, C, OC] of [[1, 32, 19], [1, 288, 768], [7, 96, 33], [2, 768, 5], [19, 96, 33], [3, 1056, 40], [41, 544, 48], [1, 0, 3]] as const) {
                 const inp = randomArray(rng, N * C);
                 const weight = randomQ8_0(rng, OC, C);
                 const expected = new Float32Array(N * OC);
@@ -90,6 +107,49 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
                 ks.matmulQ8_0(actual, inp, weight, N, C, OC);
                 checkClose(actual, expected, `matmulQ8_0 N=${N} C=${C} OC=${OC}`, TOL);
             }
+            ks.dispose?.();
+        });
+
+        test("matmulQ8_0: activations are quantized as ggml does (ties to even, scale rounded to half)", () => {
+            // One block whose amax is 127, so id = 1 and x * id is x: quants are x rounded half to even. Weight row o
+            // has a single quant 1 at position o with scale 1, so out[o] = q[o] * half(127 / 127) = q[o].
+            const ks = newDecodeKernels();
+            const pattern = [127, 2.5, -3.5, 0.5, -0.5, 1.5, -126.5, 3.49];
+            const x = Float32Array.from({ length: 32 }, (_, i) => pattern[i % 8] ?? 0);
+            const weight = new Uint8Array(32 * Q8_0_BLOCK_BYTES);
+            for (let o = 0; o < 32; o++) {
+                weight[o * Q8_0_BLOCK_BYTES + 1] = 0x3c; // half 1.0, little endian
+                weight[o * Q8_0_BLOCK_BYTES + 2 + o] = 1;
+            }
+            const rounded = [127, 2, -4, 0, 0, 2, -126, 3];
+            const expected = Float32Array.from({ length: 32 }, (_, i) => rounded[i % 8] ?? 0);
+            for (const kernels of [ks, ref]) {
+                const out = new Float32Array(32);
+                kernels.matmulQ8_0(out, x, weight, 1, 32, 32);
+                assert.deepEqual(Array.from(out, (v) => v + 0), Array.from(expected, (v) => v + 0));
+            }
+            ks.dispose?.();
+        });
+
+        test("matmulQ8_0: within 1% of the product with unquantized activations", () => {
+            // The quantization of the activations is the only approximation: against the exact product with the
+            // dequantized weights (float64), the error stays near 127^-1 of a block's magnitude, averaged down.
+            const ks = newDecodeKernels();
+            const rng = makeRng(35);
+            const [N, C, OC] = [3, 512, 20];
+            const inp = randomArray(rng, N * C);
+            const weight = randomQ8_0(rng, OC, C);
+            const actual = new Float32Array(N * OC);
+            ks.matmulQ8_0(actual, inp, weight, N, C, OC);
+            const exact = new Float32Array(N * OC);
+            const w = dequantizeQ8_0(weight, OC, C);
+            for (let n = 0; n < N; n++) {
+                for (let o = 0; o < OC; o++) {
+                    const x = inp.subarray(n * C, (n + 1) * C);
+                    exact[n * OC + o] = w.subarray(o * C, (o + 1) * C).reduce((s, wc, c) => s + wc * (x[c] ?? 0), 0);
+                }
+            }
+            checkClose(actual, exact, "matmulQ8_0 vs unquantized activations", 1e-2);
             ks.dispose?.();
         });
 

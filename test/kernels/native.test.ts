@@ -23,7 +23,7 @@ if (addon === null) {
     runKernelConformance({ newKernelSet: () => createNativeKernels({ threads: 1 }), label: `native ${variants[0]} threads=1`, reference: referenceKernels });
 
     const features = addon.cpuFeatures();
-    test("native avx512 path", { skip: variants.includes("avx512") ? false : `this CPU has no AVX-512 F/BW/VL (${JSON.stringify(features)}); the avx512 path is compiled but not run here; its 16-wide code paths run above as emu16` }, () => {
+    test("native avx512 path", { skip: variants.includes("avx512") ? false : `this CPU has no AVX-512 F/BW/VL/VNNI (${JSON.stringify(features)}); the avx512 path is compiled but not run here; its 16-wide code paths run above as emu16` }, () => {
         assert.ok(variants.includes("avx512"));
     });
 

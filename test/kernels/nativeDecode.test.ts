@@ -1,6 +1,6 @@
 /**
- * The native decode kernels (F16 / Q8_0 matmuls, cached attention) against referenceDecodeKernels on every SIMD
- * path this CPU runs, plus their argument checks. Skips with the loader's reason when the addon is not built.
+ * The native decode kernels (F16 / BF16 / Q8_0 matmuls, cached attention) against referenceDecodeKernels on every
+ * SIMD path this CPU runs, the batch invariance of their rows, plus their argument checks. Skips with the loader's reason when the addon is not built.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -44,6 +44,30 @@ if (loadNativeAddon() === null) {
         }
         ks.dispose();
     });
+
+    for (const simd of variants) {
+        test(`native ${simd}: matmulQ8_0 gives a row the same bits for any N, decode or prompt path, any thread count`, () => {
+            // The contract fixes every float operation of an output (integer block sums, then one float32 sum
+            // over blocks in order), so even the prompt path (N > 16) must equal decoding the row alone.
+            const [C, OC] = [544, 37];
+            const rng = makeRng(12);
+            const weight = randomQ8_0(rng, OC, C);
+            const inp = randomArray(rng, 40 * C, 2);
+            const alone = createNativeKernels({ simd, threads: 1 });
+            const batched = createNativeKernels({ simd, threads: 2 });
+            for (const N of [40, 17, 9]) {
+                const out = new Float32Array(N * OC);
+                batched.matmulQ8_0(out, inp, weight, N, C, OC);
+                for (let n = 0; n < N; n++) {
+                    const one = new Float32Array(OC);
+                    alone.matmulQ8_0(one, inp.subarray(n * C, (n + 1) * C), weight, 1, C, OC);
+                    assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `N=${N} row ${n}`);
+                }
+            }
+            alone.dispose();
+            batched.dispose();
+        });
+    }
 
     test("native decode: bad arguments throw KernelArgumentError naming the field", () => {
         const ks = createNativeKernels({ threads: 1 });

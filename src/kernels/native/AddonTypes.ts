@@ -17,6 +17,7 @@ export interface CpuFeatures {
     avx512f: boolean;
     avx512bw: boolean;
     avx512vl: boolean;
+    avx512vnni: boolean;
 }
 
 /** A native kernel context: one thread pool and one SIMD variant; its methods are the KernelSet's. */

@@ -1,7 +1,8 @@
 // addon.cpp: the N-API boundary of the native kernels. Exports
 //   Context(threads, simd)  a kernel context: a thread pool plus the SIMD variant picked at construction;
 //                           its methods have the KernelSet signatures (src/kernels/KernelSet.ts)
-//   cpuFeatures()           what this CPU (and OS) supports: {avx2, fma, avx512f, avx512bw, avx512vl}
+//   cpuFeatures()           what this CPU (and OS) supports: {avx2, fma, f16c, avx512f, avx512bw, avx512vl,
+//                           avx512vnni}
 //   variants()              the variants this CPU can run, best first (emu16, a test-only variant, last)
 //   setErrorFactory(fn)     fn(field, message) builds the typed error thrown on bad arguments
 //   adviseHugePages(view)   backs the view's 2 MiB-aligned interior with transparent huge pages (Linux), returns
@@ -29,7 +30,8 @@ namespace mellama {
 namespace {
 
 struct Features {
-    bool avx2 = false, fma = false, f16c = false, avx512f = false, avx512bw = false, avx512vl = false;
+    bool avx2 = false, fma = false, f16c = false, avx512f = false, avx512bw = false, avx512vl = false,
+         avx512vnni = false;
 };
 
 Features detect() {
@@ -43,6 +45,7 @@ Features detect() {
     f.avx512f = __builtin_cpu_supports("avx512f");
     f.avx512bw = __builtin_cpu_supports("avx512bw");
     f.avx512vl = __builtin_cpu_supports("avx512vl");
+    f.avx512vnni = __builtin_cpu_supports("avx512vnni");
 #endif
     return f;
 }
@@ -50,7 +53,8 @@ Features detect() {
 const KernelTable* variantByName(const std::string& name) {
     const Features f = detect();
     if (name == "avx512") {
-        return f.avx512f && f.avx512bw && f.avx512vl && f.fma && f.f16c ? avx512Kernels() : nullptr;
+        // VNNI too: matmulQ8_0's integer dot products are vpdpbusd there (CPUs with AVX-512 but no VNNI run avx2)
+        return f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni && f.fma && f.f16c ? avx512Kernels() : nullptr;
     }
     if (name == "avx2") {
         return f.avx2 && f.fma && f.f16c ? avx2Kernels() : nullptr;
@@ -551,6 +555,7 @@ Napi::Value cpuFeatures(const Napi::CallbackInfo& info) {
     o.Set("avx512f", f.avx512f);
     o.Set("avx512bw", f.avx512bw);
     o.Set("avx512vl", f.avx512vl);
+    o.Set("avx512vnni", f.avx512vnni);
     return o;
 }
 

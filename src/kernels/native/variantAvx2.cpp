@@ -68,6 +68,26 @@ struct S {
     }
 };
 
+// Integer lanes for matmulQ8_0 (q8Impl.inc): 8 int32 lanes, each the running sum of one output channel. No
+// VNNI here: vpmaddubsw takes |w| (unsigned, at most 128) times x with w's sign (|x| <= 127), so its pair sums
+// (at most 2 * 128 * 127) never saturate, and vpmaddwd widens them to int32.
+struct Q8 {
+    using I = __m256i;
+    static constexpr uint32_t kXor = 0;
+    static constexpr int RN = 4;
+    static I set1(int32_t v) { return _mm256_set1_epi32(v); }
+    static I load(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+    static I dot4(I acc, I w, const int8_t* x4) {
+        int32_t x;
+        std::memcpy(&x, x4, sizeof x);
+        const __m256i p = _mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(_mm256_set1_epi32(x), w));
+        return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+    }
+    static constexpr bool kFastPack = false;
+    static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
+    static S::V toFloat(I a) { return _mm256_cvtepi32_ps(a); }
+};
+
 #include "expPoly.inc"
 inline S::V S::exp(V a) { return expPoly<S>(a); }
 

@@ -1,6 +1,7 @@
-// The AVX-512 variant (F, BW, VL): kernelsImpl.inc over __m512 (W = 16), GEMM micro-tile 12 x 32 (24
-// accumulators of the 32 zmm registers). Compiled for avx512f/bw/vl,fma,f16c by the target pragma below
-// (no per-file compiler flags needed), selected at run time only when the CPU and OS report AVX-512 F/BW/VL.
+// The AVX-512 variant (F, BW, VL, VNNI): kernelsImpl.inc over __m512 (W = 16), GEMM micro-tile 12 x 32 (24
+// accumulators of the 32 zmm registers), Q8_0 by vpdpbusd. Compiled for avx512f/bw/vl/vnni,fma,f16c by the
+// target pragma below (no per-file compiler flags needed), selected at run time only when the CPU and OS
+// report AVX-512 F/BW/VL and VNNI (every AVX-512 CPU since Cascade Lake and Zen 4; older ones run avx2).
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -11,12 +12,13 @@
 #include <immintrin.h>
 
 #if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")
-// GCC 12 warns falsely about _mm256_undefined_pd inside the AVX-512 extract intrinsics.
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")
+// GCC 12 warns falsely about _mm256_undefined_pd inside the AVX-512 extract intrinsics (maybe- or certainly-).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace mellama {
@@ -72,6 +74,51 @@ struct S {
     static float halfScalar(uint16_t h) { return _cvtsh_ss(h); }
     static V loadI8(const int8_t* p) {
         return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+    }
+};
+
+// Integer lanes for matmulQ8_0 (q8Impl.inc): 16 int32 lanes, each the running sum of one output channel.
+// vpdpbusd multiplies unsigned by signed bytes, so weights are packed with the sign bit flipped (kXor) and
+// the activation broadcast (an embedded {1to16} operand) stays signed; the block's correction undoes the +128.
+struct Q8 {
+    using I = __m512i;
+    static constexpr uint32_t kXor = 0x80808080u;
+    static constexpr int RN = 8;  // rows per tile: 8 int + 8 float accumulators, the weights and scales
+    static I set1(int32_t v) { return _mm512_set1_epi32(v); }
+    static I load(const uint8_t* p) { return _mm512_loadu_si512(p); }
+    static I dot4(I acc, I w, const int8_t* x4) {
+        int32_t x;
+        std::memcpy(&x, x4, sizeof x);
+        return _mm512_dpbusd_epi32(acc, w, _mm512_set1_epi32(x));
+    }
+    static S::V toFloat(I a) { return _mm512_cvtepi32_ps(a); }
+    // Packs one block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) into 8 vectors, vector g
+    // holding quants 4g..4g+3 of rows 0..15: a 16 x 8 transpose of dwords in registers (an 8 x 8 transpose in
+    // each 256-bit half, rows paired so that the last 128-bit shuffle leaves them in order), sign bits flipped.
+    static constexpr bool kFastPack = true;
+    static void packBlock(uint8_t* dst, const uint8_t* blk, int64_t rowBytes) {
+        auto row = [&](int o) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + o * rowBytes + 2)); };
+        auto pair = [&](int lo, int hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(row(lo)), row(hi), 1); };
+        // halves: z0..z3 rows (0|4) (1|5) (2|6) (3|7), z4..z7 rows (8|12) (9|13) (10|14) (11|15)
+        const __m512i z0 = pair(0, 4), z1 = pair(1, 5), z2 = pair(2, 6), z3 = pair(3, 7);
+        const __m512i z4 = pair(8, 12), z5 = pair(9, 13), z6 = pair(10, 14), z7 = pair(11, 15);
+        const __m512i flip = _mm512_set1_epi32((int)kXor);
+        auto half = [&](__m512i a, __m512i b, __m512i c, __m512i d, __m512i* u) {
+            const __m512i t0 = _mm512_unpacklo_epi32(a, b), t1 = _mm512_unpackhi_epi32(a, b);
+            const __m512i t2 = _mm512_unpacklo_epi32(c, d), t3 = _mm512_unpackhi_epi32(c, d);
+            u[0] = _mm512_unpacklo_epi64(t0, t2);  // per 128-bit lane: dword 0 (or 4) of the four rows
+            u[1] = _mm512_unpackhi_epi64(t0, t2);
+            u[2] = _mm512_unpacklo_epi64(t1, t3);
+            u[3] = _mm512_unpackhi_epi64(t1, t3);
+        };
+        __m512i p[4], q[4];
+        half(z0, z1, z2, z3, p);
+        half(z4, z5, z6, z7, q);
+        for (int m = 0; m < 4; m++) {
+            const __m512i lo = _mm512_shuffle_i32x4(p[m], q[m], 0x88), hi = _mm512_shuffle_i32x4(p[m], q[m], 0xdd);
+            _mm512_storeu_si512(dst + m * 64, _mm512_xor_si512(lo, flip));
+            _mm512_storeu_si512(dst + (m + 4) * 64, _mm512_xor_si512(hi, flip));
+        }
     }
 };
 

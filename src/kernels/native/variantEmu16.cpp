@@ -87,6 +87,38 @@ struct S {
     static V loadI8(const int8_t* p) { return {i8x8(p), i8x8(p + 8)}; }
 };
 
+// Integer lanes for matmulQ8_0 (q8Impl.inc), shaped as the AVX-512 variant's: 16 int32 lanes, weights packed
+// with the sign bit flipped and vpdpbusd emulated exactly (even and odd bytes widened to 16 bits, vpmaddwd).
+struct Q8 {
+    struct I {
+        __m256i lo, hi;
+    };
+    static constexpr uint32_t kXor = 0x80808080u;
+    static constexpr int RN = 8;
+    static I set1(int32_t v) { return {_mm256_set1_epi32(v), _mm256_set1_epi32(v)}; }
+    static I load(const uint8_t* p) {
+        return {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
+    }
+    // acc[l] += sum over j < 4 of u8(w[l][j]) * s8(x4[j])
+    static __m256i dpbusd8(__m256i acc, __m256i w, __m256i x) {
+        const __m256i mask = _mm256_set1_epi16(0x00ff);
+        const __m256i wEven = _mm256_and_si256(w, mask), wOdd = _mm256_srli_epi16(w, 8);
+        const __m256i xEven = _mm256_srai_epi16(_mm256_slli_epi16(x, 8), 8), xOdd = _mm256_srai_epi16(x, 8);
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(wEven, xEven));
+        return _mm256_add_epi32(acc, _mm256_madd_epi16(wOdd, xOdd));
+    }
+    static I dot4(I acc, I w, const int8_t* x4) {
+        int32_t x;
+        std::memcpy(&x, x4, sizeof x);
+        const __m256i xb = _mm256_set1_epi32(x);
+        return {dpbusd8(acc.lo, w.lo, xb), dpbusd8(acc.hi, w.hi, xb)};
+    }
+    static constexpr bool kFastPack = false;
+    static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
+    static S::V toFloat(I a) { return {_mm256_cvtepi32_ps(a.lo), _mm256_cvtepi32_ps(a.hi)}; }
+};
+
 #include "expPoly.inc"
 inline S::V S::exp(V a) { return expPoly<S>(a); }
 

@@ -35,6 +35,34 @@ struct S {
     static V loadBF16(const uint16_t* p) { return bf16ToFloat(*p); }
     static float halfScalar(uint16_t h) { return halfToFloat(h); }
     static V loadI8(const int8_t* p) { return (float)*p; }
+    // round half to even for |a| < 2^22 (the Q8 quantizer's |a| <= 127): adding 1.5 * 2^23 leaves no fraction bits
+    // and the default rounding mode rounds ties to even (baseline x86-64 has no FMA to contract this into).
+    static V round(V a) {
+        const float t = a + 12582912.0f;  // not reassociated: no -ffast-math
+        return t - 12582912.0f;
+    }
+};
+
+// Integer "lanes" for matmulQ8_0 (q8Impl.inc): one int32; a weight "vector" is one channel's 4 packed bytes.
+struct Q8 {
+    using I = int32_t;
+    static constexpr uint32_t kXor = 0;
+    static constexpr int RN = 1;
+    static I set1(int32_t v) { return v; }
+    static I load(const uint8_t* p) {
+        int32_t v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    }
+    static I dot4(I acc, I w, const int8_t* x4) {
+        for (int j = 0; j < 4; j++) {
+            acc += (int32_t)(int8_t)(uint8_t)((uint32_t)w >> (8 * j)) * x4[j];
+        }
+        return acc;
+    }
+    static float toFloat(I a) { return (float)a; }
+    static constexpr bool kFastPack = false;
+    static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
 };
 
 #define MELLAMA_VARIANT_NAMESPACE scalar

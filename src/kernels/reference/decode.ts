@@ -1,10 +1,21 @@
 /**
  * referenceDecodeKernels: DecodeKernels in plain TypeScript, the definition of correct for the native decode
- * kernels (conformance: test/kernels/decodeConformance.ts). Dequantize, then multiply; two-pass softmax.
- * Accumulates in float64 (JS numbers), so it is also the most accurate of the implementations.
+ * kernels (conformance: test/kernels/decodeConformance.ts). F16 / BF16: dequantize, then multiply; Q8_0: the
+ * quantized algorithm of the contract (activations quantized to Q8_0, integer block sums); two-pass softmax.
+ * Accumulates in float64 (JS numbers), so the native kernels differ from it only by float32 rounding.
  */
 import type { DecodeKernels } from "../DecodeKernels.js";
 import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../DecodeKernels.js";
+import { scratch64 } from "./scratch.js";
+
+/** The activation quants of one row: grows, never shrinks (no allocation per call once the widest row was seen). */
+let q8Row = new Int8Array(1024);
+function q8Scratch(C: number): Int8Array {
+    if (q8Row.length < C) {
+        q8Row = new Int8Array(C);
+    }
+    return q8Row;
+}
 
 /** IEEE binary16 bits to a number (normals, subnormals, infinities, NaN). */
 export function halfToFloat(h: number): number {
@@ -28,14 +39,73 @@ export function bf16ToFloat(h: number): number {
 const bf16Scratch = new Uint32Array(1);
 const bf16View = new Float32Array(bf16Scratch.buffer);
 
-function dequantRowQ8_0(dst: Float64Array, weight: Uint8Array, row: number, C: number): void {
-    const rowBytes = (C / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
+/** float32 to IEEE binary16 bits, round to nearest, ties to even (the native floatToHalf, F16C's rounding). */
+export function floatToHalf(f: number): number {
+    f32Bits[0] = f;
+    let x = u32Bits[0];
+    const sign = (x >>> 16) & 0x8000;
+    x &= 0x7fffffff;
+    if (x > 0x7f800000) {
+        return sign | 0x7e00;
+    }
+    if (x >= 0x477ff000) {
+        return sign | 0x7c00;
+    }
+    let h: number;
+    let rem: number;
+    let halfway: number;
+    if (x >= 0x38800000) {
+        h = (((x >>> 23) - 112) << 10) | ((x & 0x7fffff) >>> 13);
+        rem = x & 0x1fff;
+        halfway = 0x1000;
+    } else {
+        const e = x >>> 23;
+        const s = 126 - e;
+        if (e === 0 || s > 24) {
+            return sign;
+        }
+        const m = (x & 0x7fffff) | 0x800000;
+        h = m >>> s;
+        rem = m & ((1 << s) - 1);
+        halfway = 1 << (s - 1);
+    }
+    if (rem > halfway || (rem === halfway && (h & 1) !== 0)) {
+        h++;
+    }
+    return sign | h;
+}
+const f32Bits = new Float32Array(1);
+const u32Bits = new Uint32Array(f32Bits.buffer);
+
+/** Rounds half to even (the SIMD round instructions' default), for the activation quantizer. */
+function roundHalfEven(v: number): number {
+    const f = Math.floor(v);
+    const diff = v - f;
+    if (diff < 0.5) {
+        return f;
+    }
+    if (diff > 0.5) {
+        return f + 1;
+    }
+    return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * Quantizes one activation row to Q8_0 as ggml does on x86 (quantize_row_q8_0 for the vec_dot): per block of
+ * 32, amax = max |x|, d = half(amax / 127), id = amax ? 127 / amax : 0 in float32, q = round-half-even(x * id).
+ * Every step is a float32 operation (Math.fround after an exact or correctly rounded double operation), so the
+ * quants and scales are bit-identical to the native quantizer's. qs (C), d (C / 32).
+ */
+export function quantizeRowQ8_0(qs: Int8Array, d: Float64Array, x: Float32Array, xOffset: number, C: number): void {
     for (let b = 0; b < C / Q8_0_BLOCK; b++) {
-        const at = row * rowBytes + b * Q8_0_BLOCK_BYTES;
-        const d = halfToFloat(weight[at] | (weight[at + 1] << 8));
+        let amax = 0;
         for (let i = 0; i < Q8_0_BLOCK; i++) {
-            const q = weight[at + 2 + i];
-            dst[b * Q8_0_BLOCK + i] = d * (q > 127 ? q - 256 : q);
+            amax = Math.max(amax, Math.abs(x[xOffset + b * Q8_0_BLOCK + i]));
+        }
+        d[b] = halfToFloat(floatToHalf(Math.fround(amax / 127)));
+        const id = amax !== 0 ? Math.fround(127 / amax) : 0;
+        for (let i = 0; i < Q8_0_BLOCK; i++) {
+            qs[b * Q8_0_BLOCK + i] = roundHalfEven(Math.fround(x[xOffset + b * Q8_0_BLOCK + i] * id));
         }
     }
 }
@@ -72,7 +142,27 @@ export const referenceDecodeKernels: DecodeKernels = {
     },
 
     matmulQ8_0(out, inp, weight, N, C, OC) {
-        matmulRows(out, inp, N, C, OC, (dst, o) => dequantRowQ8_0(dst, weight, o, C));
+        // The quantized algorithm of the contract: activations to Q8_0, exact integer block sums, scaled sums
+        // (in float64 here, float32 natively, the only difference).
+        const nb = C / Q8_0_BLOCK;
+        const rowBytes = nb * Q8_0_BLOCK_BYTES;
+        const dx = scratch64(nb);
+        const qs = q8Scratch(C);
+        for (let n = 0; n < N; n++) {
+            quantizeRowQ8_0(qs, dx, inp, n * C, C);
+            for (let o = 0; o < OC; o++) {
+                let s = 0;
+                for (let b = 0; b < nb; b++) {
+                    const at = o * rowBytes + b * Q8_0_BLOCK_BYTES;
+                    let isum = 0;
+                    for (let i = 0; i < Q8_0_BLOCK; i++) {
+                        isum += ((weight[at + 2 + i] << 24) >> 24) * qs[b * Q8_0_BLOCK + i];
+                    }
+                    s += isum * halfToFloat(weight[at] | (weight[at + 1] << 8)) * dx[b];
+                }
+                out[n * OC + o] = s;
+            }
+        }
     },
 
     attentionForwardCached(out, q, kCache, vCache, T, pos0, NH, NKV, HS) {
