@@ -12,13 +12,20 @@
  *         weight = d * qs[i]; each of the OC rows is C/32 consecutive blocks (C % 32 == 0).
  */
 export const Q8_0_BLOCK = 32;
+/** Up to this many rows the F16 / BF16 matmuls sum each row exactly as they sum a lone row (batched decode). */
+export const DECODE_ROWS = 16;
 export const Q8_0_BLOCK_BYTES = 34;
 
 export interface DecodeKernels {
-    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as F16 bits. */
+    /**
+     * out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as F16 bits, float32 sums of exact products. For N ≤ 16
+     * (DECODE_ROWS) each row's sums are formed as for N = 1 (bitwise the same whatever N and the row's place); for
+     * N > 16 the F32 GEMM runs on weights converted while its panels are packed: another summation order, within
+     * float32 rounding of the reference (conformance: 1e-5 of the largest output).
+     */
     matmulF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
 
-    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as BF16 bits. */
+    /** out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as BF16 bits; sums and N thresholds as matmulF16. */
     matmulBF16(out: Float32Array, inp: Float32Array, weight: Uint16Array, N: number, C: number, OC: number): void;
 
     /**

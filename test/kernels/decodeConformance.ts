@@ -64,10 +64,10 @@ export interface DecodeConformanceOptions {
 export function runDecodeConformance({ newDecodeKernels, label }: DecodeConformanceOptions): void {
     const ref = referenceDecodeKernels;
     describe(`decode kernel conformance: ${label ?? "kernel set"}`, () => {
-        test("matmulF16: N = 1 and N > 1, odd shapes", () => {
+        test("matmulF16: N = 1 and N > 1, odd shapes; the GEMM path (N > 16) over several K blocks and C = 1", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(31);
-            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19], [1, 1, 1]] as const) {
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19], [1, 1, 1], [33, 803, 70], [20, 1, 5]] as const) {
                 const inp = randomArray(rng, N * C);
                 const weight = randomHalfBits(rng, OC * C);
                 const expected = new Float32Array(N * OC);
@@ -79,10 +79,10 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
             ks.dispose?.();
         });
 
-        test("matmulBF16: N = 1 and N > 1, odd shapes", () => {
+        test("matmulBF16: N = 1 and N > 1, odd shapes; the GEMM path (N > 16) over several K blocks and C = 1", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(34);
-            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19]] as const) {
+            for (const [N, C, OC] of [[1, 37, 19], [1, 288, 768], [5, 37, 19], [13, 70, 33], [21, 37, 19], [33, 803, 70], [20, 1, 5]] as const) {
                 const inp = randomArray(rng, N * C);
                 // bfloat16 = top half of a float32: random floats truncated
                 const weight = Uint16Array.from(new Uint32Array(randomArray(rng, OC * C, 3).buffer), (bits) => bits >>> 16);
