@@ -6,20 +6,30 @@
  * Sets: native with each SIMD path this CPU runs (threads = MELLAMA_BENCH_THREADS, default 2) and reference (plain
  * TS, one thread; 2 rounds of 1 call, only the shapes marked referenceToo). The anchor needs /usr/bin/python3 with
  * torch (and Debian's OpenBLAS); without it the rows carry no anchor.
- * Usage: npm run bench:kernels [-- --quick] [-- --no-reference]
+ *
+ * LLaMA-2-7B shapes (group "7b"; the best native SIMD path only, the one inference runs): the matmuls inference runs on weights at rest.
+ * Prompt processing, N = 128: matmulF16 / matmulBF16 / matmulQ8_0 / F32 matmulForward in GFLOP/s, anchored on
+ * PyTorch's fp32 matmul of the same shape like every matmul row here. Batch-1 decode, N = 1: GB/s of weights
+ * streamed, anchored on the machine's read bandwidth measured in the same run, alternating (sumSquares over
+ * 1 GiB with the same threads): the ratio is the fraction of the bandwidth limit reached. Row names carry the
+ * thread count, so runs at 1 and 2 threads sit side by side.
+ * Usage: npm run bench:kernels [-- --quick] [-- --no-reference] [-- --only=7b]
+ *   --only=GROUP runs that group alone and merges its rows into bench/results/kernels.json (rows of the same
+ *   name are replaced, the others kept).
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { getKernelSet } from "../src/kernels/index.js";
 import type { KernelSet } from "../src/kernels/KernelSet.js";
 import type { DecodeKernels } from "../src/kernels/DecodeKernels.js";
-import { nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
+import { loadNativeAddon, nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
 import type { BenchRow } from "./lib/benchResults.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";
 
 const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 const threads = Number(process.env.MELLAMA_BENCH_THREADS ?? 2);
 const ROUNDS = quick ? 3 : 7;
 const ANCHOR = `PyTorch 1.13 fp32 + OpenBLAS, ${threads} threads`;
@@ -35,6 +45,10 @@ interface Case {
     /** Build inputs once; return the call to time. */
     make: (ks: KernelSet) => () => void;
     referenceToo: boolean;
+    /** Cases of a group run alone with --only=GROUP; grouped cases run on the best native SIMD path only. */
+    group?: string;
+    /** Report GB/s of `bytes` against the read bandwidth measured in the same run (batch-1 decode rows). */
+    bandwidthAnchored?: boolean;
 }
 
 const rand = (n: number): Float32Array => {
@@ -161,6 +175,62 @@ function cases(): Case[] {
     ];
 }
 
+type WeightFormat = "F32" | "F16" | "BF16" | "Q8_0";
+const BYTES_PER_WEIGHT: Record<WeightFormat, number> = { F32: 4, F16: 2, BF16: 2, Q8_0: 34 / 32 };
+
+/** One matmul on weights at rest at a LLaMA-2-7B shape (dim 4096, ffn 11008). */
+function atRestCase(format: WeightFormat, N: number, C: number, OC: number): Case {
+    const decode = N === 1;
+    const op = format === "F32" ? "matmulForward" : `matmul${format}`;
+    return {
+        op, label: `7B ${decode ? "decode" : "prefill"} ${op}${format === "F32" ? " F32" : ""} ${N}x${C}->${OC} T${threads}`, shape: { N, C, OC },
+        flops: decode ? 0 : 2 * N * C * OC, bytes: OC * C * BYTES_PER_WEIGHT[format], referenceToo: false, group: "7b", bandwidthAnchored: decode,
+        make: (ks) => {
+            const out = new Float32Array(N * OC);
+            const x = rand(N * C);
+            const dk = ks as KernelSet & DecodeKernels;
+            if (format === "F32") {
+                const w = rand(OC * C);
+                return () => ks.matmulForward(out, x, w, null, N, C, OC);
+            }
+            if (format === "Q8_0") {
+                // scales about 2^-6 (half 0x2000..0x23ff), quants over the whole int8 range
+                const w = new Uint8Array(OC * (C / 32) * 34);
+                for (let i = 0; i < w.length; i++) {
+                    w[i] = i % 34 === 1 ? 0x20 : i % 34 === 0 ? (i * 7) & 0xff : (i * 7919) & 0xff;
+                }
+                return () => dk.matmulQ8_0(out, x, w, N, C, OC);
+            }
+            const w = new Uint16Array(OC * C);
+            for (let i = 0; i < w.length; i++) {
+                // F16: magnitudes 2^-3 .. 2^-1; BF16: 1 .. 2 (the top half of a float32)
+                w[i] = format === "F16" ? 0x3000 | ((i * 7919) & 0x07ff) : 0x3f80 | ((i * 7919) & 0x007f);
+            }
+            return format === "F16" ? () => dk.matmulF16(out, x, w, N, C, OC) : () => dk.matmulBF16(out, x, w, N, C, OC);
+        },
+    };
+}
+
+function sevenBCases(): Case[] {
+    const [dim, ffn] = [4096, 11008];
+    const formats: WeightFormat[] = ["Q8_0", "F16", "BF16", "F32"];
+    return [
+        ...formats.map((f) => atRestCase(f, 128, dim, dim)),
+        ...formats.map((f) => atRestCase(f, 128, dim, ffn)),
+        ...formats.map((f) => atRestCase(f, 1, dim, ffn)),
+        ...formats.map((f) => atRestCase(f, 1, ffn, dim)),
+    ];
+}
+
+/** Read bandwidth: seconds for sumSquares over 1 GiB of floats (allocated on first use). */
+let bandwidthBuffer: Float32Array | null = null;
+const BANDWIDTH_BYTES = 1 << 30;
+function bandwidthSeconds(ks: KernelSet): number {
+    bandwidthBuffer ??= new Float32Array(BANDWIDTH_BYTES / 4).fill(1);
+    const buf = bandwidthBuffer;
+    return timeCall(() => void ks.sumSquares(buf, buf.length), 1);
+}
+
 /** The PyTorch anchor as a long-lived child process (one JSON request per line). */
 class TorchAnchor {
     private readonly lines: AsyncIterator<string>;
@@ -200,6 +270,22 @@ function timeCall(fn: () => void, reps: number): number {
     return median(times);
 }
 
+/** Whether the PyTorch anchor can run: /usr/bin/python3 with torch importable (without it the rows carry no anchor). */
+function torchAvailable(): boolean {
+    return existsSync("/usr/bin/python3") && spawnSync("/usr/bin/python3", ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+}
+
+const BANDWIDTH_ANCHOR = `read bandwidth: sumSquares over 1 GiB, ${threads} threads, same run`;
+const cpuFlags = Object.entries(loadNativeAddon()?.cpuFeatures() ?? {}).filter(([, on]) => on).map(([flag]) => flag).join(" ");
+
+/** This run's rows over the file's: rows of the same name are replaced, the others kept in order. */
+function mergeRows(rows: BenchRow[]): BenchRow[] {
+    const path = fileURLToPath(new URL("./results/kernels.json", import.meta.url));
+    const old = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as BenchRow[]) : [];
+    const replaced = new Set(rows.map((r) => r.name));
+    return [...old.filter((r) => !replaced.has(r.name)), ...rows];
+}
+
 async function main(): Promise<void> {
     const sets: { label: string; ks: KernelSet }[] = nativeSimdVariants().filter((simd) => simd !== "emu16").map((simd) => ({
         label: `native-${simd}`, ks: getKernelSet({ kind: "native", threads, simd }),
@@ -207,10 +293,13 @@ async function main(): Promise<void> {
     if (!process.argv.includes("--no-reference")) {
         sets.push({ label: "reference", ks: getKernelSet({ kind: "reference" }) });
     }
-    const anchor = existsSync("/usr/bin/python3") ? new TorchAnchor() : null;
+    const anchor = torchAvailable() ? new TorchAnchor() : null;
     const rows: BenchRow[] = [];
-    for (const c of cases()) {
-        const calls = sets.filter((s) => s.label !== "reference" || c.referenceToo).map((s) => ({ ...s, fn: c.make(s.ks) }));
+    const selected = [...cases(), ...sevenBCases()].filter((c) => (only === undefined ? true : c.group === only));
+    for (const c of selected) {
+        // grouped (7B) cases: the best SIMD path only, which is the one inference runs (and keeps the run short)
+        const eligible = c.group === undefined ? sets.filter((s) => s.label !== "reference" || c.referenceToo) : sets.slice(0, 1);
+        const calls = eligible.map((s) => ({ ...s, fn: c.make(s.ks) }));
         const measured = new Map<string, number[]>(calls.map((s) => [s.label, []]));
         const anchorTimes: number[] = [];
         for (const s of calls) {
@@ -223,8 +312,11 @@ async function main(): Promise<void> {
                 }
                 measured.get(s.label)!.push(timeCall(s.fn, s.label === "reference" ? 1 : 3));
             }
-            if (anchor !== null && ANCHORED_OPS.has(c.op)) {
-                anchorTimes.push(await anchor.seconds(c.op, c.shape, 3));
+            if (c.bandwidthAnchored === true && calls[0] !== undefined) {
+                anchorTimes.push(bandwidthSeconds(calls[0].ks));
+            } else if (anchor !== null && (ANCHORED_OPS.has(c.op) || (c.group === "7b" && c.flops > 0))) {
+                // the 7B prefill rows of every weight format are anchored on PyTorch's fp32 matmul of that shape
+                anchorTimes.push(await anchor.seconds("matmulForward", c.shape, 3));
                 // OpenBLAS workers keep spinning for a while after a call; let them go idle before timing ours.
                 await new Promise((resolve) => setTimeout(resolve, 150));
             }
@@ -232,7 +324,14 @@ async function main(): Promise<void> {
         const anchorS = anchorTimes.length > 0 ? median(anchorTimes) : null;
         for (const s of calls) {
             const sec = median(measured.get(s.label)!);
-            const config = { set: s.label, threads: s.label === "reference" ? 1 : threads, shape: c.shape, rounds: measured.get(s.label)!.length };
+            const config = { set: s.label, threads: s.label === "reference" ? 1 : threads, shape: c.shape, rounds: measured.get(s.label)!.length, cpu: cpuFlags };
+            if (c.bandwidthAnchored === true) {
+                const bandwidth = anchorS === null ? null : BANDWIDTH_BYTES / anchorS / 1e9;
+                const gbs = c.bytes / sec / 1e9;
+                rows.push({ name: `${c.label} [${s.label}]`, unit: "ms", value: sec * 1e3, anchor: null, anchorValue: null, ratio: null, config });
+                rows.push({ name: `${c.label} [${s.label}]`, unit: "GB/s", value: gbs, anchor: bandwidth === null ? null : BANDWIDTH_ANCHOR, anchorValue: bandwidth, ratio: bandwidth === null ? null : gbs / bandwidth, config });
+                continue;
+            }
             rows.push({ name: `${c.label} [${s.label}]`, unit: "ms", value: sec * 1e3, anchor: anchorS === null ? null : ANCHOR, anchorValue: anchorS === null ? null : anchorS * 1e3, ratio: anchorS === null ? null : anchorS / sec, config });
             if (c.flops > 0) {
                 rows.push({ name: `${c.label} [${s.label}]`, unit: "GFLOP/s", value: c.flops / sec / 1e9, anchor: anchorS === null ? null : ANCHOR, anchorValue: anchorS === null ? null : c.flops / anchorS / 1e9, ratio: anchorS === null ? null : anchorS / sec, config });
@@ -245,7 +344,7 @@ async function main(): Promise<void> {
     for (const s of sets) {
         s.ks.dispose();
     }
-    writeBenchResults("kernels", rows);
+    writeBenchResults("kernels", only === undefined ? rows : mergeRows(rows));
 }
 
 await main();
