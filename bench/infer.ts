@@ -12,7 +12,8 @@
  *
  * Flags: --quick (fewer repetitions), --only small|7b|13b (comma-separated for several), --formats
  * q8_0,f16,bf16 (which 7B files), --shape PRESET (run the 7b/13b parts on a small preset, e.g. tiny15m, to try the
- * path in seconds: results are printed, not saved). Writing the 7B files takes minutes and up to 27 GB of disk
+ * path in seconds: results are printed, not saved), --force-anchor (run llama.cpp on 13B Q8_0 even where its
+ * expected peak RSS, about 2.1x the file, exceeds the machine's memory). Writing the 7B files takes minutes and up to 27 GB of disk
  * (the F16 GGUF and the BF16 directory at once); 13B Q8_0 takes 14 GB. Results: bench/results/infer.json, the
  * rows of the parts run replacing that part's earlier rows.
  */
@@ -90,7 +91,7 @@ for (const part of parts) {
     } else {
         rows.push(...await benchLarge({
             part, preset: shape ?? (part === "7b" ? "llama2-7b" : "llama2-13b"), kinds: part === "7b" ? kinds : ["gguf-q8_0"],
-            quick, dir, vocab, tokenizerModel, prompt, common: { ...common, ...(quick ? { quick: true } : {}) },
+            quick, forceAnchor: process.argv.includes("--force-anchor"), dir, vocab, tokenizerModel, prompt, common: { ...common, ...(quick ? { quick: true } : {}) },
         }));
     }
 }
@@ -99,10 +100,13 @@ if (shape !== undefined) {
     printBenchTable(rows);
     process.stdout.write(`--shape ${shape}: a trial of the path, not saved\n`);
 } else {
-    // Rows of the parts not run this time stay as they were (rows from before parts existed are the small ones).
+    // A row measured now replaces the row of that name; a part run in full (7b: all formats) replaces all its old
+    // rows; the rest stay as they were (rows from before parts existed are the small ones).
     const path = fileURLToPath(new URL("./results/infer.json", import.meta.url));
     const old = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as BenchRow[] : [];
-    const partOf = (r: BenchRow): unknown => r.config.part ?? "small";
-    writeBenchResults("infer", [...old.filter((r) => !parts.includes(partOf(r) as Part)), ...rows]
-        .sort((x, y) => PARTS.indexOf(partOf(x) as Part) - PARTS.indexOf(partOf(y) as Part)));
+    const partOf = (r: BenchRow): Part => (r.config.part ?? "small") as Part;
+    const full = parts.filter((p) => p !== "7b" || flag("--formats") === undefined);
+    const names = new Set(rows.map((r) => r.name));
+    writeBenchResults("infer", [...old.filter((r) => !names.has(r.name) && !full.includes(partOf(r))), ...rows]
+        .sort((x, y) => PARTS.indexOf(partOf(x)) - PARTS.indexOf(partOf(y))));
 }
