@@ -133,7 +133,7 @@ function anchorWontFit(f: RandomModelFile, force: boolean): string | undefined {
     if (force || total === undefined || need < total - 2 * 2 ** 30) {
         return undefined;
     }
-    return `not run: llama.cpp would need about ${(need / 1e9).toFixed(1)} GB (its peak RSS was 2.1x the file on 7B Q8_0, 1.8x on 7B F16 and the machine has ${(total / 1e9).toFixed(1)} GB; --force-anchor runs it anyway`;
+    return `not run: llama.cpp would need about ${(need / 1e9).toFixed(1)} GB (its peak RSS was 2.1x the file on 7B Q8_0, 1.8x on 7B F16) and the machine has ${(total / 1e9).toFixed(1)} GB; --force-anchor runs it anyway`;
 }
 
 export async function benchLarge(o: LargeBenchOptions): Promise<BenchRow[]> {
