@@ -84,7 +84,11 @@ struct Q8 {
         return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
     }
     static constexpr bool kFastPack = false;
+    // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
+    static void loadBlock16(I*, const uint8_t*, int64_t) {}
     static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
+    static void packScales(uint16_t*, const uint8_t*, int64_t) {}
+    static S::V scales(const uint8_t*, int64_t) { return S::zero(); }
     static S::V toFloat(I a) { return _mm256_cvtepi32_ps(a); }
 };
 

@@ -92,11 +92,11 @@ struct Q8 {
         return _mm512_dpbusd_epi32(acc, w, _mm512_set1_epi32(x));
     }
     static S::V toFloat(I a) { return _mm512_cvtepi32_ps(a); }
-    // Packs one block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) into 8 vectors, vector g
-    // holding quants 4g..4g+3 of rows 0..15: a 16 x 8 transpose of dwords in registers (an 8 x 8 transpose in
-    // each 256-bit half, rows paired so that the last 128-bit shuffle leaves them in order), sign bits flipped.
+    // One block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) as 8 vectors, vector g holding
+    // quants 4g..4g+3 of rows 0..15 with their sign bits flipped: a 16 x 8 transpose of dwords in registers (an
+    // 8 x 8 transpose in each 256-bit half, rows paired so that the last 128-bit shuffle leaves them in order).
     static constexpr bool kFastPack = true;
-    static void packBlock(uint8_t* dst, const uint8_t* blk, int64_t rowBytes) {
+    static void loadBlock16(I* g, const uint8_t* blk, int64_t rowBytes) {
         auto row = [&](int o) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + o * rowBytes + 2)); };
         auto pair = [&](int lo, int hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(row(lo)), row(hi), 1); };
         // halves: z0..z3 rows (0|4) (1|5) (2|6) (3|7), z4..z7 rows (8|12) (9|13) (10|14) (11|15)
@@ -115,11 +115,27 @@ struct Q8 {
         half(z0, z1, z2, z3, p);
         half(z4, z5, z6, z7, q);
         for (int m = 0; m < 4; m++) {
-            const __m512i lo = _mm512_shuffle_i32x4(p[m], q[m], 0x88), hi = _mm512_shuffle_i32x4(p[m], q[m], 0xdd);
-            _mm512_storeu_si512(dst + m * 64, _mm512_xor_si512(lo, flip));
-            _mm512_storeu_si512(dst + (m + 4) * 64, _mm512_xor_si512(hi, flip));
+            g[m] = _mm512_xor_si512(_mm512_shuffle_i32x4(p[m], q[m], 0x88), flip);
+            g[m + 4] = _mm512_xor_si512(_mm512_shuffle_i32x4(p[m], q[m], 0xdd), flip);
         }
     }
+    static void packBlock(uint8_t* dst, const uint8_t* blk, int64_t rowBytes) {
+        I g[8];
+        loadBlock16(g, blk, rowBytes);
+        for (int m = 0; m < 8; m++) {
+            _mm512_storeu_si512(dst + m * 64, g[m]);
+        }
+    }
+    // The 16 rows' half scales of one block (a gather of the 4 bytes at each block's start, low halves kept).
+    static __m256i scaleBits(const uint8_t* blk, int64_t rowBytes) {
+        const __m512i at = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                              _mm512_set1_epi32((int)rowBytes));
+        return _mm512_cvtepi32_epi16(_mm512_i32gather_epi32(at, blk, 1));
+    }
+    static void packScales(uint16_t* pd, const uint8_t* blk, int64_t rowBytes) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(pd), scaleBits(blk, rowBytes));
+    }
+    static S::V scales(const uint8_t* blk, int64_t rowBytes) { return _mm512_cvtph_ps(scaleBits(blk, rowBytes)); }
 };
 
 #include "expPoly.inc"

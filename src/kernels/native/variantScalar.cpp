@@ -62,7 +62,11 @@ struct Q8 {
     }
     static float toFloat(I a) { return (float)a; }
     static constexpr bool kFastPack = false;
+    // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
+    static void loadBlock16(I*, const uint8_t*, int64_t) {}
     static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
+    static void packScales(uint16_t*, const uint8_t*, int64_t) {}
+    static S::V scales(const uint8_t*, int64_t) { return S::zero(); }
 };
 
 #define MELLAMA_VARIANT_NAMESPACE scalar
