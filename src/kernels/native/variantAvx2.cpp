@@ -83,12 +83,50 @@ struct Q8 {
         const __m256i p = _mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(_mm256_set1_epi32(x), w));
         return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
     }
-    static constexpr bool kFastPack = false;
-    // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
-    static void loadBlock16(I*, const uint8_t*, int64_t) {}
-    static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
-    static void packScales(uint16_t*, const uint8_t*, int64_t) {}
-    static S::V scales(const uint8_t*, int64_t) { return S::zero(); }
+    // One block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) in the packed layout: 16
+    // vectors, g[2k + v] holding quants 4k..4k+3 of rows 8v..8v+7; an 8 x 8 transpose of dwords per 8 rows.
+    static constexpr bool kFastPack = true;
+    static void loadBlock16(I* g, const uint8_t* blk, int64_t rowBytes) {
+        for (int v = 0; v < 2; v++) {
+            __m256i r[8];
+            for (int i = 0; i < 8; i++) {
+                r[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + (8 * v + i) * rowBytes + 2));
+            }
+            __m256i u[8];
+            for (int h = 0; h < 2; h++) {
+                const __m256i t0 = _mm256_unpacklo_epi32(r[4 * h], r[4 * h + 1]);
+                const __m256i t1 = _mm256_unpackhi_epi32(r[4 * h], r[4 * h + 1]);
+                const __m256i t2 = _mm256_unpacklo_epi32(r[4 * h + 2], r[4 * h + 3]);
+                const __m256i t3 = _mm256_unpackhi_epi32(r[4 * h + 2], r[4 * h + 3]);
+                u[4 * h] = _mm256_unpacklo_epi64(t0, t2);  // per 128-bit lane: dword 0 (or 4) of four rows
+                u[4 * h + 1] = _mm256_unpackhi_epi64(t0, t2);
+                u[4 * h + 2] = _mm256_unpacklo_epi64(t1, t3);
+                u[4 * h + 3] = _mm256_unpackhi_epi64(t1, t3);
+            }
+            for (int m = 0; m < 4; m++) {
+                g[2 * m + v] = _mm256_permute2x128_si256(u[m], u[m + 4], 0x20);
+                g[2 * (m + 4) + v] = _mm256_permute2x128_si256(u[m], u[m + 4], 0x31);
+            }
+        }
+    }
+    static void packBlock(uint8_t* dst, const uint8_t* blk, int64_t rowBytes) {
+        I g[16];
+        loadBlock16(g, blk, rowBytes);
+        for (int k = 0; k < 16; k++) {
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + k * 32), g[k]);
+        }
+    }
+    static void packScales(uint16_t* pd, const uint8_t* blk, int64_t rowBytes) {
+        for (int o = 0; o < 16; o++) {
+            std::memcpy(pd + o, blk + o * rowBytes, 2);
+        }
+    }
+    static void scales(S::V* dw, const uint8_t* blk, int64_t rowBytes) {
+        alignas(32) uint16_t h[16];
+        packScales(h, blk, rowBytes);
+        dw[0] = S::loadHalf(h);
+        dw[1] = S::loadHalf(h + 8);
+    }
     static S::V toFloat(I a) { return _mm256_cvtepi32_ps(a); }
 };
 

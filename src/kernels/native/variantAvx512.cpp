@@ -92,8 +92,8 @@ struct Q8 {
         return _mm512_dpbusd_epi32(acc, w, _mm512_set1_epi32(x));
     }
     static S::V toFloat(I a) { return _mm512_cvtepi32_ps(a); }
-    // One block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) as 8 vectors, vector g holding
-    // quants 4g..4g+3 of rows 0..15 with their sign bits flipped: a 16 x 8 transpose of dwords in registers (an
+    // One block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) as 8 vectors (the packed layout,
+    // 8 x Q8V in general), vector g holding quants 4g..4g+3 of rows 0..15 with their sign bits flipped: a 16 x 8 transpose of dwords in registers (an
     // 8 x 8 transpose in each 256-bit half, rows paired so that the last 128-bit shuffle leaves them in order).
     static constexpr bool kFastPack = true;
     static void loadBlock16(I* g, const uint8_t* blk, int64_t rowBytes) {
@@ -135,7 +135,7 @@ struct Q8 {
     static void packScales(uint16_t* pd, const uint8_t* blk, int64_t rowBytes) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(pd), scaleBits(blk, rowBytes));
     }
-    static S::V scales(const uint8_t* blk, int64_t rowBytes) { return _mm512_cvtph_ps(scaleBits(blk, rowBytes)); }
+    static void scales(S::V* dw, const uint8_t* blk, int64_t rowBytes) { dw[0] = _mm512_cvtph_ps(scaleBits(blk, rowBytes)); }
 };
 
 #include "expPoly.inc"
