@@ -4,6 +4,7 @@
  * is sequence order[(g·B + r) mod n] of epoch floor((g·B + r) / n), where each epoch's order is a seeded
  * permutation. The order is a pure function of (seed, position), so a resumed run needs only its step.
  */
+import { ConfigError } from "../errors/MellamaError.js";
 import { Rng } from "../util/rng.js";
 
 export interface TokenDataset {
@@ -14,11 +15,16 @@ export interface TokenDataset {
     read(index: number, out: Int32Array): void;
 }
 
+/** The run's order over n sequences: a seeded permutation per epoch (shuffle), or 0..n-1 each epoch (evaluation). */
 export class EpochOrder {
     private epoch = -1;
     private order: Uint32Array = new Uint32Array(0);
 
-    public constructor(private readonly n: number, private readonly seed: number, private readonly shuffle = true) {}
+    public constructor(private readonly n: number, private readonly seed: number, private readonly shuffle = true) {
+        if (!Number.isInteger(n) || n < 1) {
+            throw new ConfigError("data", `${n} sequences cannot be sampled (an empty dataset)`);
+        }
+    }
 
     /** The dataset index at global position `position` (epochs concatenated). */
     public at(position: number): number {

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { buildDocuments, packCorpus } from "../../src/corpus/buildCorpus.js";
 import { parseCorpusConfig } from "../../src/corpus/CorpusConfig.js";
-import { openShardDataset, ShardSampler } from "../../src/formats/shards/index.js";
+import { openShardDataset } from "../../src/formats/shards/index.js";
+import { EpochOrder } from "../../src/train/TokenDataset.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 
 const tokenizerPath = fileURLToPath(new URL("../fixtures/tokenizer/words.model", import.meta.url));
@@ -38,9 +39,9 @@ test("the shared data (PubMedQA + HoC abstracts, MTSamples notes, wikitext-2) bu
         assert.ok(m.duplicates.near >= 1, `near ${m.duplicates.near}`);
         t.diagnostic(`shares ${Object.entries(m.domains).map(([d, s]) => `${d} ${(100 * s.achievedShare).toFixed(1)}%`).join(", ")}; duplicates ${m.duplicates.exact} exact, ${m.duplicates.near} near; ${m.train.sequences} train sequences`);
         const data = openShardDataset(config.output);
-        const sampler = new ShardSampler({ numSequences: data.numSequences, seed: 1 });
+        const order = new EpochOrder(data.numSequences, 1);
         const seq = new Int32Array(data.seqLen);
-        data.read(sampler.next(), seq);
+        data.read(order.at(0), seq);
         assert.ok(seq.every((id) => id >= 0 && id < m.tokenizer.vocabSize));
         data.close();
     } finally {

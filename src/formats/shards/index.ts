@@ -4,5 +4,4 @@
  */
 export { openShardDataset, type ShardDataset } from "./openShardDataset.js";
 export { openMegatronIndexed, writeMegatronIndexed, type MegatronDataset, DTYPE_INT32, DTYPE_UINT16 } from "./megatronIndexed.js";
-export { ShardSampler, type ShardSamplerOptions, type ShardSamplerState } from "./ShardSampler.js";
 export { MegatronWriter } from "./MegatronWriter.js";
