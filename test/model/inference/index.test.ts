@@ -109,9 +109,10 @@ function dequantizedSession(path: string, kernels: "reference" | "auto"): Infere
     return createInferenceSession({ config: source.config, weights: f32, tokenizer }, { kernels, threads: 1 });
 }
 
-// Q8_0 kernels quantize the activations to 8 bits (as llama.cpp does), so they differ from F32 activations by about
-// half a percent of a logit; F16/BF16 only by float rounding.
-const AT_REST_TOL = { f16: 1e-4, bf16: 1e-4, q8_0: 3e-2 } as const;
+// Tolerances relative to the largest |logit|: Q8_0 kernels quantize the activations to 8 bits (as llama.cpp does);
+// with this model's 64-wide rows (two blocks) that moves logits by a few percent; F16/BF16 differ only by rounding.
+const AT_REST_TOL = { f16: 1e-5, bf16: 1e-5, q8_0: 5e-2 } as const;
+const tolFor = (type: keyof typeof AT_REST_TOL, logits: Float32Array): number => AT_REST_TOL[type] * Math.max(1, ...Array.from(logits, Math.abs));
 
 test("GGUF F16/BF16/Q8_0 weights run at rest (q/k rows un-permuted) with the logits of their F32 dequantization", async () => {
     const ids = [tokenizer.bosId, ...tokenizer.encode("Chest pain radiating to the left arm")];
@@ -124,14 +125,16 @@ test("GGUF F16/BF16/Q8_0 weights run at rest (q/k rows un-permuted) with the log
             const atRest = await loadForInference(path, { kernels, threads: 1 });
             const f32 = dequantizedSession(path, kernels);
             for (const prompt of [ids, long]) {
-                const d = maxAbsDiff(atRest.logits(prompt), f32.logits(prompt));
-                assert.ok(d < AT_REST_TOL[type], `${type} ${kernels}: at rest vs dequantized, ${prompt.length} tokens: max abs diff ${d}`);
+                const want = f32.logits(prompt);
+                const d = maxAbsDiff(atRest.logits(prompt), want);
+                assert.ok(d < tolFor(type, want), `${type} ${kernels}: at rest vs dequantized, ${prompt.length} tokens: max abs diff ${d}`);
             }
             // Prefill in one GEMM batch and token by token agree.
             const oneByOne = atRest.createCache();
             let stepped: Float32Array = new Float32Array(0);
             long.forEach((t, i) => { stepped = atRest.step(Int32Array.of(t), i, oneByOne); });
-            assert.ok(maxAbsDiff(stepped, atRest.logits(long)) < AT_REST_TOL[type], `${type} ${kernels}: prefill vs token by token`);
+            const prefilled = atRest.logits(long);
+            assert.ok(maxAbsDiff(stepped, prefilled) < tolFor(type, prefilled), `${type} ${kernels}: prefill vs token by token`);
             if (type !== "q8_0") {
                 assert.deepEqual((await atRest.generate("The patient", { maxTokens: 10 })).tokens, (await f32.generate("The patient", { maxTokens: 10 })).tokens);
             }
