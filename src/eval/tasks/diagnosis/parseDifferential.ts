@@ -14,6 +14,8 @@ const LEAD_IN = new RegExp("^(?:(?:the|my|a|an)\\s+)?(?:(?:most|more|less|least)
     + "final|alternative|other|differential|ranked)?\\s*(?:diagnos[ie]s|differentials?|possibilit(?:y|ies)|considerations?|options?|candidates?)"
     + "(?:\\s+(?:is|are|would be|could be|include|includes|including|to consider))?\\s*(?:[:\\-–]\\s*)?", "i");
 const PROSE_LEAD = /^.*?\b(?:most likely|likely|probably|consistent with|suggestive of|diagnosis is|diagnoses are|include|includes|consider|considered|followed by)\b[:\s]*/i;
+/** Refusals and hedges, not diagnoses ("I cannot determine this", "more information is needed"). */
+const NOT_A_DIAGNOSIS = /^(?:i|we|it|this|that|there)\b|\b(?:cannot|can't|unable|not possible|insufficient|more information|sorry|as an ai)\b/i;
 const EXPLANATION = /\s+[-–—]\s+|:\s|\s+because\b|\s+given\b|\s+as evidenced\b|\s+supported by\b|\s+due to the\b|,\s*(?:which|as|given|since|because|with|likely|suggested|supported|explains?)\b|\.\s+\S|\s+\(\s*\d+\s*%?\s*\)|\s+\d+\s*%/i;
 
 function cleanCandidate(raw: string): string {
@@ -79,7 +81,7 @@ export function parseDifferential(output: string, k: number): string[] {
     const out: string[] = [];
     for (const c of candidates) {
         const key = diagnosisKey(diagnosisTokens(c));
-        if (c === "" || key === "" || seen.has(key)) {
+        if (c === "" || key === "" || seen.has(key) || NOT_A_DIAGNOSIS.test(c)) {
             continue;
         }
         seen.add(key);

@@ -3,9 +3,10 @@
  * presentation, with a malformed optional field or with an id seen before is a bad record: reported by line
  * through `bad` (skipped or refused by --on-error), the reason naming the field, never quoting case text.
  */
+import { readFileSync } from "node:fs";
 import type { BadRecord } from "../../loaders/recordErrors.js";
 import { needString, RecordRejected, reject } from "../../loaders/recordErrors.js";
-import { readJsonl } from "../../loaders/readJsonl.js";
+import { parseJsonlLine } from "../../loaders/readJsonl.js";
 import type { DiagnosisCase } from "./DiagnosisCase.js";
 
 function optionalList(record: Record<string, unknown>, field: string): string[] {
@@ -53,8 +54,17 @@ export function parseCase(record: Record<string, unknown>): DiagnosisCase {
 export function readCases(file: string, bad: BadRecord): DiagnosisCase[] {
     const seen = new Map<string, number>();
     const out: DiagnosisCase[] = [];
-    for (const { line, value } of readJsonl(file, bad)) {
+    const lines = readFileSync(file, "utf8").split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        const line = i + 1;
+        const value = parseJsonlLine(lines[i]!);
+        if (value === null) {
+            continue;
+        }
         try {
+            if (typeof value === "string") {
+                reject(value);
+            }
             const c = parseCase(value);
             const first = seen.get(c.id);
             if (first !== undefined) {
