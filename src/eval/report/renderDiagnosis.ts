@@ -24,7 +24,7 @@ function isDiagnosisDetails(value: unknown): value is DiagnosisDetails {
     return typeof value === "object" && value !== null && "judges" in value && typeof (value as { k?: unknown }).k === "number";
 }
 
-export function diagnosisSeries(d: DiagnosisDetails): CurveSeries[] {
+function diagnosisSeries(d: DiagnosisDetails): CurveSeries[] {
     const series: CurveSeries[] = [{ label: "normalised match", curve: d.judges.match }];
     if (d.judges.llm !== undefined) {
         series.push({ label: "LLM judge", curve: d.judges.llm });
@@ -38,6 +38,12 @@ export function diagnosisSeries(d: DiagnosisDetails): CurveSeries[] {
         }
     }
     return series;
+}
+
+/** The accuracy-vs-K series of one diagnosis task of a run; [] when the run has none. */
+export function diagnosisSeriesOf(results: ResultsJson, task = "diagnosis"): CurveSeries[] {
+    const raw = results.details?.[task];
+    return isDiagnosisDetails(raw) ? diagnosisSeries(raw) : [];
 }
 
 const ci = (lo: number | null | undefined, hi: number | null | undefined): string =>
