@@ -63,11 +63,11 @@ export function renderDiagnosisSection(results: ResultsJson): string {
         let agreement = "";
         if (raw.clinicians !== undefined) {
             const a = raw.clinicians.agreement.map((x) => `<tr><td>${escapeHtml(x.a)} × ${escapeHtml(x.b)}</td><td>${x.labels}</td><td class="num">${x.units}</td>`
-                + `<td class="num">${fmt(x.kappa, 3)}${ci(x.kappaLow, x.kappaHigh)}</td><td class="num">${fmt(x.percent, 3)}</td></tr>`).join("");
+                + `<td class="num">${fmt(x.kappa, 3)}${ci(x.kappaLow, x.kappaHigh)}</td><td class="num">${fmt(x.percent, 3)}${ci(x.percentLow, x.percentHigh)}</td></tr>`).join("");
             const f = raw.clinicians.fleiss.map((x) => `<tr><td>Fleiss, ${x.raters} reviewers</td><td>${x.labels}</td><td class="num">${x.units}</td>`
-                + `<td class="num">${fmt(x.kappa, 3)}${ci(x.kappaLow, x.kappaHigh)}</td><td class="num">${fmt(x.percent, 3)}</td></tr>`).join("");
+                + `<td class="num">${fmt(x.kappa, 3)}${ci(x.kappaLow, x.kappaHigh)}</td><td class="num">${fmt(x.percent, 3)}${ci(x.percentLow, x.percentHigh)}</td></tr>`).join("");
             agreement = `<h3>Agreement (review pack ${escapeHtml(raw.clinicians.pack)})</h3><table class="agreement">`
-                + `<tr><th>Raters</th><th>Labels</th><th>Candidates</th><th>κ [95 % CI]</th><th>Agreement</th></tr>${a}${f}</table>`
+                + `<tr><th>Raters</th><th>Labels</th><th>Candidates</th><th>κ [95 % CI]</th><th>Agreement [95 % CI]</th></tr>${a}${f}</table>`
                 + "<p class=\"note\">Cohen's κ for pairs, Fleiss' κ for all reviewers; units are candidates (item × rank); CIs bootstrap over items. "
                 + "\"verdict\": exact / equivalent / related / wrong; \"correct\": exact or equivalent against the rest.</p>";
         }

@@ -49,8 +49,8 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
             strict_differences: task.strictDifferences, metadata: { version: task.version },
         };
         out.versions[task.name] = task.version;
-        // Every metric is a score except the missing-answer rate.
-        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing"]));
+        // Every metric is a score except the missing-answer rate and the count of unjudged samples.
+        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing" && m !== "unjudged"]));
         out["n-shot"][task.name] = o.numFewshot;
         const failed = run.samples.filter((s) => s.error !== null);
         out["n-samples"][task.name] = { original: run.poolSize, effective: run.docs.length,

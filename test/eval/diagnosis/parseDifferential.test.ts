@@ -26,6 +26,12 @@ const CASES: { name: string; output: string; expected: string[] }[] = [
     { name: "explanation after a comma", output: "1. Diabetic ketoacidosis, given the ketones and acidosis\n2. Hyperosmolar hyperglycemic state", expected: ["Diabetic ketoacidosis", "Hyperosmolar hyperglycemic state"] },
     { name: "heading hashes", output: "### Differential\n1. Minimal change disease\n2. Focal segmental glomerulosclerosis", expected: ["Minimal change disease", "Focal segmental glomerulosclerosis"] },
     { name: "final diagnosis heading with prose", output: "Reasoning: the lesions are periventricular.\nFinal answer: multiple sclerosis, neuromyelitis optica", expected: ["multiple sclerosis", "neuromyelitis optica"] },
+    { name: "numbered items with explanation bullets under them", output: "1. **Acute cholecystitis**\n   - Murphy sign positive\n   - fever and leukocytosis\n2. **Biliary colic**\n   * pain after fatty meals\n3. **Acute hepatitis**", expected: ["Acute cholecystitis", "Biliary colic", "Acute hepatitis"] },
+    { name: "nested bullets keep the outer level", output: "- Sarcoidosis\n  - bilateral hilar nodes\n- Lymphoma\n  - B symptoms\n- Tuberculosis", expected: ["Sarcoidosis", "Lymphoma", "Tuberculosis"] },
+    { name: "rank words inside bold", output: "1. **Most likely:** Pulmonary embolism\n2. **Alternative:** Pneumonia\n3. **Less likely:** Pericarditis", expected: ["Pulmonary embolism", "Pneumonia", "Pericarditis"] },
+    { name: "prose differential with versus", output: "The differential is aortic dissection versus acute myocardial infarction.", expected: ["aortic dissection", "acute myocardial infarction"] },
+    { name: "chat preamble and closing caveat", output: "Sure! Here is my ranked differential:\n\n1. Hashimoto thyroiditis\n2. Subacute thyroiditis\n\nPlease note this is not medical advice.", expected: ["Hashimoto thyroiditis", "Subacute thyroiditis"] },
+    { name: "ICD codes after names", output: "1. Gout (M10.9)\n2. Septic arthritis (M00.9)", expected: ["Gout (M10.9)", "Septic arthritis (M00.9)"] },
 ];
 
 for (const c of CASES) {

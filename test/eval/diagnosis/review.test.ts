@@ -71,6 +71,8 @@ test("export is blinded and shuffled; import of three reviewers gives clinician 
     const pair = r.results.agreement.find((x) => x.a === "reviewer-1" && x.b === "reviewer-2" && x.labels === "verdict")!;
     assert.equal(pair.kappa, cohenKappa(labels("reviewer-1"), labels("reviewer-2")));
     assert.ok(pair.kappa! < 1 && pair.kappaLow! <= pair.kappa! && pair.kappa! <= pair.kappaHigh!);
+    assert.equal(pair.percent, labels("reviewer-1").filter((v, i) => v === labels("reviewer-2")[i]).length / units.length);
+    assert.ok(pair.percentLow! <= pair.percent! && pair.percent! <= pair.percentHigh!);
     const fl = r.results.fleiss.find((x) => x.labels === "verdict")!;
     assert.equal(fl.kappa, fleissKappa(units.map((u) => ["reviewer-1", "reviewer-2", "reviewer-3"].map((rev) => store.verdicts[rev]![u]!))));
     for (const x of r.results.agreement.filter((y) => y.labels === "correct")) {

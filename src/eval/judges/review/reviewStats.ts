@@ -34,6 +34,8 @@ export interface AgreementStat {
     kappaLow: number | null;
     kappaHigh: number | null;
     percent: number | null;
+    percentLow: number | null;
+    percentHigh: number | null;
 }
 
 export interface ReviewResults {
@@ -108,9 +110,10 @@ export function reviewStats(key: ReviewKey, verdicts: ReviewVerdicts, arms: read
             return [cohenKappa(x, y), percentAgreement(x.map((v, i) => [v, y[i]!]))];
         };
         const [kappa, percent] = shared.length === 0 ? [Number.NaN, Number.NaN] : stat(shared);
-        const [ci] = bootstrapCI(byItem.length, (idx) => [stat([...idx].flatMap((i) => byItem[i]!))[0]]);
+        const [ci, pci] = bootstrapCI(byItem.length, (idx) => stat([...idx].flatMap((i) => byItem[i]!)));
         return { a, b, labels, units: shared.length, kappa: finite(kappa), kappaLow: ci === undefined ? null : finite(ci.low),
-            kappaHigh: ci === undefined ? null : finite(ci.high), percent: finite(percent) };
+            kappaHigh: ci === undefined ? null : finite(ci.high), percent: finite(percent),
+            percentLow: pci === undefined ? null : finite(pci.low), percentHigh: pci === undefined ? null : finite(pci.high) };
     };
     const agreement: AgreementStat[] = [];
     for (let i = 0; i < reviewers.length; i++) {
@@ -133,10 +136,14 @@ export function reviewStats(key: ReviewKey, verdicts: ReviewVerdicts, arms: read
         for (const labels of ["verdict", "correct"] as const) {
             const map = labels === "correct" ? binary : (v: string) => v;
             const rows = (us: readonly { unit: string }[]): string[][] => us.map((u) => reviewers.map((r) => map(raters.get(r)!.get(u.unit)!)));
-            const [ci] = bootstrapCI(byItem.length, (idx) => [fleissKappa(rows([...idx].flatMap((i) => byItem[i]!)))]);
+            const [ci, pci] = bootstrapCI(byItem.length, (idx) => {
+                const r = rows([...idx].flatMap((i) => byItem[i]!));
+                return [fleissKappa(r), percentAgreement(r)];
+            });
             fleiss.push({ labels, raters: reviewers.length, units: all.length, kappa: all.length === 0 ? null : finite(fleissKappa(rows(all))),
                 kappaLow: ci === undefined ? null : finite(ci.low), kappaHigh: ci === undefined ? null : finite(ci.high),
-                percent: all.length === 0 ? null : finite(percentAgreement(rows(all))) });
+                percent: all.length === 0 ? null : finite(percentAgreement(rows(all))),
+                percentLow: pci === undefined ? null : finite(pci.low), percentHigh: pci === undefined ? null : finite(pci.high) });
         }
     }
     return { packId: key.packId, reviewers, arms: armStats, agreement, fleiss };

@@ -54,6 +54,25 @@ function proseCandidates(text: string): string[] {
     return out;
 }
 
+/**
+ * The list items that make the differential: numbered items when there are any (bullets under them are
+ * explanations), else bullets; in either case only the outermost indentation level.
+ */
+function topLevelItems(lines: readonly string[]): string[] {
+    const found = lines.flatMap((l) => {
+        const m = LIST_ITEM.exec(l);
+        if (m === null || m[1]!.trim() === "") {
+            return [];
+        }
+        const indent = /^\s*/.exec(l)![0].replace(/\t/g, "    ").length;
+        return [{ text: m[1]!, indent, numbered: !/^\s*[-*•–·▪◦+]\s/.test(l) }];
+    });
+    const numbered = found.filter((f) => f.numbered);
+    const pool = numbered.length > 0 ? numbered : found;
+    const outer = Math.min(...pool.map((f) => f.indent));
+    return pool.filter((f) => f.indent === outer).map((f) => f.text);
+}
+
 export function parseDifferential(output: string, k: number): string[] {
     let text = output.replace(/\r\n?/g, "\n");
     const headings = [...text.matchAll(FINAL_HEADING)];
@@ -62,7 +81,7 @@ export function parseDifferential(output: string, k: number): string[] {
         text = text.slice(last.index + last[0].length);
     }
     const lines = text.split("\n");
-    const items = lines.map((l) => LIST_ITEM.exec(l)?.[1]).filter((x): x is string => x !== undefined && x.trim() !== "");
+    const items = topLevelItems(lines);
     let candidates: string[];
     if (items.length > 0) {
         candidates = items.map(cleanCandidate);
