@@ -4,7 +4,8 @@
  * were reviewed in the same pack is left to the review results) and per K: each model's top-K accuracy, the
  * difference A − B with a paired percentile bootstrap 95 % CI (the same resampled cases for both), and McNemar's
  * test (exact and continuity-corrected chi-square p-values). Writes diagnosis_comparison.json and a page with
- * both accuracy curves and their CI bands.
+ * both accuracy curves and their CI bands, and records the comparison in both runs (results.json
+ * "details".<task>.comparisons, keyed by the other run's directory) and their reports.
  */
 import { join, resolve } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
@@ -13,6 +14,7 @@ import { bootstrapCI } from "../metrics/bootstrapCI.js";
 import type { McNemarResult } from "../metrics/mcnemar.js";
 import { mcnemar } from "../metrics/mcnemar.js";
 import { renderDiagnosisComparison } from "../report/renderDiagnosisComparison.js";
+import { updateRunResults } from "./updateRunResults.js";
 import type { AccuracyCurve } from "../tasks/diagnosis/diagnosisMetrics.js";
 import { accuracyCurve, topKAccuracy } from "../tasks/diagnosis/diagnosisMetrics.js";
 import { DIFFERENTIAL_SIZE } from "../tasks/diagnosis/diagnosisPrompt.js";
@@ -108,5 +110,17 @@ export function compareDiagnosisRuns({ runA, runB, out = "." }: CompareOptions):
     const page = join(resolve(out), "diagnosis_comparison.html");
     atomicWriteFileSync(json, `${JSON.stringify(comparison, null, 2)}\n`);
     atomicWriteFileSync(page, renderDiagnosisComparison(comparison));
+    const record = (self: DiagnosisArm, other: DiagnosisArm, side: "a" | "b"): void => {
+        updateRunResults(self.runDir, self.task, (details) => {
+            const list = (Array.isArray(details.comparisons) ? details.comparisons : []) as { other: string }[];
+            const entry = { other: other.runDir, other_model: other.model, other_task: other.task, this_is: side, judges: comparison.judges.map((j) => ({
+                judge: j.judge, cases: j.cases, rows: j.rows })) };
+            details.comparisons = [...list.filter((x) => x.other !== other.runDir), entry];
+        });
+    };
+    record(armA, armB, "a");
+    if (armB.runDir !== armA.runDir || armB.task !== armA.task) {
+        record(armB, armA, "b");
+    }
     return { json, page, comparison };
 }

@@ -16,6 +16,9 @@ interface DiagnosisDetails {
     n: number;
     judges: { match: AccuracyCurve; llm?: AccuracyCurve };
     unjudged?: number;
+    comparisons?: { other_model: string; other_task: string; this_is: "a" | "b"; judges: { judge: string; cases: number;
+        rows: { k: number; accuracyA: number; accuracyB: number; difference: number; differenceLow: number; differenceHigh: number;
+            mcnemar: { b: number; c: number; pExact: number; pChi2: number } }[] }[] }[];
     clinicians?: { pack: string; reviewers: string[]; curves: Record<string, AccuracyCurve>; consensus: AccuracyCurve;
         agreement: AgreementStat[]; fleiss: (Omit<AgreementStat, "a" | "b"> & { raters: number })[] };
 }
@@ -71,12 +74,24 @@ export function renderDiagnosisSection(results: ResultsJson): string {
                 + "<p class=\"note\">Cohen's κ for pairs, Fleiss' κ for all reviewers; units are candidates (item × rank); CIs bootstrap over items. "
                 + "\"verdict\": exact / equivalent / related / wrong; \"correct\": exact or equivalent against the rest.</p>";
         }
+        const comparisons = (raw.comparisons ?? []).map((c) => {
+            // Stored from A's side; shown as this run minus the other.
+            const sign = c.this_is === "a" ? 1 : -1;
+            const rows = c.judges.flatMap((j) => j.rows.filter((r) => [1, 3, 5, 10].includes(r.k)).map((r) => {
+                const [lo, hi] = sign === 1 ? [r.differenceLow, r.differenceHigh] : [-r.differenceHigh, -r.differenceLow];
+                return `<tr><td>${escapeHtml(j.judge)}</td><td class="num">${j.cases}</td><td class="num">${r.k}</td>`
+                    + `<td class="num">${fmt(sign * r.difference, 3)} [${fmt(lo, 3)}, ${fmt(hi, 3)}]</td>`
+                    + `<td class="num">${fmt(r.mcnemar.pExact, 4)}</td><td class="num">${fmt(r.mcnemar.pChi2, 4)}</td></tr>`;
+            })).join("");
+            return `<h3>Paired comparison with ${escapeHtml(c.other_model)} (${escapeHtml(c.other_task)})</h3><table class="paired">`
+                + `<tr><th>Judge</th><th>Cases</th><th>K</th><th>this − other [95 % CI]</th><th>McNemar exact p</th><th>χ² (corrected) p</th></tr>${rows}</table>`;
+        }).join("");
         parts.push(`<section class="diagnosis" data-task="${escapeHtml(task)}"><h2>Diagnosis: ${escapeHtml(task)}</h2>`
             + `<div class="charts">${accuracyCurveChart(`${task}: top-K accuracy`, series)}</div>`
             + `<table class="topk">${head}${rows}</table>`
             + `<p class="note">${raw.n} answered cases. Bootstrap 95 % CIs over cases.`
             + (raw.unjudged !== undefined ? ` LLM judge: ${raw.unjudged} case(s) unjudged (no readable verdict), counted apart.` : "")
-            + `</p>${agreement}</section>`);
+            + `</p>${comparisons}${agreement}</section>`);
     }
     return parts.join("");
 }

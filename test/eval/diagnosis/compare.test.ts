@@ -39,4 +39,13 @@ test("mellama diagnosis compare: per-K accuracies, McNemar counts and p-values f
     const page = readFileSync(join(dir, "diagnosis_comparison.html"), "utf8");
     assert.match(page, /A: model-a[\s\S]*B: model-b/);
     assert.equal((page.match(/<svg class="chart curve"/g) ?? []).length, 2);
+    // Recorded in both runs, from each one's side, and shown in their reports.
+    const details = (run: string): { comparisons: { other: string; this_is: string }[] } =>
+        (JSON.parse(readFileSync(join(run, "results.json"), "utf8")) as { details: { diagnosis: { comparisons: { other: string; this_is: string }[] } } }).details.diagnosis;
+    assert.deepEqual(details(runs[0]!).comparisons.map((x) => [x.other, x.this_is]), [[runs[1], "a"]]);
+    assert.deepEqual(details(runs[1]!).comparisons.map((x) => [x.other, x.this_is]), [[runs[0], "b"]]);
+    assert.match(readFileSync(join(runs[1]!, "report.html"), "utf8"), /Paired comparison with model-a/);
+    const again = runCli(["diagnosis", "compare", runs[0]!, runs[1]!, "--out", dir], { MELLAMA_QUIET: "1" });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(details(runs[0]!).comparisons.length, 1, "a repeated comparison replaces its entry");
 });
