@@ -19,7 +19,7 @@ import { DIFFERENTIAL_SIZE } from "../../tasks/diagnosis/diagnosisPrompt.js";
 import { isCorrectVerdict } from "../../tasks/diagnosis/judgeRubric.js";
 import { acceptedKeys, matchesGold } from "../../tasks/diagnosis/normalizeDiagnosis.js";
 import type { DiagnosisArm } from "./loadDiagnosisRuns.js";
-import type { ReviewKey } from "./ReviewKey.js";
+import type { ReviewItem, ReviewKey } from "./ReviewKey.js";
 
 /** reviewer → "item|rank" → verdict */
 export type ReviewVerdicts = Record<string, Record<string, string>>;
@@ -54,28 +54,35 @@ export function reviewStats(key: ReviewKey, verdicts: ReviewVerdicts, arms: read
     const reviewers = key.reviewers.map((r) => r.reviewer);
     const K = DIFFERENTIAL_SIZE;
     const armStats = key.arms.map((arm, a) => {
-        const items = key.items.filter((it) => it.arm === a);
-        const empty = key.emptyAnswers.filter((e) => e.arm === a).length;
-        const rankFor = (graded: (it: (typeof items)[number], rank: number) => string | undefined) => items.flatMap((it) => {
-            const vs = it.candidates.map((_, i) => graded(it, i + 1));
-            return vs.every((v) => v !== undefined) ? [vs.findIndex((v) => isCorrectVerdict(v!)) + 1] : [];
+        // Every answered case of the arm in case-id order, as the run's own curves (diagnosisDetails), so equal
+        // verdicts give equal CIs; an empty differential (item null) is not found at any K for every reviewer.
+        const cases = [...key.items.filter((it) => it.arm === a).map((it) => ({ caseId: it.caseId, item: it as ReviewItem | null })),
+            ...key.emptyAnswers.filter((e) => e.arm === a).map((e) => ({ caseId: e.caseId, item: null }))]
+            .sort((x, y) => (x.caseId < y.caseId ? -1 : x.caseId > y.caseId ? 1 : 0));
+        /** First correct rank per case from a grader's verdicts; cases the grader has not finished are left out. */
+        const ranksBy = (correctAt: (it: ReviewItem, rank: number) => boolean | undefined): number[] => cases.flatMap(({ item }) => {
+            if (item === null) {
+                return [0];
+            }
+            const vs = item.candidates.map((_, i) => correctAt(item, i + 1));
+            return vs.every((v) => v !== undefined) ? [vs.indexOf(true) + 1] : [];
         });
         const clinicians: Record<string, AccuracyCurve> = {};
         for (const r of reviewers) {
-            const ranks = rankFor((it, rank) => verdicts[r]?.[`${it.item}|${rank}`]);
-            if (ranks.length > 0) {
-                clinicians[r] = accuracyCurve([...ranks, ...new Array<number>(empty).fill(0)], K);
+            const ranks = ranksBy((it, rank) => {
+                const v = verdicts[r]?.[`${it.item}|${rank}`];
+                return v === undefined ? undefined : isCorrectVerdict(v);
+            });
+            const finished = cases.filter(({ item }) => item !== null && item.candidates.every((_, i) => verdicts[r]?.[`${item.item}|${i + 1}`] !== undefined));
+            if (finished.length > 0) {
+                clinicians[r] = accuracyCurve(ranks, K);
             }
         }
-        const consensusRanks = items.flatMap((it) => {
+        const consensus = ranksBy((it, rank) => {
             const graders = reviewers.filter((r) => it.candidates.every((_, i) => verdicts[r]?.[`${it.item}|${i + 1}`] !== undefined));
-            if (graders.length === 0) {
-                return [];
-            }
-            return [it.candidates.findIndex((_, i) => 2 * graders.filter((r) => isCorrectVerdict(verdicts[r]![`${it.item}|${i + 1}`]!)).length > graders.length) + 1];
+            return graders.length === 0 ? undefined : 2 * graders.filter((r) => isCorrectVerdict(verdicts[r]![`${it.item}|${rank}`]!)).length > graders.length;
         });
-        return { model: arm.model, runDir: arm.runDir, task: arm.task, clinicians,
-            consensus: accuracyCurve(consensusRanks.length === 0 ? [] : [...consensusRanks, ...new Array<number>(empty).fill(0)], K) };
+        return { model: arm.model, runDir: arm.runDir, task: arm.task, clinicians, consensus: accuracyCurve(consensus, K) };
     });
 
     // Every rater's label per unit, grouped by item for the cluster bootstrap.

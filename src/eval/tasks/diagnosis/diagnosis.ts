@@ -56,7 +56,9 @@ export function diagnosisAggregate(samples: readonly SampleResult[]): Record<str
 }
 
 /** results.json "details": accuracy-vs-K curves with bootstrap 95 % CIs per judge, LLM verdict counts per rank. */
-export function diagnosisDetails(samples: readonly SampleResult[]): Record<string, unknown> {
+export function diagnosisDetails(docs: readonly Doc[], unordered: readonly SampleResult[]): Record<string, unknown> {
+    // In case-id order, so every judge's (and the clinicians') bootstrap resamples the same cases the same way.
+    const samples = unordered.map((s, i) => ({ s, id: docs[i]?.id ?? "" })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((x) => x.s);
     const judges: Record<string, unknown> = { match: accuracyCurve(samples.map((s) => s.scores.match_rank ?? 0), K) };
     const judged = samples.filter((s) => s.scores.llm_unjudged === 0);
     const out: Record<string, unknown> = { k: K, n: samples.length, judges };
@@ -90,7 +92,7 @@ function createDiagnosisTask(name: string, style: DiagnosisPromptStyle): Task {
         }, options),
         processResult: (doc, output) => diagnosisResult(doc, output),
         aggregate: (_docs, samples) => diagnosisAggregate(samples),
-        details: (_docs, samples) => diagnosisDetails(samples),
+        details: (docs, samples) => diagnosisDetails(docs, samples),
         judge: {
             rubricVersion: JUDGE_RUBRIC_VERSION,
             maxAttempts: JUDGE_MAX_ATTEMPTS,
