@@ -1,7 +1,7 @@
 /**
  * `mellama diagnosis compare RUN_A RUN_B`: a paired comparison of two models on the cases both answered, per
- * judge (normalised match; the LLM judge on cases both runs had judged; the clinicians' consensus when both runs
- * were reviewed in the same pack is left to the review results) and per K: each model's top-K accuracy, the
+ * judge (normalised match; the LLM judge on cases both runs had judged; the clinicians' consensus on cases it
+ * covers in both, when both runs were reviewed in the same pack) and per K: each model's top-K accuracy, the
  * difference A − B with a paired percentile bootstrap 95 % CI (the same resampled cases for both), and McNemar's
  * test (exact and continuity-corrected chi-square p-values). Writes diagnosis_comparison.json and a page with
  * both accuracy curves and their CI bands, and records the comparison in both runs (results.json
@@ -32,7 +32,7 @@ export interface PairedRow {
 }
 
 export interface JudgeComparison {
-    judge: "match" | "llm";
+    judge: "match" | "llm" | "clinicians";
     cases: number;
     curveA: AccuracyCurve;
     curveB: AccuracyCurve;
@@ -45,7 +45,10 @@ export interface DiagnosisComparison {
     judges: JudgeComparison[];
 }
 
-function ranks(arm: DiagnosisArm, judge: "match" | "llm"): Map<string, number> {
+function ranks(arm: DiagnosisArm, judge: "match" | "llm" | "clinicians"): Map<string, number> {
+    if (judge === "clinicians") {
+        return new Map(Object.entries(arm.clinicians?.consensusRanks ?? {}));
+    }
     const out = new Map<string, number>();
     for (const s of arm.samples) {
         if (s.error !== null) {
@@ -63,7 +66,8 @@ function ranks(arm: DiagnosisArm, judge: "match" | "llm"): Map<string, number> {
 export function compareArms(armA: DiagnosisArm, armB: DiagnosisArm): DiagnosisComparison {
     const K = DIFFERENTIAL_SIZE;
     const judges: JudgeComparison[] = [];
-    for (const judge of ["match", "llm"] as const) {
+    const samePack = armA.clinicians !== undefined && armA.clinicians.pack === armB.clinicians?.pack;
+    for (const judge of samePack ? ["match", "llm", "clinicians"] as const : ["match", "llm"] as const) {
         const ra = ranks(armA, judge);
         const rb = ranks(armB, judge);
         const ids = [...ra.keys()].filter((id) => rb.has(id)).sort();

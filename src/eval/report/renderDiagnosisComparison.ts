@@ -10,7 +10,7 @@ export function renderDiagnosisComparison(c: DiagnosisComparison): string {
         const rows = j.rows.map((r) => `<tr><td class="num">${r.k}</td><td class="num">${fmt(r.accuracyA, 3)}</td><td class="num">${fmt(r.accuracyB, 3)}</td>`
             + `<td class="num">${fmt(r.difference, 3)} [${fmt(r.differenceLow, 3)}, ${fmt(r.differenceHigh, 3)}]</td>`
             + `<td class="num">${r.mcnemar.b} / ${r.mcnemar.c}</td><td class="num">${fmt(r.mcnemar.pExact, 4)}</td><td class="num">${fmt(r.mcnemar.pChi2, 4)}</td></tr>`).join("");
-        return `<section data-judge="${j.judge}"><h2>${j.judge === "match" ? "Normalised match" : "LLM judge"} (${j.cases} paired cases)</h2>`
+        return `<section data-judge="${j.judge}"><h2>${j.judge === "match" ? "Normalised match" : j.judge === "llm" ? "LLM judge" : "Clinicians (consensus)"} (${j.cases} paired cases)</h2>`
             + accuracyCurveChart(`top-K accuracy, ${j.judge}`, [{ label: `A: ${c.a.model}`, curve: j.curveA }, { label: `B: ${c.b.model}`, curve: j.curveB }])
             + `<table><tr><th>K</th><th>A</th><th>B</th><th>A − B [95 % CI]</th><th>only A / only B</th><th>McNemar exact p</th><th>χ² (corrected) p</th></tr>${rows}</table></section>`;
     }).join("");

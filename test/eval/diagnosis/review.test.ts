@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
+import { compareDiagnosisRuns } from "../../../src/eval/judges/compareDiagnosisRuns.js";
 import { importReviews, readKey } from "../../../src/eval/judges/review/importReviews.js";
 import { ReviewImportError } from "../../../src/eval/judges/review/ReviewImportError.js";
 import { parseCsvRecords, reviewCsv } from "../../../src/eval/judges/review/reviewCsv.js";
@@ -79,6 +80,11 @@ test("export is blinded and shuffled; import of three reviewers gives clinician 
         assert.equal(x.kappa, 1, `${x.a} x ${x.b}: every rater reads correct / not correct alike`);
     }
     assert.ok(r.results.agreement.some((x) => x.a === "llm"), "the LLM judge is compared with each reviewer");
+    // Both runs were reviewed in one pack: the paired comparison gains the clinicians' consensus as a judge.
+    const { comparison } = compareDiagnosisRuns({ runA: runs[0]!, runB: runs[1]!, out: dir });
+    assert.deepEqual(comparison.judges.map((j) => j.judge), ["match", "llm", "clinicians"]);
+    const byJudge = new Map(comparison.judges.map((j) => [j.judge, j]));
+    assert.deepEqual(byJudge.get("clinicians")!.rows, byJudge.get("match")!.rows, "consensus reads every case as the match judge does");
 });
 
 test("a malformed file is refused by file and line and loses nothing imported; a partial file imports its graded rows", async (t) => {

@@ -19,6 +19,8 @@ export interface DiagnosisArm {
     model: string;
     samples: SampleRecord[];
     cases: Map<string, DiagnosisCase>;
+    /** The clinicians' consensus from an imported review (results.json details), when there is one. */
+    clinicians?: { pack: string; consensusRanks: Record<string, number> };
 }
 
 export function loadDiagnosisRuns(runDirs: readonly string[]): DiagnosisArm[] {
@@ -46,8 +48,19 @@ export function loadDiagnosisRuns(runDirs: readonly string[]): DiagnosisArm[] {
             });
             const casesFile = run.task_paths?.[task] ?? SYNTHETIC_CASES;
             const cases = new Map(readCases(casesFile, () => undefined).map((c) => [c.id, c]));
-            arms.push({ runDir, task, model: run.model ?? runDir, samples, cases });
+            arms.push({ runDir, task, model: run.model ?? runDir, samples, cases, clinicians: readConsensus(runDir, task) });
         }
     }
     return arms;
+}
+
+function readConsensus(runDir: string, task: string): DiagnosisArm["clinicians"] {
+    try {
+        const results = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as
+            { details?: Record<string, { clinicians?: { pack?: string; consensus_ranks?: Record<string, number> } }> };
+        const c = results.details?.[task]?.clinicians;
+        return c?.pack !== undefined && c.consensus_ranks !== undefined ? { pack: c.pack, consensusRanks: c.consensus_ranks } : undefined;
+    } catch {
+        return undefined; // no results.json yet (an interrupted run): no review to read
+    }
 }

@@ -41,7 +41,9 @@ export interface AgreementStat {
 export interface ReviewResults {
     packId: string;
     reviewers: string[];
-    arms: { model: string; runDir: string; task: string; clinicians: Record<string, AccuracyCurve>; consensus: AccuracyCurve }[];
+    arms: { model: string; runDir: string; task: string; clinicians: Record<string, AccuracyCurve>; consensus: AccuracyCurve;
+        /** Case id → first rank the consensus calls correct (0: none), for the cases the consensus covers (paired comparisons). */
+        consensusRanks: Record<string, number> }[];
     agreement: AgreementStat[];
     fleiss: (Omit<AgreementStat, "a" | "b"> & { raters: number })[];
 }
@@ -60,13 +62,14 @@ export function reviewStats(key: ReviewKey, verdicts: ReviewVerdicts, arms: read
             ...key.emptyAnswers.filter((e) => e.arm === a).map((e) => ({ caseId: e.caseId, item: null }))]
             .sort((x, y) => (x.caseId < y.caseId ? -1 : x.caseId > y.caseId ? 1 : 0));
         /** First correct rank per case from a grader's verdicts; cases the grader has not finished are left out. */
-        const ranksBy = (correctAt: (it: ReviewItem, rank: number) => boolean | undefined): number[] => cases.flatMap(({ item }) => {
+        const rankedBy = (correctAt: (it: ReviewItem, rank: number) => boolean | undefined): [string, number][] => cases.flatMap(({ caseId, item }) => {
             if (item === null) {
-                return [0];
+                return [[caseId, 0] as [string, number]];
             }
             const vs = item.candidates.map((_, i) => correctAt(item, i + 1));
-            return vs.every((v) => v !== undefined) ? [vs.indexOf(true) + 1] : [];
+            return vs.every((v) => v !== undefined) ? [[caseId, vs.indexOf(true) + 1] as [string, number]] : [];
         });
+        const ranksBy = (correctAt: (it: ReviewItem, rank: number) => boolean | undefined): number[] => rankedBy(correctAt).map((x) => x[1]);
         const clinicians: Record<string, AccuracyCurve> = {};
         for (const r of reviewers) {
             const ranks = ranksBy((it, rank) => {
@@ -78,11 +81,12 @@ export function reviewStats(key: ReviewKey, verdicts: ReviewVerdicts, arms: read
                 clinicians[r] = accuracyCurve(ranks, K);
             }
         }
-        const consensus = ranksBy((it, rank) => {
+        const consensus = rankedBy((it, rank) => {
             const graders = reviewers.filter((r) => it.candidates.every((_, i) => verdicts[r]?.[`${it.item}|${i + 1}`] !== undefined));
             return graders.length === 0 ? undefined : 2 * graders.filter((r) => isCorrectVerdict(verdicts[r]![`${it.item}|${rank}`]!)).length > graders.length;
         });
-        return { model: arm.model, runDir: arm.runDir, task: arm.task, clinicians, consensus: accuracyCurve(consensus, K) };
+        return { model: arm.model, runDir: arm.runDir, task: arm.task, clinicians, consensus: accuracyCurve(consensus.map((x) => x[1]), K),
+            consensusRanks: Object.fromEntries(consensus) };
     });
 
     // Every rater's label per unit, grouped by item for the cluster bootstrap.

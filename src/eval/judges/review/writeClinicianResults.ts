@@ -10,7 +10,7 @@ export function writeClinicianResults(results: ReviewResults): void {
     for (const arm of results.arms) {
         updateRunResults(arm.runDir, arm.task, (details) => {
             details.clinicians = { pack: results.packId, reviewers: results.reviewers, curves: arm.clinicians, consensus: arm.consensus,
-                agreement: results.agreement, fleiss: results.fleiss };
+                consensus_ranks: arm.consensusRanks, agreement: results.agreement, fleiss: results.fleiss };
         });
     }
 }
