@@ -96,6 +96,14 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
             taskPaths[task] = resolve(o.cases);
         }
     }
+    const caseTasks = tasks.filter((t) => CASE_TASK_NAMES.includes(t));
+    if (caseTasks.some((t) => taskPaths[t] === undefined)) {
+        process.stderr.write("eval: no --cases given: diagnosis runs on the shipped SYNTHETIC cases (for trying the flow; they say nothing about medicine)\n");
+    }
+    const judgeSpec = recorded !== undefined ? recorded.judge ?? undefined : o.judge;
+    if (judgeSpec !== undefined && caseTasks.length === 0) {
+        process.stderr.write("eval: --judge is used by the diagnosis tasks only; ignored for these tasks\n");
+    }
     const chat = recorded?.model_args?.chat ?? o.chat === true;
     const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
         retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
@@ -114,7 +122,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         dataDir: recorded?.data_dir ?? o.data,
         taskPaths,
         cachePath: o.cache,
-        judge: recorded !== undefined ? recorded.judge ?? undefined : o.judge,
+        judge: judgeSpec,
         modelSpec: model,
         modelArgs: { chat, concurrency: backend.concurrency, timeout_s: backend.timeoutMs / 1000, retries: backend.retries, rate_limit: backend.rateLimit },
     });

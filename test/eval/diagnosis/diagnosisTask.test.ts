@@ -165,3 +165,21 @@ test("top-K accuracy by hand: ranks 1, 3, none, 10 and an empty answer; the LLM 
     assert.deepEqual(again.results.results, results.results);
     assert.ok(getTask("diagnosis_cot").judge !== undefined);
 });
+
+test("mellama eval --tasks diagnosis --judge judge-oracle says the cases are synthetic, records the judge, and --resume sends nothing", (t) => {
+    const dir = tempDir(t);
+    const r = runCli(["eval", "--model", "oracle", "--tasks", "diagnosis", "--judge", "judge-oracle", "--limit", "6", "--output", dir], { MELLAMA_QUIET: "1" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /SYNTHETIC cases/);
+    const runDir = r.stdout.trim();
+    const first = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as { config: { judge?: string }; results: unknown; timings: { diagnosis: { judge: unknown } } };
+    assert.equal(first.config.judge, "judge-oracle");
+    assert.deepEqual(first.timings.diagnosis.judge, { cached: 0, requested: 6, unjudged: 0 });
+    const resumed = runCli(["eval", "--resume", runDir], { MELLAMA_QUIET: "1" });
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const again = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as typeof first & { timings: { diagnosis: { requested: number } } };
+    assert.equal(again.timings.diagnosis.requested, 0);
+    assert.deepEqual(again.timings.diagnosis.judge, { cached: 6, requested: 0, unjudged: 0 });
+    assert.deepEqual(again.results, first.results);
+    assert.match(readFileSync(join(runDir, "report.html"), "utf8"), /Diagnosis: diagnosis/);
+});
