@@ -6,6 +6,7 @@
 // (the native addon, workers, package.json) resolve as they do unbundled. Stack traces map back to src/ through
 // source maps. Without esbuild, a failed build or MELLAMA_NO_BUNDLE=1, the CLI runs through tsx's loader.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -13,7 +14,9 @@ import { inputsUnchanged, stampInputs } from "../src/util/inputStamps.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const cache = join(root, "node_modules", ".cache", "mellama");
-const pointer = join(cache, "cli.json");
+// One pointer per checkout: checkouts that share a node_modules (git worktrees, a linked node_modules) must not
+// load each other's bundles.
+const pointer = join(cache, `cli-${createHash("sha256").update(root).digest("hex").slice(0, 12)}.json`);
 /** Bundles other than the current one are removed once this old (a running process may still load its chunks). */
 const STALE_MS = 24 * 3600 * 1000;
 
@@ -51,7 +54,7 @@ async function bundle() {
     const tmp = `${pointer}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify({ dir, inputs }));
     renameSync(tmp, pointer);
-    for (const old of readdirSync(cache).filter((d) => d.startsWith("cli-") && d !== dir)) {
+    for (const old of readdirSync(cache).filter((d) => d.startsWith("cli-") && !d.endsWith(".json") && d !== dir)) {
         try {
             if (Date.now() - statSync(join(cache, old)).mtimeMs > STALE_MS) {
                 rmSync(join(cache, old), { recursive: true, force: true });

@@ -52,6 +52,10 @@ export { getTask, listTasks, TASK_NAMES } from "./eval/tasks/registry.js";
 export { evaluate } from "./eval/run/evaluate.js";
 export { lmFromGenerator } from "./eval/backends/lmFromGenerator.js";
 export { createNativeLM, lmFromSession } from "./eval/backends/createNativeLM.js";
+export { CASE_TASK_NAMES } from "./eval/tasks/registry.js";
+export { compareDiagnosisRuns } from "./eval/judges/compareDiagnosisRuns.js";
+export { exportReviewPack } from "./eval/judges/review/exportReviewPack.js";
+export { importReviews } from "./eval/judges/review/importReviews.js";
 
 // The nano Me-LLaMA recipe
 export { runNanoMeLlama } from "./recipe/nanoMeLlama.js";

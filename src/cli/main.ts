@@ -8,6 +8,7 @@ import { MellamaError } from "../errors/MellamaError.js";
 import { register as corpusCommand } from "./commands/corpus.js";
 import { register as dataCommand } from "./commands/data.js";
 import { register as demoCommand } from "./commands/demo.js";
+import { register as diagnosisCommand } from "./commands/diagnosis.js";
 import { register as evalCommand } from "./commands/eval.js";
 import { register as exportCommand } from "./commands/export.js";
 import { register as generateCommand } from "./commands/generate.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
     corpusCommand,
     dataCommand,
     demoCommand,
+    diagnosisCommand,
     evalCommand,
     exportCommand,
     generateCommand,

@@ -6,7 +6,9 @@
  *   base-instruct, Me-chat   LoRA instruction tuning of each on the benchmark train splits (merged for evaluation);
  * then all four evaluated zero-shot on the shared test sets (PubMedQA, MedQA, MedMCQA, HoC, DDI, MTSamples) with
  * the paper's scoring, held-out perplexity on PubMed abstracts and clinical notes (test items, never trained on),
- * and one report page shaped like the paper's Table 3, with the loss curves.
+ * and one report page shaped like the paper's Table 3, with the loss curves; then the diagnosis row: each model's
+ * ranked differentials on the shipped SYNTHETIC cases (normalised match and the judge-oracle), a paired comparison
+ * of Me-chat with base-instruct, and a blinded clinician review pack.
  * Scale "nano" finishes in minutes on 2 cores; "small" is the honest, slower run. Numbers are whatever this run
  * measures; at these sizes the instruction-tuned models are expected near chance on most tasks.
  */
@@ -18,6 +20,11 @@ import { lmFromSession } from "../eval/backends/createNativeLM.js";
 import { renderComparison } from "../eval/report/renderComparison.js";
 import type { ResultsJson } from "../eval/run/ResultsJson.js";
 import { evaluate } from "../eval/run/evaluate.js";
+import { createJudgeOracleLM } from "../eval/backends/createJudgeOracleLM.js";
+import { compareDiagnosisRuns } from "../eval/judges/compareDiagnosisRuns.js";
+import { exportReviewPack } from "../eval/judges/review/exportReviewPack.js";
+import { accuracyCurveChart } from "../eval/report/accuracyCurveChart.js";
+import { diagnosisSeriesOf } from "../eval/report/renderDiagnosis.js";
 import { readMtsamples, mtsampleSplit } from "../eval/loaders/readMtsamples.js";
 import { readPubmedqa } from "../eval/loaders/readPubmedqa.js";
 import { buildInstructions } from "../instruct/buildInstructions.js";
@@ -80,7 +87,9 @@ const REQUIRED = ["pubmedqa/ori_pqal.json", "pubmedqa/test_ground_truth.json", "
 
 export interface DemoResult {
     report: string;
-    table: { model: string; pubmedPpl: number; clinicalPpl: number; results: ResultsJson }[];
+    table: { model: string; pubmedPpl: number; clinicalPpl: number; results: ResultsJson; diagnosis: ResultsJson; diagnosisRun: string }[];
+    /** The diagnosis row's extras: Me-chat against base-instruct, and a blinded review pack for clinicians. */
+    diagnosis: { comparison: string; reviewPack: string };
     usedSampleData: boolean;
     seconds: number;
 }
@@ -198,13 +207,30 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
             maxTokens: s.evalTokens, scoring: "paper", dataDir: root, modelSpec: `demo:${name}`, progress: false,
             // The sample data carries DDI as BLURB's tsv only (the same 5716 pairs as the XML on the real data).
             taskPaths: existsSync(join(root, "ddi2013", "Test")) ? undefined : { ddi2013: join(root, "ddi2013", "blurb_format", "test.tsv") } });
+        // The diagnosis row: the shipped SYNTHETIC cases, a ranked differential per case, judged by normalised match
+        // and the deterministic judge-oracle (a real study names an LLM judge: --judge openai:URL#model).
+        const diag = await evaluate({ lm: lmFromSession(`demo:${name}`, session), tasks: ["diagnosis"], outputDir: join(out, "eval"),
+            runDir: join(out, "eval", `diagnosis-${name}`), limit: s.evalLimit, maxTokens: s.evalTokens * 6, dataDir: root,
+            modelSpec: `demo:${name}`, judge: createJudgeOracleLM(), progress: false });
         const pubmedPpl = perplexity(inference, tokenizer, pubmedTest);
         const clinicalPpl = perplexity(inference, tokenizer, notesTest);
-        log(`${name}: PubMed perplexity ${pubmedPpl.toFixed(1)}, clinical ${clinicalPpl.toFixed(1)}; run ${result.runDir}`);
-        table.push({ model: name, pubmedPpl, clinicalPpl, results: result.results });
+        log(`${name}: PubMed perplexity ${pubmedPpl.toFixed(1)}, clinical ${clinicalPpl.toFixed(1)}; run ${result.runDir}; diagnosis ${diag.runDir}`);
+        table.push({ model: name, pubmedPpl, clinicalPpl, results: result.results, diagnosis: diag.results, diagnosisRun: diag.runDir });
     }
 
-    // 9. One page: the Table-3-shaped comparison, perplexities, loss curves.
+    // 9. Diagnosis extras: the chat model against the base-instruct one (paired), and a review pack for clinicians.
+    stage("diagnosis comparison and review pack");
+    const diagDir = join(out, "diagnosis");
+    mkdirSync(diagDir, { recursive: true });
+    const chat = table.find((t) => t.model === "Me-chat")!;
+    const baseInstruct = table.find((t) => t.model === "base-instruct")!;
+    const compared = compareDiagnosisRuns({ runA: chat.diagnosisRun, runB: baseInstruct.diagnosisRun, out: diagDir });
+    const packDir = join(diagDir, "review-pack");
+    const reviewPack = existsSync(join(packDir, "key.json")) ? packDir
+        : exportReviewPack({ runs: table.map((t) => t.diagnosisRun), reviewers: 2, out: packDir });
+    log(`diagnosis: comparison ${compared.page}; review pack for 2 clinicians ${reviewPack}`);
+
+    // 10. One page: the Table-3-shaped comparison, perplexities, loss curves, the diagnosis row.
     stage("report");
     const curves = ["base", "me", "base-instruct", "me-chat"].map((run) => {
         const path = join(out, run, "log.jsonl");
@@ -213,9 +239,10 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
     });
     const seconds = (performance.now() - began) / 1000;
     const reportPath = join(out, "report.html");
-    atomicWriteFileSync(reportPath, demoPage(table, curves, { scale, usedSampleData, seconds, mix: share(mixCorpus), instructions: instructReport.total, leaked: instructReport.leakedTotal, limit: s.evalLimit }));
-    atomicWriteFileSync(join(out, "summary.json"), `${JSON.stringify({ scale, usedSampleData, seconds, table: table.map((t) => ({ model: t.model, pubmedPpl: t.pubmedPpl, clinicalPpl: t.clinicalPpl, results: t.results.results })) }, null, 2)}\n`);
-    return { report: reportPath, table, usedSampleData, seconds };
+    atomicWriteFileSync(reportPath, demoPage(table, curves, { comparison: compared.page, reviewPack, scale, usedSampleData, seconds, mix: share(mixCorpus), instructions: instructReport.total, leaked: instructReport.leakedTotal, limit: s.evalLimit }));
+    atomicWriteFileSync(join(out, "summary.json"), `${JSON.stringify({ scale, usedSampleData, seconds, table: table.map((t) => ({ model: t.model, pubmedPpl: t.pubmedPpl, clinicalPpl: t.clinicalPpl, results: t.results.results,
+        diagnosis: t.diagnosis.results.diagnosis })) }, null, 2)}\n`);
+    return { report: reportPath, table, usedSampleData, seconds, diagnosis: { comparison: compared.page, reviewPack } };
 }
 
 /** Token-weighted perplexity of the documents (each cut to the model's context), BOS-prefixed. */
@@ -235,7 +262,24 @@ export function perplexity(model: LlamaModel, tokenizer: { encode(t: string, o?:
     return Math.exp(nll / Math.max(1, count));
 }
 
-function demoPage(table: DemoResult["table"], curves: string[], info: { scale: string; usedSampleData: boolean; seconds: number; mix: string; instructions: number; leaked: number; limit: number }): string {
+function diagnosisRow(table: DemoResult["table"], info: { comparison: string; reviewPack: string }): string {
+    const esc = (t: string): string => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+    const cell = (r: ResultsJson, m: string): string => {
+        const v = r.results.diagnosis?.[`${m},none`];
+        return `<td class="num">${typeof v === "number" ? v.toFixed(3) : "–"}</td>`;
+    };
+    const metrics = ["top1_match", "top5_match", "top10_match", "top1_llm", "top5_llm", "top10_llm"];
+    const rows = table.map((t) => `<tr><td>${esc(t.model)}</td>${metrics.map((m) => cell(t.diagnosis, m)).join("")}</tr>`).join("");
+    const charts = table.map((t) => accuracyCurveChart(`${t.model}: top-K accuracy`, diagnosisSeriesOf(t.diagnosis))).join("");
+    return `<h2>Clinical case diagnosis (SYNTHETIC cases)</h2><p>Each model gives a ranked differential of 10 for the shipped synthetic cases
+(written for mellama, not real patients); judged by normalised matching and by the deterministic judge-oracle standing in for an LLM judge
+(name a real one with <code>--judge openai:URL#model</code>). Paired comparison Me-chat vs base-instruct: <code>${esc(info.comparison)}</code>.
+A blinded review pack for two clinicians (offline forms, CSV): <code>${esc(info.reviewPack)}</code>; import their CSVs with
+<code>mellama diagnosis review import</code>.</p><table><tr><th>Model</th>${metrics.map((m) => `<th>${m}</th>`).join("")}</tr>${rows}</table>
+<div class="curves">${charts}</div>`;
+}
+
+function demoPage(table: DemoResult["table"], curves: string[], info: { comparison: string; reviewPack: string; scale: string; usedSampleData: boolean; seconds: number; mix: string; instructions: number; leaked: number; limit: number }): string {
     const esc = (t: string): string => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
     const ppl = `<table><tr><th>Model</th><th>PubMed abstracts</th><th>Clinical notes</th></tr>${table.map((t) =>
         `<tr><td>${esc(t.model)}</td><td class="num">${t.pubmedPpl.toFixed(2)}</td><td class="num">${t.clinicalPpl.toFixed(2)}</td></tr>`).join("")}</table>`;
@@ -248,6 +292,7 @@ ${info.usedSampleData ? `<p class="warn">Run on the SYNTHETIC sample data mellam
 base-instruct and Me-chat: LoRA instruction tuning of each on ${info.instructions} benchmark-train instructions (${info.leaked} dropped as test-set overlaps).
 Zero-shot, paper scoring, ${info.limit} documents per task; ${info.seconds.toFixed(0)} s in all.</p>
 ${renderComparison(table.map((t) => ({ name: t.model, results: t.results })), "Zero-shot results (shaped like the paper's Table 3)")}
+${diagnosisRow(table, info)}
 <h2>Held-out perplexity</h2><p>PubMedQA test abstracts and MTSamples test notes, never trained on.</p>${ppl}
 <h2>Loss curves</h2><div class="curves">${curves.join("")}</div></body></html>`;
 }

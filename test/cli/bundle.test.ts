@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -17,9 +18,11 @@ test("the CLI runs from its cached bundle and through tsx with the same output",
     assert.equal(bundled.status, 0, bundled.stderr);
     assert.equal(direct.status, 0, direct.stderr);
     assert.equal(bundled.stdout, direct.stdout);
-    const pointer = JSON.parse(readFileSync(`${root}node_modules/.cache/mellama/cli.json`, "utf8")) as { dir: string; inputs: Record<string, unknown> };
+    // One pointer per checkout (named by a hash of its root), so checkouts sharing node_modules keep their own bundles.
+    const name = `cli-${createHash("sha256").update(root).digest("hex").slice(0, 12)}.json`;
+    const pointer = JSON.parse(readFileSync(`${root}node_modules/.cache/mellama/${name}`, "utf8")) as { dir: string; inputs: Record<string, unknown> };
     assert.ok(existsSync(`${root}node_modules/.cache/mellama/${pointer.dir}/main.mjs`));
-    assert.ok(Object.keys(pointer.inputs).some((p) => p.endsWith("src/cli/main.ts")));
+    assert.ok(Object.keys(pointer.inputs).some((p) => p === `${root}src/cli/main.ts`), "the bundle is built from this checkout's sources");
 });
 
 test("errors of a bundled run read the same as unbundled ones", () => {

@@ -19,4 +19,11 @@ test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic samp
     const page = readFileSync(r.report, "utf8");
     assert.ok(page.includes("Table 3") && page.includes("Me-chat") && page.includes("<svg"));
     assert.ok(existsSync(join(out, "me", "checkpoints")) && existsSync(join(out, "me-chat", "log.jsonl")));
+    // The diagnosis row: every model on the synthetic cases, judged; a paired comparison; a review pack.
+    for (const row of r.table) {
+        assert.equal(typeof row.diagnosis.results.diagnosis?.["top10_match,none"], "number");
+        assert.equal(typeof row.diagnosis.results.diagnosis?.["top10_llm,none"], "number");
+    }
+    assert.ok(page.includes("Clinical case diagnosis (SYNTHETIC cases)"));
+    assert.ok(existsSync(r.diagnosis.comparison) && existsSync(join(r.diagnosis.reviewPack, "reviewer-2.html")));
 });

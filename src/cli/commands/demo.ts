@@ -16,13 +16,14 @@ export function register(program: Command): void {
             const data = o.data ?? process.env.MELLAMA_DATA ?? (existsSync("../shared/data") ? "../shared/data" : undefined);
             const { runNanoMeLlama } = await import("../../recipe/nanoMeLlama.js");
             const r = await runNanoMeLlama({ out: o.out, data, scale: o.scale, threads: o.threads });
+            const fmtDiag = (v: unknown): string => (typeof v === "number" ? v.toFixed(3) : "-");
             const rows = r.table.map((t) => `  ${t.model.padEnd(14)} PubMed ppl ${t.pubmedPpl.toFixed(1).padStart(8)}  clinical ppl ${t.clinicalPpl.toFixed(1).padStart(8)}  `
                 + Object.entries(t.results.results).map(([task, m]) => {
                     // The paper's headline metric for the task (accuracy for QA, macro-F1 for DDI, HoC, MTSample).
                     const metric = t.results.reported[task]?.[0] ?? "acc";
                     const v = m[`${metric},none`];
                     return `${task} ${metric} ${typeof v === "number" ? v.toFixed(3) : "-"}`;
-                }).join("  "));
-            process.stdout.write(`nano Me-LLaMA (${o.scale}) finished in ${r.seconds.toFixed(0)} s${r.usedSampleData ? " on SYNTHETIC sample data" : ""}\n${rows.join("\n")}\nreport: ${r.report}\n`);
+                }).join("  ") + `  diagnosis top10_match ${fmtDiag(t.diagnosis.results.diagnosis?.["top10_match,none"])}`);
+            process.stdout.write(`nano Me-LLaMA (${o.scale}) finished in ${r.seconds.toFixed(0)} s${r.usedSampleData ? " on SYNTHETIC sample data" : ""}\n${rows.join("\n")}\nreport: ${r.report}\ndiagnosis comparison: ${r.diagnosis.comparison}\nclinician review pack: ${r.diagnosis.reviewPack}\n`);
         });
 }

@@ -17,6 +17,8 @@ export interface Doc {
     choices: string[];
     /** Index into choices; for HoC a 0/1 vector over choices; -1 where not applicable. */
     gold: number | number[];
+    /** Diagnosis: other names accepted for the gold answer (synonyms, ICD-10 codes); absent elsewhere. */
+    accepted?: string[];
 }
 
 export interface LoadOptions {
@@ -43,6 +45,24 @@ export interface MetricValue {
     stderr: number | null;
 }
 
+/**
+ * A task whose answers a second model grades (diagnosis: the LLM judge). The harness sends each answered
+ * sample's judge prompt through the judge backend, caches every reply, retries unreadable ones with the next
+ * attempt's prompt, and adds `score(...)` to the sample's scores before aggregating.
+ */
+export interface TaskJudge {
+    /** Part of every judge prompt, so a new rubric never reuses old cached verdicts. */
+    rubricVersion: number;
+    maxAttempts: number;
+    maxTokens: number;
+    /** The judge prompt for an answered sample (attempt counts from 1); null when there is nothing to judge. */
+    prompt(doc: Doc, sample: SampleResult, attempt: number): string | null;
+    /** One verdict per judged item, or null when the reply cannot be read. */
+    parse(reply: string, doc: Doc, sample: SampleResult): string[] | null;
+    /** Scores from the verdicts ([] when there was nothing to judge; null when unjudged after every attempt). */
+    score(verdicts: readonly string[] | null, doc: Doc, sample: SampleResult): Record<string, number>;
+}
+
 export interface Task {
     /** Registry name, lm-eval snake_case (pubmedqa, medqa, medmcqa, emrqa, i2b2, ddi2013, hoc, mtsample, pubmedsum, mimicsum, bionli, mednli). */
     name: string;
@@ -62,4 +82,8 @@ export interface Task {
     processResult(doc: Doc, output: string, scoring: Scoring): SampleResult;
     /** Aggregates all samples into the task's metrics. */
     aggregate(docs: readonly Doc[], samples: readonly SampleResult[], scoring: Scoring): Record<string, MetricValue>;
+    /** A second-model grader of the answers (the diagnosis LLM judge), used when the run names a judge. */
+    judge?: TaskJudge;
+    /** Extra results beyond scalar metrics (diagnosis: accuracy-vs-K curves with CIs), written to results.json "details". */
+    details?(docs: readonly Doc[], samples: readonly SampleResult[]): Record<string, unknown>;
 }

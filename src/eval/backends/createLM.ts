@@ -1,10 +1,11 @@
 /**
  * Turns a model SPEC into an LM: `native:PATH` (mellama's engine, wired in createNativeLM.ts), `llamacpp:FILE.gguf`,
- * `openai:BASE_URL[#model]` (key from OPENAI_API_KEY), and the test backends `echo`, `constant:TEXT`, `oracle`.
+ * `openai:BASE_URL[#model]` (key from OPENAI_API_KEY), and the test backends `echo`, `constant:TEXT`, `oracle`, `judge-oracle` (a diagnosis judge).
  */
 import type { LM } from "../api/LM.js";
 import type { Doc } from "../api/Task.js";
 import { ConfigError } from "../../errors/MellamaError.js";
+import { createJudgeOracleLM } from "./createJudgeOracleLM.js";
 import { createLlamacppLM } from "./createLlamacppLM.js";
 import { createOpenaiLM } from "./createOpenaiLM.js";
 import { createConstantLM, createEchoLM, createOracleLM } from "./testBackends.js";
@@ -53,8 +54,10 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
             return createConstantLM(rest);
         case "oracle":
             return createOracleLM(options.docsByTask ?? new Map());
+        case "judge-oracle":
+            return createJudgeOracleLM();
         default:
             throw new ConfigError("model", `unknown backend "${kind}" in "${spec}"; expected native:PATH, llamacpp:FILE.gguf, `
-                + "openai:BASE_URL[#model], echo, constant:TEXT or oracle");
+                + "openai:BASE_URL[#model], echo, constant:TEXT, oracle or judge-oracle");
     }
 }

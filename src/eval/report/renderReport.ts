@@ -10,6 +10,7 @@ import { barChart } from "./barChart.js";
 import { escapeHtml, fmt, jsonForScript } from "./htmlEscape.js";
 import { PAGE_CSS } from "./pageStyle.js";
 import { renderComparison } from "./renderComparison.js";
+import { renderDiagnosisSection } from "./renderDiagnosis.js";
 
 export const SAMPLES_PER_TASK = 300;
 
@@ -24,7 +25,8 @@ export function sampleStatus(s: SampleRecord): "correct" | "incorrect" | "failed
     if (s.error !== null) {
         return "failed";
     }
-    const flag = s.scores.acc ?? s.scores.exact_match ?? s.scores.em;
+    // Diagnosis: correct when the gold is anywhere in the differential (match_rank > 0).
+    const flag = s.scores.acc ?? s.scores.exact_match ?? s.scores.em ?? s.scores.match_rank;
     const ok = flag !== undefined ? flag >= 1 : JSON.stringify(s.parsed) === JSON.stringify(s.gold);
     return ok ? "correct" : "incorrect";
 }
@@ -73,6 +75,7 @@ git ${escapeHtml(results.git_hash ?? "unknown")} · ${escapeHtml(results.date)} 
 <table id="results"><tr><th>Task</th><th>Metrics</th><th>Samples</th><th>Missing rate</th><th>Failures</th></tr>${rows}</table>
 ${failures === "" ? "" : `<h3>Failed requests (first per task)</h3><ul id="failures">${failures}</ul>`}
 <h2>Charts</h2><div class="charts">${charts}</div>
+${renderDiagnosisSection(results)}
 ${renderComparison([{ name: results.config.model, results }], "Comparison row (paper Table 3 layout)")}
 <h2>Samples</h2>
 <div class="controls"><label>Task <select id="f-task"><option value="">all</option>${tasks.map((t) => `<option>${escapeHtml(t)}</option>`).join("")}</select></label>

@@ -30,11 +30,15 @@ export interface ResultsJson {
         max_tokens: number;
         /** random.Random(42) shuffles the docs, and the same generator then draws the few-shot examples. */
         seeds: { shuffle: number; fewshot: number };
+        /** The judge backend (SPEC) of tasks graded by a second model; absent when none was used. */
+        judge?: string;
     };
     prompt_hashes: Record<string, string>;
     missing_rate: Record<string, number | null>;
     failures: Record<string, TaskFailures>;
-    timings: Record<string, { seconds: number; cached: number; requested: number }>;
+    timings: Record<string, { seconds: number; cached: number; requested: number; judge?: { cached: number; requested: number; unjudged: number } }>;
+    /** Per-task results beyond scalar metrics (Task.details), e.g. diagnosis accuracy-vs-K curves with CIs. */
+    details?: Record<string, Record<string, unknown>>;
     git_hash: string | null;
     date: string;
     total_evaluation_time_seconds: number;
@@ -51,4 +55,19 @@ export interface SampleRecord {
     scores: Record<string, number>;
     error: string | null;
     cached: boolean;
+    /** The judge's grading (tasks with a judge, when the run names one). */
+    judge?: SampleJudgement;
+}
+
+export interface SampleJudgement {
+    /** The judge backend's identity. */
+    model: string;
+    rubric_version: number;
+    /** One verdict per judged item; null: unjudged (no readable reply after every attempt, or the request failed). */
+    verdicts: string[] | null;
+    attempts: number;
+    /** The last raw reply (null when none came back). */
+    reply: string | null;
+    /** Why the sample is unjudged. */
+    error?: string;
 }

@@ -18,13 +18,16 @@ export interface BuildResultsOptions {
     seeds: { shuffle: number; fewshot: number };
     gitHash: string | null;
     seconds: number;
+    /** The judge SPEC, when tasks were graded by one. */
+    judge?: string;
 }
 
 export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
     const out: ResultsJson = {
         results: {}, configs: {}, versions: {}, "n-shot": {}, higher_is_better: {}, "n-samples": {}, reported: {},
         config: { model: o.modelSpec, model_id: o.lm.id, model_args: o.modelArgs, limit: o.limit, num_fewshot: o.numFewshot,
-            scoring: o.scoring, model_prompt: o.modelPrompt, max_tokens: o.maxTokens, seeds: o.seeds },
+            scoring: o.scoring, model_prompt: o.modelPrompt, max_tokens: o.maxTokens, seeds: o.seeds,
+            ...(o.judge === undefined ? {} : { judge: o.judge }) },
         prompt_hashes: {}, missing_rate: {}, failures: {}, timings: {}, git_hash: o.gitHash, date: new Date().toISOString(),
         total_evaluation_time_seconds: o.seconds,
     };
@@ -46,8 +49,8 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
             strict_differences: task.strictDifferences, metadata: { version: task.version },
         };
         out.versions[task.name] = task.version;
-        // Every metric is a score except the missing-answer rate.
-        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing"]));
+        // Every metric is a score except the missing-answer rate and the count of unjudged samples.
+        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing" && m !== "unjudged"]));
         out["n-shot"][task.name] = o.numFewshot;
         const failed = run.samples.filter((s) => s.error !== null);
         out["n-samples"][task.name] = { original: run.poolSize, effective: run.docs.length,
@@ -57,7 +60,11 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
         out.missing_rate[task.name] = "missing" in run.metrics ? run.metrics.missing!.value : null;
         out.failures[task.name] = { count: failed.length, rate: run.docs.length === 0 ? 0 : failed.length / run.docs.length,
             examples: failed.slice(0, 20).map((s) => ({ doc_id: s.doc_id, error: s.error! })) };
-        out.timings[task.name] = { seconds: run.seconds, cached: run.cached, requested: run.requested };
+        out.timings[task.name] = { seconds: run.seconds, cached: run.cached, requested: run.requested,
+            ...(run.judgeStats === undefined ? {} : { judge: run.judgeStats }) };
+        if (run.details !== undefined) {
+            (out.details ??= {})[task.name] = run.details;
+        }
     }
     return out;
 }

@@ -28,6 +28,7 @@ import type { ResultsJson } from "./ResultsJson.js";
 import { createRunDir } from "./runDirName.js";
 import type { TaskRun } from "./runTask.js";
 import { runTask } from "./runTask.js";
+import { runLlmJudge } from "../judges/runLlmJudge.js";
 
 export interface EvaluateOptions {
     /**
@@ -64,6 +65,11 @@ export interface EvaluateOptions {
     modelArgs?: Record<string, unknown>;
     embedder?: TokenEmbedder;
     progress?: boolean;
+    /**
+     * The judge of tasks graded by a second model (diagnosis): an LM or a SPEC as `lm` (built with the same
+     * backend options). Without one those tasks are scored by their automatic rules only.
+     */
+    judge?: LM | string;
     /** Write report.html (default true). */
     report?: boolean;
 }
@@ -123,8 +129,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (!existsSync(runJson)) {
         atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
             limit: options.limit ?? null, num_fewshot: numFewshot, scoring, model_prompt: modelPrompt, max_tokens: maxTokens,
-            on_error: onError, data_dir: options.dataDir ?? null, task_paths: options.taskPaths ?? {} }, null, 2)}\n`);
+            on_error: onError, data_dir: options.dataDir ?? null, task_paths: options.taskPaths ?? {},
+            judge: typeof options.judge === "string" ? options.judge : options.judge?.id ?? null }, null, 2)}\n`);
     }
+    const judged = tasks.some((t) => t.judge !== undefined);
+    const judge = options.judge === undefined || !judged ? undefined : typeof options.judge === "string"
+        ? await createLM(options.judge, { concurrency: options.concurrency, timeoutMs: options.timeoutMs, retries: options.retries,
+            rateLimit: options.rateLimit, chat: options.chat })
+        : options.judge;
     const cache = new ResponseCache(options.cachePath ?? join(options.runDir === undefined ? options.outputDir : dirname(runDir), ".cache", "responses.sqlite"));
     const runs = new Map<string, TaskRun>();
     try {
@@ -132,6 +144,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
             const run = await runTask({ task, pool: docsByTask.get(task.name)!, lm, cache, limit: options.limit, numFewshot,
                 scoring, modelPrompt, maxTokens, embedder: options.embedder, progress });
             runs.set(task.name, run);
+            if (judge !== undefined && task.judge !== undefined) {
+                run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });
+            }
             atomicWriteFileSync(join(runDir, `samples_${task.name}.jsonl`), run.samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
             const failed = run.samples.filter((s) => s.error !== null);
             if (onError === "fail" && failed.length > 0) {
@@ -143,10 +158,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         if (typeof options.lm !== "object") {
             await lm.dispose?.(); // evaluate() built this backend, so it frees it (model memory, contexts)
         }
+        if (typeof options.judge === "string") {
+            await judge?.dispose?.();
+        }
     }
     const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
         numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
-        seconds: (performance.now() - started) / 1000 });
+        seconds: (performance.now() - started) / 1000,
+        judge: judge === undefined ? undefined : typeof options.judge === "string" ? options.judge : judge.id });
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {
         atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));

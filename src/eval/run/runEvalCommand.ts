@@ -9,6 +9,7 @@ import { ConfigError } from "../../errors/MellamaError.js";
 import type { OnError, Scoring } from "../api/Task.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
+import { CASE_TASK_NAMES } from "../tasks/registry.js";
 
 export interface EvalCommandOptions {
     model?: string;
@@ -29,6 +30,10 @@ export interface EvalCommandOptions {
     chat?: boolean;
     cache?: string;
     taskPath?: string[];
+    /** Cases jsonl for the diagnosis tasks (same as --task-path diagnosis=FILE). */
+    cases?: string;
+    /** Judge backend SPEC for tasks graded by a second model (diagnosis). */
+    judge?: string;
 }
 
 function num(field: string, text: string, { integer = true, min = 0 } = {}): number {
@@ -58,6 +63,7 @@ interface RunJson {
     data_dir: string | null;
     model_args?: { chat?: boolean };
     task_paths?: Record<string, string>;
+    judge?: string | null;
 }
 
 export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
@@ -85,6 +91,19 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         }
         taskPaths[entry.slice(0, eq)] = resolve(entry.slice(eq + 1));
     }
+    if (o.cases !== undefined) {
+        for (const task of CASE_TASK_NAMES) {
+            taskPaths[task] = resolve(o.cases);
+        }
+    }
+    const caseTasks = tasks.filter((t) => CASE_TASK_NAMES.includes(t));
+    if (caseTasks.some((t) => taskPaths[t] === undefined)) {
+        process.stderr.write("eval: no --cases given: diagnosis runs on the shipped SYNTHETIC cases (for trying the flow; they say nothing about medicine)\n");
+    }
+    const judgeSpec = recorded !== undefined ? recorded.judge ?? undefined : o.judge;
+    if (judgeSpec !== undefined && caseTasks.length === 0) {
+        process.stderr.write("eval: --judge is used by the diagnosis tasks only; ignored for these tasks\n");
+    }
     const chat = recorded?.model_args?.chat ?? o.chat === true;
     const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
         retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
@@ -103,6 +122,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         dataDir: recorded?.data_dir ?? o.data,
         taskPaths,
         cachePath: o.cache,
+        judge: judgeSpec,
         modelSpec: model,
         modelArgs: { chat, concurrency: backend.concurrency, timeout_s: backend.timeoutMs / 1000, retries: backend.retries, rate_limit: backend.rateLimit },
     });

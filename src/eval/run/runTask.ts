@@ -35,7 +35,11 @@ export interface TaskRun {
     poolSize: number;
     samples: SampleRecord[];
     metrics: Record<string, MetricValue>;
+    /** Task.details of the answered samples (diagnosis: accuracy-vs-K curves with CIs). */
+    details?: Record<string, unknown>;
     promptHash: string;
+    /** Judge requests answered from the cache / sent, and samples left unjudged (tasks with a judge). */
+    judgeStats?: { cached: number; requested: number; unjudged: number };
     cached: number;
     requested: number;
     seconds: number;
@@ -94,11 +98,27 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
             scores: result.scores, error: null, cached: cachedFlags[i]! });
     }
     const metrics = answered.length > 0 ? task.aggregate(answeredDocs, answered, options.scoring) : {};
+    const details = answered.length > 0 ? task.details?.(answeredDocs, answered) : undefined;
     if (options.embedder !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
         metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.embedder);
     }
     const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
-    return { docs, poolSize: options.pool.length, samples, metrics, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };
+    return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Recomputes a run's metrics and details from its sample records (after a judge added scores to them). Keeps
+ * metrics computed elsewhere (BERTScore) that the task's aggregate does not produce.
+ */
+export function rescoreRun(task: Task, run: TaskRun, scoring: Scoring): void {
+    const answered = run.samples.filter((s) => s.error === null);
+    if (answered.length === 0) {
+        return;
+    }
+    const docs = answered.map((s) => run.docs[s.doc_index]!);
+    const results = answered.map((s) => ({ parsed: s.parsed ?? "", gold: s.gold, scores: s.scores }));
+    run.metrics = { ...run.metrics, ...task.aggregate(docs, results, scoring) };
+    run.details = task.details?.(docs, results);
 }
 
 function goldOf(doc: Doc): string | string[] {

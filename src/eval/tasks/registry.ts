@@ -6,6 +6,7 @@ import { UnknownTaskError } from "../../errors/UnknownTaskError.js";
 import type { Task } from "../api/Task.js";
 import { bionli } from "./bionli/bionli.js";
 import { ddi2013 } from "./ddi2013/ddi2013.js";
+import { diagnosis, diagnosisCot } from "./diagnosis/diagnosis.js";
 import { emrqa } from "./emrqa/emrqa.js";
 import { hoc } from "./hoc/hoc.js";
 import { i2b2 } from "./i2b2/i2b2.js";
@@ -21,15 +22,24 @@ const TASKS: readonly Task[] = [
     pubmedqa, medqa, medmcqa, emrqa, i2b2, ddi2013, hoc, mtsample, pubmedsum, mimicsum, bionli, mednli,
 ];
 
-const BY_NAME = new Map(TASKS.map((task) => [task.name, task]));
+/**
+ * The clinical case diagnosis study: registered, but not part of "all" (the benchmark suite), because it needs
+ * the user's own cases (or runs on the shipped synthetic set) and is judged by a second model or clinicians.
+ */
+const CASE_TASKS: readonly Task[] = [diagnosis, diagnosisCot];
 
-/** Registered task names, in the paper's order. */
+const BY_NAME = new Map([...TASKS, ...CASE_TASKS].map((task) => [task.name, task]));
+
+/** The benchmark tasks ("all"), in the paper's order. */
 export const TASK_NAMES: readonly string[] = TASKS.map((task) => task.name);
+
+/** The case-study tasks (diagnosis, diagnosis_cot). */
+export const CASE_TASK_NAMES: readonly string[] = CASE_TASKS.map((task) => task.name);
 
 export function getTask(name: string): Task {
     const task = BY_NAME.get(name);
     if (task === undefined) {
-        throw new UnknownTaskError(name, TASK_NAMES);
+        throw new UnknownTaskError(name, [...TASK_NAMES, ...CASE_TASK_NAMES]);
     }
     return task;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -11,8 +11,8 @@ import { createOracleLM } from "../../../src/eval/backends/testBackends.js";
 import { renderComparison, writeComparisonPage } from "../../../src/eval/report/renderComparison.js";
 import { evaluate } from "../../../src/eval/run/evaluate.js";
 import { FIXTURE_DATA } from "../tasks/taskFixtures.js";
+import { chromiumSkip, launchChromium } from "../../helpers/launchChromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 
 /** A small two-task run (fixtures only): answers alternate right and wrong, and one request fails. */
 async function makeRun(out: string, name: string, wrongEvery: number): Promise<string> {
@@ -50,20 +50,11 @@ test("report.html is self-contained; the comparison table lists models x task me
     assert.match(renderComparison([]), /<table id="comparison">/);
 });
 
-test("report.html renders in headless Chromium: results table lists the tasks, filters work", {
-    skip: existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (apt-get install chromium) — browser check skipped`,
-}, async (t) => {
+test("report.html renders in headless Chromium: results table lists the tasks, filters work", { skip: chromiumSkip }, async (t) => {
     const out = mkdtempSync(join(tmpdir(), "mellama-report-"));
-    const profile = mkdtempSync(join(tmpdir(), "mellama-chromium-"));
-    t.after(() => { rmSync(out, { recursive: true, force: true }); rmSync(profile, { recursive: true, force: true }); });
+    t.after(() => rmSync(out, { recursive: true, force: true }));
     const runDir = await makeRun(out, "model-a", 2);
-    const { chromium } = await import("playwright-core");
-    const context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM, headless: true,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"],
-    });
-    t.after(() => context.close());
+    const context = await launchChromium(t);
     const page = await context.newPage();
     const external: string[] = [];
     page.on("request", (r) => { if (!r.url().startsWith("file:")) { external.push(r.url()); } });
