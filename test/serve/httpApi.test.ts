@@ -96,7 +96,7 @@ test("a client that disconnects mid-stream frees its slot at once", async () => 
         });
         req.on("error", () => undefined);
         req.end(JSON.stringify({ model: "tiny", prompt, max_tokens: 240, temperature: 0, stream: true }));
-        setTimeout(() => reject(new Error("no first chunk")), 10_000);
+        setTimeout(() => reject(new Error("no first chunk")), 10_000).unref();
     });
     // maxBatch 1, maxQueue 1: the next request is admitted; the abandoned sequence stopped early.
     const next = await post("/v1/completions", { model: "tiny", prompt: "x", max_tokens: 2 });
