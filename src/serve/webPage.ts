@@ -147,7 +147,7 @@ async function send() {
   $("send").disabled = true; $("stop").disabled = false;
   setStatus("generating…");
   const body = Object.assign({ model, stream: true }, settings(), chat ? { messages: conversation() } : { prompt: text });
-  let answer = "", finish = "";
+  let answer = "", finish = "", chunks = 0;
   try {
     const r = await fetch(chat ? "/v1/chat/completions" : "/v1/completions", { method: "POST", headers: headers(), body: JSON.stringify(body), signal: controller.signal });
     if (!r.ok) { throw new Error(await errorText(r)); }
@@ -172,6 +172,7 @@ async function send() {
           if (c.finish_reason) { finish = c.finish_reason; }
         }
         out.textContent = answer;
+        out.parentElement.dataset.chunks = String(++chunks);
         $("messages").scrollTop = $("messages").scrollHeight;
       }
     }
