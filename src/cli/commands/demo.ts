@@ -24,5 +24,7 @@ export function register(program: Command): void {
                     return `${task} ${metric} ${typeof v === "number" ? v.toFixed(3) : "-"}`;
                 }).join("  "));
             process.stdout.write(`nano Me-LLaMA (${o.scale}) finished in ${r.seconds.toFixed(0)} s${r.usedSampleData ? " on SYNTHETIC sample data" : ""}\n${rows.join("\n")}\nreport: ${r.report}\n`);
+            const { readyToUse } = await import("../readyToUse.js");
+            process.stdout.write(readyToUse(r.paths, o.out));
         });
 }
