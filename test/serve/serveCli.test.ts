@@ -13,13 +13,14 @@ test("mellama serve: address on stdout, answers, access log without text, SIGTER
     const dir = tinyServeModel();
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const child = spawn(process.execPath, [mellamaBin, "serve", "--model", `med=${dir}`, "--port", "0", "--threads", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    t.after(() => { child.kill("SIGKILL"); });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
     const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on("data", (c: Buffer) => {
             stdout += c.toString();
-            const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+            const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*web page:.*\n/.exec(stdout);
             if (m !== null) {
                 resolve(m[1]!);
             }
