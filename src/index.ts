@@ -50,3 +50,7 @@ export { createNativeLM, lmFromSession } from "./eval/backends/createNativeLM.js
 
 // The nano Me-LLaMA recipe
 export { runNanoMeLlama } from "./recipe/nanoMeLlama.js";
+
+// Serving
+export { serve, type ServeOptions, type RunningServer } from "./serve/serve.js";
+export { createServeApp, type ServeAppOptions } from "./serve/createServeApp.js";
