@@ -5,6 +5,7 @@
  * generated text.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { test } from "node:test";
 import { serve } from "../../src/serve/serve.js";
@@ -105,6 +106,28 @@ test("a client that disconnects mid-stream frees its slot at once", async () => 
     const spent = generatedTokens(metrics) - before - ((await next.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens;
     assert.ok(spent < 240, `the abandoned stream generated ${spent} of 240 tokens`);
     assert.match(metrics, /mellama_queue_depth\{model="tiny"\} 0/);
+});
+
+test("kill -9 of a client process mid-stream: its slot is freed and the server keeps serving", async () => {
+    const prompt = await longPrompt(240);
+    const before = generatedTokens(await (await fetch(`${server.url}/metrics`)).text());
+    const script = `const r = await fetch(${JSON.stringify(`${server.url}/v1/completions`)}, { method: "POST", headers: { "content-type": "application/json" },
+        body: ${JSON.stringify(JSON.stringify({ model: "tiny", prompt, max_tokens: 240, temperature: 0, stream: true }))} });
+        const reader = r.body.getReader(); await reader.read(); process.stdout.write("streaming\\n"); await new Promise(() => setInterval(() => {}, 1000));`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    let depth = "";
+    for (let i = 0; i < 200 && depth !== "0"; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        depth = /mellama_queue_depth\{model="tiny"\} (\d+)/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1] ?? "";
+    }
+    assert.equal(depth, "0");
+    const spent = generatedTokens(await (await fetch(`${server.url}/metrics`)).text()) - before;
+    assert.ok(spent < 240, `the killed client's stream generated ${spent} of 240 tokens`);
+    assert.equal((await post("/v1/completions", { model: "tiny", prompt: "x", max_tokens: 2 })).status, 200);
 });
 
 test("/health, /metrics: Prometheus text with requests, tokens, queue depth and latency histograms", async () => {
