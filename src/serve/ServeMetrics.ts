@@ -7,7 +7,7 @@
 /** Histogram bucket bounds in seconds: 1 ms to 60 s, roughly ×2.5 apart. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-class Histogram {
+export class Histogram {
     public readonly counts = new Array<number>(BUCKETS.length).fill(0);
     public sum = 0;
     public count = 0;
@@ -44,12 +44,17 @@ export class ServeMetrics {
     }
 
     public observe(name: string, labels: Record<string, string>, seconds: number): void {
+        this.histogram(name, labels).observe(seconds);
+    }
+
+    /** One series of a histogram, to observe into directly on a per-token path. */
+    public histogram(name: string, labels: Record<string, string>): Histogram {
         const key = labelText(labels);
         const series = this.histograms.get(name) ?? new Map<string, Histogram>();
         const h = series.get(key) ?? new Histogram();
-        h.observe(seconds);
         series.set(key, h);
         this.histograms.set(name, series);
+        return h;
     }
 
     /** The exposition text; `gauges` are read at scrape time (queue depth). */

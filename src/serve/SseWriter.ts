@@ -26,8 +26,13 @@ export class SseWriter {
     }
 
     public send(chunk: object): void {
+        this.sendJson(JSON.stringify(chunk));
+    }
+
+    /** A chunk already serialized (the per-token path builds it from a prefix and the text: no object per token). */
+    public sendJson(json: string): void {
         if (this.open) {
-            this.res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+            this.res.write(`data: ${json}\n\n`);
         }
     }
 

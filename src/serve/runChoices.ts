@@ -35,6 +35,8 @@ export interface RunChoicesOptions {
 
 export async function runChoices({ model, choices, sampling, signal, metrics, startedAt, onText }: RunChoicesOptions): Promise<GenerateOutput[]> {
     const labels = { model: model.name };
+    const ttft = metrics.histogram("mellama_time_to_first_token_seconds", labels);
+    const itl = metrics.histogram("mellama_inter_token_latency_seconds", labels);
     return Promise.all(choices.map(async (choice) => {
         let last = -1;
         const out = await model.session.batcher.generate(choice.promptIds, {
@@ -43,9 +45,9 @@ export async function runChoices({ model, choices, sampling, signal, metrics, st
             onText: (chunk) => {
                 const now = performance.now();
                 if (last < 0) {
-                    metrics.observe("mellama_time_to_first_token_seconds", labels, (now - startedAt) / 1000);
+                    ttft.observe((now - startedAt) / 1000);
                 } else {
-                    metrics.observe("mellama_inter_token_latency_seconds", labels, (now - last) / 1000);
+                    itl.observe((now - last) / 1000);
                 }
                 last = now;
                 onText?.(choice.index, chunk);

