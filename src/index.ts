@@ -59,3 +59,7 @@ export { importReviews } from "./eval/judges/review/importReviews.js";
 
 // The nano Me-LLaMA recipe
 export { runNanoMeLlama } from "./recipe/nanoMeLlama.js";
+
+// Serving
+export { serve, type ServeOptions, type RunningServer } from "./serve/serve.js";
+export { createServeApp, type ServeAppOptions } from "./serve/createServeApp.js";

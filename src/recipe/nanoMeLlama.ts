@@ -92,6 +92,8 @@ export interface DemoResult {
     diagnosis: { comparison: string; reviewPack: string };
     usedSampleData: boolean;
     seconds: number;
+    /** Where each model is: a Hugging Face directory (base, Me) or a PEFT adapter on one (base-instruct, Me-chat). */
+    paths: { model: string; path: string; base?: string }[];
 }
 
 export async function runNanoMeLlama({ out, data, scale = "nano", threads, log = (l) => process.stderr.write(`${l}\n`) }: DemoOptions): Promise<DemoResult> {
@@ -180,6 +182,7 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
             optimizer: { lr: 2e-3 }, checkpointEvery: s.sftSteps, keepCheckpoints: 1, threads, seed: 7 }, name),
         base, tokenizer, train: examples, resume: true });
         log(`${name}: loss ${r.finalLoss.toFixed(3)} on ${r.rows} rows`);
+        paths.push({ model: name, path: r.checkpoint, base: baseDir });
         mergeLora(r.model, r.adapters);
         return r.model;
     };
@@ -190,6 +193,7 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
         return model;
     };
     const models: [string, LlamaModel][] = [["base", load(baseCkpt)], ["Me", load(meCkpt)]];
+    const paths: DemoResult["paths"] = [{ model: "base", path: baseCkpt }, { model: "me", path: meCkpt }];
     models.push(["base-instruct", tune("base-instruct", baseCkpt)], ["Me-chat", tune("me-chat", meCkpt)]);
 
     // 7–8. Zero-shot evaluation and held-out perplexity.
@@ -242,7 +246,7 @@ export async function runNanoMeLlama({ out, data, scale = "nano", threads, log =
     atomicWriteFileSync(reportPath, demoPage(table, curves, { comparison: compared.page, reviewPack, scale, usedSampleData, seconds, mix: share(mixCorpus), instructions: instructReport.total, leaked: instructReport.leakedTotal, limit: s.evalLimit }));
     atomicWriteFileSync(join(out, "summary.json"), `${JSON.stringify({ scale, usedSampleData, seconds, table: table.map((t) => ({ model: t.model, pubmedPpl: t.pubmedPpl, clinicalPpl: t.clinicalPpl, results: t.results.results,
         diagnosis: t.diagnosis.results.diagnosis })) }, null, 2)}\n`);
-    return { report: reportPath, table, usedSampleData, seconds, diagnosis: { comparison: compared.page, reviewPack } };
+    return { report: reportPath, table, usedSampleData, seconds, diagnosis: { comparison: compared.page, reviewPack }, paths };
 }
 
 /** Token-weighted perplexity of the documents (each cut to the model's context), BOS-prefixed. */

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { readyToUse } from "../../src/cli/readyToUse.js";
 import { runNanoMeLlama } from "../../src/recipe/nanoMeLlama.js";
 
 test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic sample data (smoke scale)", async () => {
@@ -26,4 +27,12 @@ test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic samp
     }
     assert.ok(page.includes("Clinical case diagnosis (SYNTHETIC cases)"));
     assert.ok(existsSync(r.diagnosis.comparison) && existsSync(join(r.diagnosis.reviewPack, "reviewer-2.html")));
+    // The paths the demo prints as ready to use: model directories, and adapters on them with their base.
+    assert.deepEqual(r.paths.map((p) => p.model), ["base", "me", "base-instruct", "me-chat"]);
+    for (const p of r.paths) {
+        assert.ok(existsSync(join(p.path, p.base === undefined ? "config.json" : "adapter_config.json")), p.model);
+    }
+    const printed = readyToUse(r.paths, out);
+    assert.ok(printed.includes(`mellama merge --base ${r.paths[1]!.path} --adapter ${r.paths[3]!.path} --out ${out}/me-chat-merged`));
+    assert.match(printed, /mellama serve --model base=\S+ --model me=\S+ --model base-instruct=\S+ --model me-chat=\S+me-chat-merged\n/);
 });

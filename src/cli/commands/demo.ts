@@ -25,5 +25,7 @@ export function register(program: Command): void {
                     return `${task} ${metric} ${typeof v === "number" ? v.toFixed(3) : "-"}`;
                 }).join("  ") + `  diagnosis top10_match ${fmtDiag(t.diagnosis.results.diagnosis?.["top10_match,none"])}`);
             process.stdout.write(`nano Me-LLaMA (${o.scale}) finished in ${r.seconds.toFixed(0)} s${r.usedSampleData ? " on SYNTHETIC sample data" : ""}\n${rows.join("\n")}\nreport: ${r.report}\ndiagnosis comparison: ${r.diagnosis.comparison}\nclinician review pack: ${r.diagnosis.reviewPack}\n`);
+            const { readyToUse } = await import("../readyToUse.js");
+            process.stdout.write(readyToUse(r.paths, o.out));
         });
 }

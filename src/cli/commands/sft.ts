@@ -9,5 +9,10 @@ export function register(program: Command): void {
             const { runSft } = await import("../../train/runTraining.js");
             const r = runSft(o.config, o.resume === true);
             process.stdout.write(`tuned ${r.steps} steps on ${r.rows} rows: loss ${r.finalLoss.toFixed(4)}; adapter ${r.checkpoint}\n`);
+            const { readFileSync } = await import("node:fs");
+            const { dirname, join } = await import("node:path");
+            const { readyToUse } = await import("../readyToUse.js");
+            const base = (JSON.parse(readFileSync(join(r.checkpoint, "adapter_config.json"), "utf8")) as { base_model_name_or_path: string }).base_model_name_or_path;
+            process.stdout.write(readyToUse([{ model: "sft", path: r.checkpoint, base }], dirname(r.checkpoint)));
         });
 }

@@ -1,0 +1,167 @@
+/**
+ * bench:serve — `mellama serve` (a child process on loopback, 2 threads, --max-batch 16) under 1, 4 and 16
+ * concurrent streaming clients (/v1/completions, stream: true, greedy, each client one request, all started
+ * together) against the same model's in-process `generateBatch` over the same prompts in this process, alternating,
+ * medians of `reps`: aggregate generated tokens/s (tokens counted from each side's own output, so EOS ends the
+ * same sequences on both), and the clients' p50/p99 time to first token and inter-token latency (gaps between
+ * streamed chunks), pooled over the measured rounds. Random-weight tiny15m (F32) and small110m (F16) as GGUF with
+ * a 32000-piece tokenizer, as bench:infer builds them. `--quick`: 2 rounds, shorter generations.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { exportModel } from "../src/formats/hf/exportModel.js";
+import { writeHfCheckpoint } from "../src/formats/hf/writeHfCheckpoint.js";
+import { referenceKernels } from "../src/kernels/reference/index.js";
+import { loadForInference } from "../src/model/inference/index.js";
+import { resolvePreset } from "../src/model/LlamaConfig.js";
+import { LlamaModel } from "../src/model/LlamaModel.js";
+import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
+import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
+import { PieceType } from "../src/tokenizer/Tokenizer.js";
+import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
+
+const quick = process.argv.includes("--quick");
+const reps = quick ? 2 : 3;
+const LEVELS = [1, 4, 16];
+const THREADS = 2;
+const dir = mkdtempSync(join(tmpdir(), "mellama-bench-serve-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
+
+const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
+const pieces = [...fixture.pieces];
+for (let i = pieces.length; i < 32000; i++) {
+    pieces.push({ piece: `<unused${i}>`, score: 0, type: PieceType.UNUSED });
+}
+const tokDir = join(dir, "tok");
+saveTokenizer(tokDir, { ...fixture, pieces, trainer: { ...fixture.trainer, vocabSize: pieces.length } });
+const WORDS = ["patient", "fever", "cough", "chest", "pain", "history", "blood", "pressure", "acute", "chronic", "renal", "cardiac", "the", "with", "of", "and"];
+const PROMPTS = Array.from({ length: 16 }, (_, i) => Array.from({ length: 12 }, (_, j) => WORDS[(i * 7 + j * 5 + i * j) % WORDS.length]).join(" "));
+
+interface ClientResult { tokens: number; ttft: number; gaps: number[] }
+
+/** One streaming client: the request's time to first text, the gaps between text chunks, and its usage count. */
+function streamOne(url: string, prompt: string, maxTokens: number): Promise<ClientResult> {
+    return new Promise((resolve, reject) => {
+        const t0 = performance.now();
+        let last = -1;
+        let ttft = -1;
+        const gaps: number[] = [];
+        let tokens = 0;
+        let buf = "";
+        const req = request(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+                const now = performance.now();
+                buf += chunk;
+                let at: number;
+                while ((at = buf.indexOf("\n\n")) >= 0) {
+                    const event = buf.slice(0, at);
+                    buf = buf.slice(at + 2);
+                    if (!event.startsWith("data: {")) {
+                        continue;
+                    }
+                    const j = JSON.parse(event.slice(6)) as { choices: { text: string }[]; usage?: { completion_tokens: number } };
+                    if (j.usage !== undefined) {
+                        tokens = j.usage.completion_tokens;
+                    }
+                    if ((j.choices[0]?.text ?? "") !== "") {
+                        if (ttft < 0) {
+                            ttft = now - t0;
+                        } else {
+                            gaps.push(now - last);
+                        }
+                        last = now;
+                    }
+                }
+            });
+            res.on("end", () => resolve({ tokens, ttft, gaps }));
+        });
+        req.on("error", reject);
+        req.end(JSON.stringify({ model: "m", prompt, max_tokens: maxTokens, temperature: 0, stream: true, stream_options: { include_usage: true } }));
+    });
+}
+
+async function startServer(model: string): Promise<{ url: string; stop: () => Promise<void> }> {
+    const child = spawn(process.execPath, [bin, "serve", "--model", `m=${model}`, "--port", "0", "--threads", String(THREADS), "--max-batch", "16",
+        "--max-context", "512", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => {
+            out += c.toString();
+            const m = /listening on (\S+)/.exec(out);
+            if (m !== null) {
+                resolve(m[1]!);
+            }
+        });
+        child.on("exit", (code) => reject(new Error(`mellama serve exited with ${code}`)));
+    });
+    return { url, stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }) };
+}
+
+const pct = (values: number[], p: number): number => {
+    const s = [...values].sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+const rows: BenchRow[] = [];
+for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["small110m", "f16", quick ? 16 : 32]] as const) {
+    const config = { ...resolvePreset(preset), maxSeqLen: 512 };
+    const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
+    model.initWeights(1);
+    const hf = join(dir, preset);
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    copyFileSync(join(tokDir, "tokenizer.model"), join(hf, "tokenizer.model"));
+    const gguf = join(dir, `${preset}-${type}.gguf`);
+    exportModel({ from: hf, to: "gguf", out: gguf, type });
+    rmSync(hf, { recursive: true, force: true });
+    const session = await loadForInference(gguf, { threads: THREADS, maxContext: 512, maxBatch: 16 });
+    const server = await startServer(gguf);
+    const m = new Map<number, { served: number[]; local: number[]; ttft: number[]; itl: number[] }>(LEVELS.map((n) => [n, { served: [], local: [], ttft: [], itl: [] }]));
+    for (let r = 0; r < reps + 1; r++) {
+        const keep = r > 0; // the first round warms both sides
+        for (const n of LEVELS) {
+            const e = m.get(n)!;
+            const prompts = PROMPTS.slice(0, n);
+            let t0 = performance.now();
+            const clients = await Promise.all(prompts.map((p) => streamOne(server.url, p, maxTokens)));
+            const servedS = (performance.now() - t0) / 1000;
+            t0 = performance.now();
+            const outs = await session.generateBatch(prompts, { maxTokens });
+            const localS = (performance.now() - t0) / 1000;
+            const servedTokens = clients.reduce((a, c) => a + c.tokens, 0);
+            const localTokens = outs.reduce((a, o) => a + o.tokens.length, 0);
+            if (servedTokens !== localTokens) {
+                throw new Error(`${preset} x${n}: the server generated ${servedTokens} tokens, in-process ${localTokens}`);
+            }
+            if (keep) {
+                e.served.push(servedTokens / servedS);
+                e.local.push(localTokens / localS);
+                e.ttft.push(...clients.map((c) => c.ttft));
+                e.itl.push(...clients.flatMap((c) => c.gaps));
+            }
+        }
+    }
+    await server.stop();
+    session.dispose();
+    const W = type.toUpperCase();
+    for (const n of LEVELS) {
+        const e = m.get(n)!;
+        const cfg = { preset, weights: W, threads: THREADS, clients: n, maxTokens, promptWords: 12, reps, transport: "HTTP/1.1 SSE on loopback, server in a child process" };
+        const v = median(e.served);
+        const a = median(e.local);
+        rows.push({ name: `${preset} ${W} serve, ${n} streaming client${n === 1 ? "" : "s"}`, unit: "tok/s", value: v,
+            anchor: `in-process generateBatch, batch ${n}`, anchorValue: a, ratio: v / a, config: cfg });
+        for (const [label, values] of [["time to first token", e.ttft], ["inter-token latency", e.itl]] as const) {
+            for (const p of [50, 99]) {
+                rows.push({ name: `${preset} ${W} ${label} p${p}, ${n} client${n === 1 ? "" : "s"}`, unit: "ms", value: pct(values, p), anchor: null, anchorValue: null, ratio: null,
+                    config: { ...cfg, samples: values.length } });
+            }
+        }
+    }
+}
+writeBenchResults(quick ? "serve-quick" : "serve", rows);

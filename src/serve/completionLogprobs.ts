@@ -1,0 +1,30 @@
+/**
+ * The `logprobs` object of a /v1/completions choice (OpenAI's legacy layout): parallel lists of token texts,
+ * their log-probabilities (null for a first token that has no context), the top alternatives as {text: logprob}
+ * maps, and each token's character offset in the choice's text.
+ */
+import type { Tokenizer } from "../tokenizer/Tokenizer.js";
+import type { TokenLogprob } from "./scoreTokens.js";
+import { pieceText, tokenTexts } from "./tokenTexts.js";
+
+export interface CompletionLogprobs {
+    tokens: string[];
+    token_logprobs: (number | null)[];
+    top_logprobs: (Record<string, number> | null)[];
+    text_offset: number[];
+}
+
+/** `unscored` leading tokens (a prompt's first, with no context) get null entries. */
+export function completionLogprobs(tokenizer: Tokenizer, ids: readonly number[], scored: readonly TokenLogprob[], unscored: number, prefix: readonly number[] = []): CompletionLogprobs {
+    const texts = tokenTexts(tokenizer, ids, prefix);
+    const out: CompletionLogprobs = { tokens: texts, token_logprobs: [], top_logprobs: [], text_offset: [] };
+    let offset = 0;
+    texts.forEach((text, i) => {
+        const s = i < unscored ? undefined : scored[i - unscored];
+        out.token_logprobs.push(s === undefined ? null : s.logprob);
+        out.top_logprobs.push(s === undefined ? null : Object.fromEntries(s.top.map((t) => [pieceText(tokenizer, t.id), t.logprob])));
+        out.text_offset.push(offset);
+        offset += text.length;
+    });
+    return out;
+}
