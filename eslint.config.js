@@ -27,4 +27,16 @@ export default tseslint.config(
             "no-constant-condition": ["error", { checkLoops: false }],
         },
     },
+    // The import direction (DESIGN.md): kernels and formats know nothing of the engine's users; model never
+    // reaches up into training, evaluation, serving or the CLI; evaluation and serving never import training.
+    ...[
+        { files: ["src/kernels/**/*.ts", "src/formats/**/*.ts"], banned: ["train", "eval", "serve", "cli", "recipe", "corpus"] },
+        { files: ["src/model/**/*.ts"], banned: ["train", "eval", "serve", "cli", "recipe", "corpus"] },
+        { files: ["src/eval/**/*.ts", "src/serve/**/*.ts"], banned: ["train", "cli", "recipe"] },
+    ].map(({ files, banned }) => ({
+        files,
+        rules: {
+            "no-restricted-imports": ["error", { patterns: banned.map((dir) => ({ group: [`**/${dir}/**`], message: `this layer must not import src/${dir} (DESIGN.md import direction)` })) }],
+        },
+    })),
 );
