@@ -77,8 +77,11 @@ export function pretrain({ config, train, validation, tokenizer, initial, resume
         trainSequences: train.numSequences, totalSteps, optimizer: opt, initFrom: config.initFrom ?? null,
     };
     const validate = validation === null ? undefined : (): number | null => {
-        const vOrder = new EpochOrder(validation.numSequences, 0, false);
         const count = Math.min(config.evalBatches, Math.floor(validation.numSequences / B));
+        if (count === 0) {
+            return null;
+        }
+        const vOrder = new EpochOrder(validation.numSequences, 0, false);
         const vb = batches[0]!;
         let sum = 0;
         for (let g = 0; g < count; g++) {
