@@ -10,21 +10,8 @@ import type { CorpusConfig } from "./CorpusConfig.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 
 export async function readCorpusConfig(path: string): Promise<CorpusConfig> {
-    const [{ readFileSync }, { parse: parseYaml }, { parseCorpusConfig }] = await Promise.all([import("node:fs"), import("yaml"), import("./CorpusConfig.js")]);
-    let text: string;
-    try {
-        text = readFileSync(path, "utf8");
-    } catch (error) {
-        throw new ConfigError(path, `cannot read the corpus config (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    }
-    let value: unknown;
-    try {
-        value = parseYaml(text);
-    } catch (error) {
-        const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-        throw new ConfigError(pos === undefined ? path : `${path}:${pos.line}:${pos.col}`, "not valid YAML or JSON");
-    }
-    return parseCorpusConfig(value, path);
+    const [{ readConfigValue }, { parseCorpusConfig }] = await Promise.all([import("../util/readConfigValue.js"), import("./CorpusConfig.js")]);
+    return parseCorpusConfig(readConfigValue(path, "corpus config"), path);
 }
 
 export function parseShard(spec: string): [number, number] {

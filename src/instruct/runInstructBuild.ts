@@ -2,15 +2,14 @@
  * `mellama instruct build CONFIG`: reads the config, wires benchmark train splits and the test sets of the
  * evaluation tasks into buildInstructions, and prints the per-source counts (never any record text).
  */
-import { readFileSync } from "node:fs";
+import { readConfigValue } from "../util/readConfigValue.js";
 import { dirname } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { buildInstructions } from "./buildInstructions.js";
 import { benchmarkTrainSplit, benchmarkTestTexts } from "./benchmarkSources.js";
 import { parseInstructConfig } from "./InstructConfig.js";
 
 export async function runInstructBuild(configPath: string): Promise<void> {
-    const config = parseInstructConfig(parseYaml(readFileSync(configPath, "utf8")), configPath);
+    const config = parseInstructConfig(readConfigValue(configPath, "instruct config"), configPath);
     let skipped = 0;
     const report = await buildInstructions({
         config,

@@ -3,8 +3,8 @@
  * opens the shards / instruction data and the tokenizer, refuses mismatches, runs, prints where things went.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors/MellamaError.js";
+import { readConfigValue } from "../util/readConfigValue.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
 import { loadTokenizer, tokenizerFileOf } from "../tokenizer/loadTokenizer.js";
 import { openModel } from "../formats/model/openModel.js";
@@ -15,10 +15,6 @@ import { sft, type SftResult } from "./sft.js";
 import type { SftExample } from "./sftSequences.js";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
-
-function readConfigFile(path: string): unknown {
-    return parseYaml(readFileSync(path, "utf8"));
-}
 
 function tokenizerFiles(path: string): string[] {
     const dir = existsSync(join(path, "tokenizer.model")) || existsSync(join(path, "tokenizer.json")) ? path : dirname(tokenizerFileOf(path));
@@ -44,7 +40,7 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean): Pret
 }
 
 export function runPretrain(configPath: string, resume: boolean): PretrainResult {
-    const config = parsePretrainConfig(readConfigFile(configPath), configPath);
+    const config = parsePretrainConfig(readConfigValue(configPath, "pretrain config"), configPath);
     const base = dirname(resolve(configPath));
     const at = (p: string): string => resolve(base, p);
     return runPretrainConfig({ ...config, output: at(config.output), tokenizer: at(config.tokenizer), initFrom: config.initFrom === undefined ? undefined : at(config.initFrom),
@@ -88,7 +84,7 @@ export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
 }
 
 export function runSft(configPath: string, resume: boolean): SftResult {
-    const config = parseSftConfig(readConfigFile(configPath), configPath);
+    const config = parseSftConfig(readConfigValue(configPath, "sft config"), configPath);
     const base = dirname(resolve(configPath));
     const at = (p: string): string => resolve(base, p);
     return runSftConfig({ ...config, output: at(config.output), base: at(config.base), tokenizer: config.tokenizer === undefined ? undefined : at(config.tokenizer),
