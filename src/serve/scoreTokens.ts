@@ -1,11 +1,12 @@
 /**
  * Log-probabilities for logprobs/top_logprobs: each token's log p under the model's raw distribution (before
  * temperature and top-p, as OpenAI reports them) and the `top` most likely tokens at its position.
- * Computed after generation through the session's public `logits(tokens)` (one prefill per position: the cost
- * grows with length², so it is paid only by requests that ask for logprobs), yielding to the event loop between
- * positions so other clients' streams keep flowing.
+ * Computed after generation over a KV cache of its own (the context prefilled once, then one step per token, so
+ * the cost is that of one more generation), yielding to the event loop between positions so other clients'
+ * streams keep flowing.
  */
 import type { InferenceSession } from "../model/inference/index.js";
+import { logSumExp } from "../model/inference/InferenceSession.js";
 
 export interface TokenLogprob {
     id: number;
@@ -17,24 +18,21 @@ export interface TokenLogprob {
 /** Scores `tokens` as they follow `context` (which must be non-empty: it holds BOS). */
 export async function scoreTokens(session: InferenceSession, context: readonly number[], tokens: readonly number[], top: number, signal?: AbortSignal): Promise<TokenLogprob[]> {
     const out: TokenLogprob[] = [];
-    const seq = [...context];
-    for (const id of tokens) {
+    const cache = session.createCache();
+    let logits = session.step(Int32Array.from(context), 0, cache);
+    const one = new Int32Array(1);
+    for (let i = 0; i < tokens.length; i++) {
         if (signal?.aborted === true) {
             break;
         }
-        const logits = session.logits(seq);
-        let max = -Infinity;
-        for (const v of logits) {
-            max = v > max ? v : max;
-        }
-        let sum = 0;
-        for (const v of logits) {
-            sum += Math.exp(v - max);
-        }
-        const logZ = max + Math.log(sum);
+        const id = tokens[i]!;
+        const logZ = logSumExp(logits);
         out.push({ id, logprob: logits[id]! - logZ, top: topK(logits, top).map((t) => ({ id: t, logprob: logits[t]! - logZ })) });
-        seq.push(id);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (i + 1 < tokens.length) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            one[0] = id;
+            logits = session.step(one, context.length + i, cache);
+        }
     }
     return out;
 }

@@ -393,7 +393,8 @@ function argmax(logits: Float32Array): number {
     return best;
 }
 
-function logSoftmaxAt(logits: Float32Array, target: number): number {
+/** log Σ exp(logits), computed from the maximum so no term overflows. */
+export function logSumExp(logits: Float32Array): number {
     let max = -Infinity;
     for (const v of logits) {
         max = v > max ? v : max;
@@ -402,5 +403,9 @@ function logSoftmaxAt(logits: Float32Array, target: number): number {
     for (const v of logits) {
         sum += Math.exp(v - max);
     }
-    return logits[target]! - max - Math.log(sum);
+    return max + Math.log(sum);
+}
+
+function logSoftmaxAt(logits: Float32Array, target: number): number {
+    return logits[target]! - logSumExp(logits);
 }
