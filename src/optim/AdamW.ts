@@ -1,7 +1,8 @@
 /**
  * AdamW with decoupled weight decay, as torch.optim.AdamW computes it, over a list of named tensors. The first
- * and second moments each live in ONE Float32Array arena sized to the trainable tensors only, so frozen
- * parameters (LoRA's base) cost no optimizer memory: pass only the tensors you train.
+ * and second moments are one Float32Array pair per trainable tensor (no arena: a 7B model's moments exceed the
+ * largest typed array Node allows), so frozen parameters (LoRA's base) cost no optimizer memory: pass only the
+ * tensors you train.
  * Weight decay applies to `linear` tensors by default, never to norms and embeddings (the usual LLaMA / HF
  * Trainer practice); `decay` overrides the choice per tensor name.
  * Not here: the learning-rate schedule (cosineSchedule.ts), clipping (clipGradNorm.ts).
@@ -32,6 +33,13 @@ export interface AdamWOptions {
     decay?: (tensor: TrainableTensor) => boolean;
 }
 
+/** One tensor's optimizer state: torch's exp_avg (m) and exp_avg_sq (v). */
+export interface TensorMoments {
+    name: string;
+    m: Float32Array;
+    v: Float32Array;
+}
+
 interface Slot {
     tensor: TrainableTensor;
     m: Float32Array;
@@ -44,10 +52,6 @@ export class AdamW {
     public readonly beta2: number;
     public readonly eps: number;
     public readonly weightDecay: number;
-    /** (Σ sizes): first moments, one arena, tensor by tensor in the order given. */
-    public readonly m: Float32Array;
-    /** (Σ sizes): second moments. */
-    public readonly v: Float32Array;
     /** Optimizer steps taken (the bias-correction step counts from 1). Restore it when resuming. */
     public stepCount = 0;
     private readonly kernels: KernelSet;
@@ -66,28 +70,23 @@ export class AdamW {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        let total = 0;
         for (const t of tensors) {
             if (t.param.length !== t.grad.length) {
                 throw new ConfigError(`optimizer.tensors.${t.name}`, `param has ${t.param.length} elements, grad ${t.grad.length}`);
             }
-            total += t.param.length;
         }
-        this.m = new Float32Array(total);
-        this.v = new Float32Array(total);
-        this.slots = [];
-        let off = 0;
-        for (const t of tensors) {
-            const n = t.param.length;
-            this.slots.push({ tensor: t, m: this.m.subarray(off, off + n), v: this.v.subarray(off, off + n),
-                weightDecay: decay(t) ? weightDecay : 0 });
-            off += n;
-        }
+        this.slots = tensors.map((t) => ({ tensor: t, m: new Float32Array(t.param.length), v: new Float32Array(t.param.length),
+            weightDecay: decay(t) ? weightDecay : 0 }));
     }
 
-    /** The tensors this optimizer updates, in arena order (for checkpoints). */
+    /** The tensors this optimizer updates, in the order given. */
     public get tensors(): TrainableTensor[] {
         return this.slots.map((s) => s.tensor);
+    }
+
+    /** Each tensor's moments, in the order given (live views: checkpoints read and restore them in place). */
+    public moments(): TensorMoments[] {
+        return this.slots.map((s) => ({ name: s.tensor.name, m: s.m, v: s.v }));
     }
 
     /** One update of every tensor with learning rate `lr`; gradients are multiplied by `gradScale` (clipping). */

@@ -4,10 +4,10 @@
  * the adapter in PEFT layout with the optimizer state, bit-for-bit resume. The library function behind
  * `mellama sft`. Not here: reading files (runSft.ts), the loop (trainingLoop.ts), merging (lora/peftAdapter.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors/MellamaError.js";
-import { readF32Safetensors, writeF32Safetensors } from "../formats/checkpoint/trainingState.js";
+import { readF32Safetensors } from "../formats/checkpoint/trainingState.js";
 import { getKernelSet } from "../kernels/index.js";
 import { LlamaModel } from "../model/LlamaModel.js";
 import { LoraAdapters, type LoraTarget } from "../model/lora/LoraAdapters.js";
@@ -15,7 +15,8 @@ import { saveLoraAdapter } from "../model/lora/peftAdapter.js";
 import { AdamW } from "../optim/AdamW.js";
 import { cosineSchedule } from "../optim/cosineSchedule.js";
 import { TRAINING_STATE_FILE } from "./CheckpointManager.js";
-import { ResumeMismatchError, type TrainingState } from "./modelCheckpoint.js";
+import { readTrainingState, type TrainingState } from "./modelCheckpoint.js";
+import { readOptimizerState, writeOptimizerState } from "./optimizerState.js";
 import type { SftConfig } from "./SftConfig.js";
 import { buildSftSequences, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
 import { EpochOrder } from "./TokenDataset.js";
@@ -126,26 +127,19 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         logEvery: config.logEvery, resume,
         saveCheckpoint: (dir, step) => {
             saveLoraAdapter(dir, adapters, base.path);
-            writeF32Safetensors(join(dir, "optimizer.safetensors"), [{ name: "m", data: optimizer.m }, { name: "v", data: optimizer.v }]);
+            writeOptimizerState(dir, optimizer);
             const state: TrainingState = { step, optimizerStep: optimizer.stepCount, identity, rng: { dropout: adapters.rngState() } };
             writeFileSync(join(dir, TRAINING_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
         },
         loadCheckpoint: (dir) => {
-            const state = JSON.parse(readFileSync(join(dir, TRAINING_STATE_FILE), "utf8")) as TrainingState;
-            for (const key of new Set([...Object.keys(identity), ...Object.keys(state.identity)])) {
-                if (JSON.stringify((identity as Record<string, unknown>)[key]) !== JSON.stringify(state.identity[key])) {
-                    throw new ResumeMismatchError(key, state.identity[key], (identity as Record<string, unknown>)[key]);
-                }
-            }
+            const state = readTrainingState(dir, identity);
             const saved = readF32Safetensors(join(dir, "adapter_model.safetensors"));
             const r = adapters.options.r;
             for (const t of adapters.tensors) {
                 adapters.params.set(saved.get(`${t.peftModule}.lora_A.weight`)!.subarray(0, r * t.inFeatures), t.aOffset);
                 adapters.params.set(saved.get(`${t.peftModule}.lora_B.weight`)!.subarray(0, t.outFeatures * r), t.bOffset);
             }
-            const moments = readF32Safetensors(join(dir, "optimizer.safetensors"));
-            optimizer.m.set(moments.get("m")!);
-            optimizer.v.set(moments.get("v")!);
+            readOptimizerState(dir, optimizer);
             optimizer.stepCount = state.optimizerStep;
             adapters.restoreRng(state.rng?.dropout ?? []);
             return state.step;

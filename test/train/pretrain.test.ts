@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parsePretrainConfig } from "../../src/train/PretrainConfig.js";
 import { pretrain } from "../../src/train/pretrain.js";
-import { ResumeMismatchError } from "../../src/train/modelCheckpoint.js";
+import { ResumeMismatchError } from "../../src/train/ResumeMismatchError.js";
 import { arrayDataset } from "../../src/train/TokenDataset.js";
 import { Rng } from "../../src/util/rng.js";
 
