@@ -41,6 +41,8 @@ export interface ServeOptions {
     timeoutMs?: number;
     threads?: number;
     kernels?: SessionOptions["kernels"];
+    /** Map weights from their files (default true). */
+    mmap?: boolean;
     log?: (line: string) => void;
 }
 
@@ -69,7 +71,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         const chatTemplate = readChatTemplate(spec.path, spec.chatTemplate);
         const session = await loadForInference(spec.path, {
             maxBatch, ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
-            ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }),
+            ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }), ...(options.mmap === undefined ? {} : { mmap: options.mmap }),
         });
         models.set(name, new ServedModel({ name, session, ...(chatTemplate === undefined ? {} : { chatTemplate }), maxQueue,
             ...(options.maxTokensLimit === undefined ? {} : { maxTokensLimit: options.maxTokensLimit }) }));

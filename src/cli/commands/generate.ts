@@ -2,7 +2,7 @@ import type { Command } from "commander";
 
 interface GenerateCliOptions {
     model: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
-    seed: number; repetitionPenalty: number; stop?: string[]; threads?: number; quantize?: string; contextSize?: number;
+    seed: number; repetitionPenalty: number; stop?: string[]; threads?: number; quantize?: string; contextSize?: number; mmap: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,6 +23,7 @@ export function register(program: Command): void {
         .option("--stop <strings...>", "stop strings")
         .option("--threads <n>", "threads", (v) => Number(v))
         .option("--quantize <type>", "convert F32/F16/BF16 weights on load (q8_0: about half the memory of F16, faster decoding)")
+        .option("--no-mmap", "read the weights into memory instead of mapping them from the file")
         .option("--context-size <n>", "longest prompt + generation (default: the model's context)", (v) => Number(v))
         .action(async (o: GenerateCliOptions) => {
             const { ConfigError } = await import("../../errors/MellamaError.js");
@@ -36,7 +37,7 @@ export function register(program: Command): void {
             const { loadForInference } = await import("../../model/inference/index.js");
             const session = await loadForInference(o.model, {
                 ...(o.threads === undefined ? {} : { threads: o.threads }), ...(prompts ? { maxBatch: o.batch } : {}),
-                ...(o.quantize === undefined ? {} : { quantize: "q8_0" as const }), ...(o.contextSize === undefined ? {} : { maxContext: o.contextSize }),
+                ...(o.quantize === undefined ? {} : { quantize: "q8_0" as const }), ...(o.contextSize === undefined ? {} : { maxContext: o.contextSize }), mmap: o.mmap,
             });
             const contextNote = (out: { contextFull: boolean; tokens: readonly unknown[] }, where: string): void => {
                 if (out.contextFull) {

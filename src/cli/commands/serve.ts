@@ -2,7 +2,7 @@ import type { Command } from "commander";
 
 interface ServeCliOptions {
     model: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
-    maxTokens?: number; maxContext?: number; maxBody: number; timeout: number; threads?: number; quiet?: boolean;
+    maxTokens?: number; maxContext?: number; maxBody: number; timeout: number; threads?: number; quiet?: boolean; mmap: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -24,6 +24,7 @@ export function register(program: Command): void {
         .option("--max-body <bytes>", "largest request body", (v) => Number(v), 1024 * 1024)
         .option("--timeout <s>", "per-request timeout in seconds", (v) => Number(v), 600)
         .option("--threads <n>", "threads", (v) => Number(v))
+        .option("--no-mmap", "read the weights into memory instead of mapping them from their files")
         .option("--quiet", "no access log (it never holds request or generated text)")
         .action(async (o: ServeCliOptions) => {
             const { ConfigError } = await import("../../errors/MellamaError.js");
@@ -53,7 +54,7 @@ export function register(program: Command): void {
             const server = await serve({ models, host: o.host, port: o.port, ...(apiKey === undefined || apiKey === "" ? {} : { apiKey }),
                 ...(o.runs === undefined ? {} : { runsDir: o.runs }), maxBatch: o.maxBatch, maxQueue: o.maxQueue,
                 ...(o.maxTokens === undefined ? {} : { maxTokensLimit: o.maxTokens }), ...(o.maxContext === undefined ? {} : { maxContext: o.maxContext }),
-                bodyLimit: o.maxBody, timeoutMs: o.timeout * 1000, ...(o.threads === undefined ? {} : { threads: o.threads }), ...(log === undefined ? {} : { log }) });
+                bodyLimit: o.maxBody, timeoutMs: o.timeout * 1000, ...(o.threads === undefined ? {} : { threads: o.threads }), mmap: o.mmap, ...(log === undefined ? {} : { log }) });
             // The first line is the address (tests and scripts read it).
             process.stdout.write(`mellama serve: listening on ${server.url}\n`);
             for (const m of server.models) {

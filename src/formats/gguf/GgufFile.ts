@@ -92,6 +92,12 @@ export class GgufFile {
         return this.source.read(this.header.dataStart + t.offset, t.byteSize, name, out);
     }
 
+    /** The tensor's stored bytes mapped from the file without a copy, or null (see ByteSource.map). */
+    public mapBytes(name: string): Uint8Array | null {
+        const t = this.info(name);
+        return this.source.map(this.header.dataStart + t.offset, t.byteSize, name);
+    }
+
     /** The tensor as float32, in ggml order (dims[0] fastest), i.e. row-major in the reversed (PyTorch) shape. */
     public readF32(name: string): Float32Array {
         const t = this.info(name);

@@ -123,6 +123,11 @@ export class HfCheckpoint {
         return this.file(name).readBytes(name, out);
     }
 
+    /** The tensor's bytes mapped from its file without a copy, or null (see ByteSource.map). */
+    public mapBytes(name: string): Uint8Array | null {
+        return this.file(name).mapBytes(name);
+    }
+
     private file(name: string): SafetensorsFile {
         const f = this.where.get(name);
         if (f === undefined) {

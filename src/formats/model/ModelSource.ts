@@ -20,6 +20,11 @@ export interface ModelTensor {
     readonly byteSize: number;
     /** The stored bytes in HF row order, into `out` when given (exactly byteSize long), else a fresh buffer. */
     readBytes(out?: Uint8Array): Uint8Array;
+    /**
+     * The stored bytes mapped from the file without a copy (shared with the page cache), when they are already in
+     * HF row order and mapping is available; null otherwise (use readBytes).
+     */
+    mapBytes(): Uint8Array | null;
     /** The values as float32, HF row order. */
     readF32(): Float32Array;
 }

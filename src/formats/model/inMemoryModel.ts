@@ -28,6 +28,7 @@ export function inMemoryModel({ path, config, tensors, tokenizer = null, chatTem
                 into.set(bytes);
                 return into.subarray(0, bytes.byteLength);
             },
+            mapBytes: () => null,
             readF32: () => t.data.slice(),
         });
     }

@@ -48,6 +48,7 @@ export function openGgufModel(path: string): ModelSource {
             tensors.set(name, {
                 name, shape, storage, byteSize: t.byteSize,
                 readBytes: (out) => heads === undefined ? gguf.readBytes(t.name, out) : unpermuteRows(gguf, t, heads, out),
+                mapBytes: () => (heads === undefined ? gguf.mapBytes(t.name) : null),
                 readF32: () => {
                     const w = gguf.readF32(t.name);
                     return heads === undefined ? w : unpermuteQkFromGguf(w, shape[0]!, shape[1] ?? 1, heads);

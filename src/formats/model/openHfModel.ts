@@ -38,6 +38,7 @@ export function openHfModel(path: string, dir: string, format: ModelFormat): Mod
                     out?.set(bytes);
                     return out ?? bytes;
                 },
+                mapBytes: () => (info.dtype === "F64" ? null : hf.mapBytes(name)),
                 readF32: () => hf.readF32(name),
             });
         }

@@ -4,6 +4,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { FormatError } from "../../errors/MellamaError.js";
+import { mapFileRange } from "../../kernels/native/nativeKernels.js";
 import { TruncatedFileError } from "./TruncatedFileError.js";
 
 export interface ByteSource {
@@ -15,6 +16,12 @@ export interface ByteSource {
      * With `out` (at least `length` bytes) the bytes are read into it and its first `length` bytes returned.
      */
     read(offset: number, length: number, field: string, out?: Uint8Array): Uint8Array;
+    /**
+     * The same bytes mapped from the file without a copy (they stay valid after close), or null: not a file, not
+     * mappable here, or `offset` not 4-byte aligned (mapped views must give every storage type's typed arrays and
+     * kernels naturally aligned elements).
+     */
+    map(offset: number, length: number, field: string): Uint8Array | null;
     close(): void;
 }
 
@@ -35,6 +42,9 @@ export function bufferSource(bytes: Uint8Array, name = "<buffer>"): ByteSource {
                 return out.subarray(0, length);
             }
             return bytes.subarray(offset, offset + length);
+        },
+        map() {
+            return null;
         },
         close() { /* nothing held */ },
     };
@@ -70,6 +80,10 @@ export function fileSource(path: string): ByteSource {
                 done += n;
             }
             return out;
+        },
+        map(offset, length, field) {
+            checkRange(source, offset, length, field);
+            return offset % 4 === 0 ? mapFileRange(path, offset, length) : null;
         },
         close() {
             if (open) {

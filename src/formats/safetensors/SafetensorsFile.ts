@@ -58,6 +58,12 @@ export class SafetensorsFile {
         return this.source.read(this.header.dataStart + t.begin, t.end - t.begin, name, out);
     }
 
+    /** The tensor's bytes mapped from the file without a copy, or null (see ByteSource.map). */
+    public mapBytes(name: string): Uint8Array | null {
+        const t = this.info(name);
+        return this.source.map(this.header.dataStart + t.begin, t.end - t.begin, name);
+    }
+
     /** The tensor as float32 (F32, F16, BF16 or F64 on disk). */
     public readF32(name: string): Float32Array {
         return bytesToF32(this.readBytes(name), this.info(name).dtype, this.source.name, name);

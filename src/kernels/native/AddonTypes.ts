@@ -37,6 +37,11 @@ export interface NativeAddon {
     variants(): SimdKind[];
     /** Backs the view's 2 MiB-aligned interior with transparent huge pages (Linux); the bytes advised, else 0. */
     adviseHugePages(view: ArrayBufferView): number;
+    /**
+     * The file's bytes [offset, offset + length) mapped read-only (no copy; unmapped when the buffer is collected);
+     * null where the file cannot be mapped.
+     */
+    mapFile(path: string, offset: number, length: number): ArrayBuffer | null;
     /** Sets the constructor of the error thrown on bad arguments (called once by the loader). */
     setErrorFactory(factory: (field: string, message: string) => Error): void;
 }

@@ -21,6 +21,9 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #endif
 
 #include "KernelTable.h"
@@ -606,10 +609,61 @@ Napi::Value adviseHugePages(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), advised);
 }
 
+// A read-only private mapping of [offset, offset + length) of a file, as an ArrayBuffer whose finalizer unmaps
+// it: weights at rest share the page cache instead of being copied into anonymous memory (a model that fits in
+// memory once, but not twice, still loads from the cache). The mapping starts at the page below `offset`; the
+// buffer starts exactly at `offset`. Returns null where mapping is unavailable (the caller reads instead).
+struct FileMapping {
+    void* base;
+    size_t size;
+};
+
+Napi::Value mapFile(const Napi::CallbackInfo& info) {
+    if (info.Length() != 3 || !info[0].IsString() || !info[1].IsNumber() || !info[2].IsNumber()) {
+        throw Napi::TypeError::New(info.Env(), "mapFile: expected (path, offset, length)");
+    }
+#if defined(__linux__)
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    const double offsetD = info[1].As<Napi::Number>().DoubleValue();
+    const double lengthD = info[2].As<Napi::Number>().DoubleValue();
+    if (!(offsetD >= 0) || !(lengthD > 0) || offsetD + lengthD > 9007199254740991.0) {
+        throw Napi::RangeError::New(info.Env(), "mapFile: offset and length must be non-negative, length positive");
+    }
+    const uint64_t offset = (uint64_t)offsetD;
+    const uint64_t length = (uint64_t)lengthD;
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return info.Env().Null();
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || offset + length > (uint64_t)st.st_size) {
+        close(fd);
+        return info.Env().Null();
+    }
+    const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    const uint64_t start = offset & ~(page - 1);
+    const size_t size = (size_t)(offset - start + length);
+    void* base = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, (off_t)start);
+    close(fd);
+    if (base == MAP_FAILED) {
+        return info.Env().Null();
+    }
+    auto* mapping = new FileMapping{base, size};
+    void* data = static_cast<uint8_t*>(base) + (offset - start);
+    return Napi::ArrayBuffer::New(info.Env(), data, (size_t)length, [](Napi::Env, void*, FileMapping* m) {
+        munmap(m->base, m->size);
+        delete m;
+    }, mapping);
+#else
+    return info.Env().Null();
+#endif
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
     exports.Set("adviseHugePages", Napi::Function::New(env, adviseHugePages));
     exports.Set("Context", Context::define(env));
     exports.Set("cpuFeatures", Napi::Function::New(env, cpuFeatures));
+    exports.Set("mapFile", Napi::Function::New(env, mapFile));
     exports.Set("variants", Napi::Function::New(env, variants));
     exports.Set("setErrorFactory", Napi::Function::New(env, setErrorFactory));
     return exports;

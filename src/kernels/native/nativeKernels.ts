@@ -91,6 +91,19 @@ export function adviseHugePages(view: ArrayBufferView): number {
     return loadNativeAddon()?.adviseHugePages(view) ?? 0;
 }
 
+/**
+ * The file's bytes [offset, offset + length) mapped read-only, without a copy: they stay in the page cache, shared
+ * with other processes, and are unmapped when the view is collected. Null when the addon is missing, the OS is not
+ * Linux, the file cannot be mapped, or MELLAMA_MMAP=0 (the caller then reads the bytes instead).
+ */
+export function mapFileRange(path: string, offset: number, length: number): Uint8Array | null {
+    if (process.env.MELLAMA_MMAP === "0" || length === 0) {
+        return null;
+    }
+    const buffer = loadNativeAddon()?.mapFile(path, offset, length) ?? null;
+    return buffer === null ? null : new Uint8Array(buffer);
+}
+
 function resolveSimd(simd: string | undefined): SimdKind | "auto" {
     const fromEnv = process.env.MELLAMA_SIMD;
     const value = simd ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");

@@ -35,6 +35,8 @@ export interface SessionOptions {
     maxBatch?: number;
     /** Convert F32/F16/BF16 linear weights to Q8_0 on load. */
     quantize?: "q8_0";
+    /** Map the weights from the file (default true; llama.cpp's --no-mmap is `mmap: false`). */
+    mmap?: boolean;
 }
 
 export interface InMemoryModel {
@@ -58,7 +60,9 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
         const rows = Math.max(Math.min(options.prefillChunk ?? 512, maxContext), 16);
         // The session's activations, and one full-context F32 KV cache (the cache grows only as far as it is used).
         const extraBytes = 4 * rows * (5 * c.dim + 2 * kvDim(c) + 2 * c.hiddenDim) + 2 * c.nLayers * maxContext * kvDim(c) * 4 + 4 * maxContext * headDim(c);
-        const weights = loadInferenceWeights(source, { ...(options.quantize === undefined ? {} : { quantize: options.quantize }), extraBytes });
+        const weights = loadInferenceWeights(source, {
+            ...(options.quantize === undefined ? {} : { quantize: options.quantize }), ...(options.mmap === undefined ? {} : { mmap: options.mmap }), extraBytes,
+        });
         const kernels = getKernelSet({ kind: options.kernels ?? "auto", ...(options.threads === undefined ? {} : { threads: options.threads }) });
         return Promise.resolve(new InferenceSession({ weights, kernels, ownsKernels: true, tokenizer: source.tokenizer, ...sessionSizes(options) }));
     } catch (error) {

@@ -1,6 +1,8 @@
 /**
  * loadInferenceWeights: reads an opened model's tensors for inference, each kept in its storage type (F32, F16,
- * BF16, Q8_0), read by position into its own buffer: no F32 copy and no single arena. The sizes are checked first
+ * BF16, Q8_0), memory-mapped from the file where its bytes are already in HF order (as llama.cpp does: the weights
+ * share the page cache, so a model that fits in memory once loads from the cache even when it would not fit twice),
+ * else read by position into its own buffer: no F32 copy and no single arena. The sizes are checked first
  * (config against the tensors, every shape) and the total against the memory available, so a model that cannot fit
  * is refused with the sizes named before anything is read. `quantize: "q8_0"` converts F32/F16/BF16 linear weights
  * (and the lm_head) to Q8_0 as they are read, as llama.cpp's quantizer does; embeddings and norms stay as stored.
@@ -17,13 +19,15 @@ export interface LoadInferenceWeightsOptions {
     quantize?: "q8_0";
     /** Bytes the caller will need beside the weights (KV cache, activations); counted in the memory check. */
     extraBytes?: number;
+    /** Map weights from the file where possible (default true); false reads every weight into memory of its own. */
+    mmap?: boolean;
     /** The memory available, for tests; default os.freemem() (Linux: MemAvailable, which counts reclaimable page cache). */
     availableBytes?: number;
 }
 
 const GiB = 1024 ** 3;
 
-export function loadInferenceWeights(source: ModelSource, { quantize, extraBytes = 0, availableBytes = freemem() }: LoadInferenceWeightsOptions = {}): InferenceWeights {
+export function loadInferenceWeights(source: ModelSource, { quantize, extraBytes = 0, mmap = true, availableBytes = freemem() }: LoadInferenceWeightsOptions = {}): InferenceWeights {
     const matched = modelTensors(source);
     const converts = (t: ModelTensor, linear: boolean): boolean => quantize === "q8_0" && linear && t.storage !== "Q8_0" && t.shape[1]! % Q8_0_BLOCK === 0;
     let bytes = 0;
@@ -44,7 +48,7 @@ export function loadInferenceWeights(source: ModelSource, { quantize, extraBytes
         } else if (converts(tensor, spec.kind === "linear")) {
             byName.set(spec.name, { type: "Q8_0", data: quantizeQ8_0(tensor.readF32()) });
         } else {
-            byName.set(spec.name, stored(tensor));
+            byName.set(spec.name, stored(tensor, mmap));
         }
     }
     const c = source.config;
@@ -59,9 +63,9 @@ export function loadInferenceWeights(source: ModelSource, { quantize, extraBytes
     return { config: c, embedTokens, layers, norm: norms.get("norm")!, lmHead: c.tieEmbeddings ? embedTokens : byName.get("lmHead")!, bytes };
 }
 
-/** The tensor's bytes in a buffer of its own, viewed as its storage type. */
-function stored(t: ModelTensor): StoredWeight {
-    const bytes = t.readBytes(new Uint8Array(t.byteSize));
+/** The tensor's bytes, mapped or in a buffer of its own, viewed as its storage type. */
+function stored(t: ModelTensor, mmap: boolean): StoredWeight {
+    const bytes = (mmap ? t.mapBytes() : null) ?? t.readBytes(new Uint8Array(t.byteSize));
     switch (t.storage) {
         case "F32":
             return { type: "F32", data: new Float32Array(bytes.buffer, bytes.byteOffset, t.byteSize / 4) };

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { exportModel } from "../../../src/formats/hf/exportModel.js";
 import { writeHfCheckpoint } from "../../../src/formats/hf/writeHfCheckpoint.js";
+import { nativeLoadError } from "../../../src/kernels/native/nativeKernels.js";
 import { referenceKernels } from "../../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../../src/model/LlamaModel.js";
@@ -140,6 +141,35 @@ test("GGUF F16/BF16/Q8_0 weights run at rest (q/k rows un-permuted) with the log
             }
             atRest.dispose();
             f32.dispose();
+        }
+    }
+});
+
+test("weights mapped from the file give bitwise the logits of weights read into memory; MELLAMA_MMAP=0 and mmap: false read", async () => {
+    const ggufPath = join(dir, "mapped-q8_0.gguf");
+    exportModel({ from: hfDir, to: "gguf", out: ggufPath, type: "q8_0" });
+    const prompt = [tokenizer.bosId, ...tokenizer.encode("Shortness of breath on exertion")];
+    for (const path of [hfDir, ggufPath]) {
+        const mapped = await loadForInference(path, { threads: 1 });
+        const read = await loadForInference(path, { threads: 1, mmap: false });
+        assert.deepEqual(mapped.logits(prompt), read.logits(prompt), path);
+        mapped.dispose();
+        read.dispose();
+    }
+    if (process.platform === "linux" && nativeLoadError() === null) {
+        using source = openModel(ggufPath);
+        const norm = source.tensors.get("model.norm.weight")!;
+        const q = source.tensors.get("model.layers.0.self_attn.q_proj.weight")!;
+        const view = source.tensors.get("model.layers.0.mlp.down_proj.weight")!.mapBytes();
+        assert.ok(view !== null && readFileSync("/proc/self/maps", "utf8").includes(ggufPath), "the down projection is mapped from the file");
+        assert.deepEqual(view, source.tensors.get("model.layers.0.mlp.down_proj.weight")!.readBytes());
+        assert.equal(q.mapBytes(), null, "q rows are reordered from llama.cpp's layout: read, not mapped");
+        assert.ok(norm.mapBytes() !== null);
+        process.env.MELLAMA_MMAP = "0";
+        try {
+            assert.equal(norm.mapBytes(), null);
+        } finally {
+            delete process.env.MELLAMA_MMAP;
         }
     }
 });
