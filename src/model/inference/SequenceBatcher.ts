@@ -6,6 +6,8 @@
  * A new sequence's prompt is processed on its own (prefill is compute-bound; batching it gains nothing).
  * Greedy output is the same as decoding each sequence alone (the decode kernels sum a row the same way for any
  * batch size); sampled output too, each sequence drawing from its own seeded generator.
+ * Each sequence may carry its own LoRA adapter (GenerateOptions.adapter): sequences of different adapters, and of
+ * the base model, decode in the same step over the same base weights.
  *
  * @example
  * const batcher = new SequenceBatcher(session, { maxBatch: 8 });
@@ -91,7 +93,7 @@ export class SequenceBatcher {
                     throw new ContextLengthError(request.promptIds.length, this.session.maxContext);
                 }
                 const decoder = new SequenceDecoder(this.session.tokenizer, request.promptIds, request.options, this.session.maxContext);
-                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache));
+                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache, request.options.adapter ?? null));
                 if (token === null) {
                     this.freeCaches.push(cache);
                     request.resolve(decoder.result());
@@ -112,7 +114,8 @@ export class SequenceBatcher {
         const vocab = this.session.config.vocabSize;
         let logits: Float32Array;
         try {
-            logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache));
+            logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache),
+                batch.some((r) => r.options.adapter !== undefined) ? batch.map((r) => r.options.adapter ?? null) : undefined);
         } catch (error) {
             // Not expected (positions and sizes are checked before a sequence is admitted): fail these, keep serving.
             for (const r of batch.splice(0)) {
