@@ -221,7 +221,7 @@ export class InferenceSession {
         const gate = rows("gate", H);
         const up = rows("up", H);
         const rstd = this.buf.rstd;
-        const lora = loraRowGroups(segments.flatMap((s) => Array<LoraAdapter | null>(s.T).fill(s.adapter)));
+        const lora = segments.some((s) => s.adapter !== null) ? loraRowGroups(segments.flatMap((s) => Array<LoraAdapter | null>(s.T).fill(s.adapter))) : [];
         // out = inp · Wᵀ on W's storage type, plus the LoRA term of the rows whose sequence has an adapter for it.
         const project = (out: Float32Array, inp: Float32Array, l: number, name: LinearName, C: number, OC: number): void => {
             this.linear(out, inp, W.layers[l]![name], N, C, OC);
