@@ -108,7 +108,10 @@ export class SequenceBatcher {
                     this.freeCaches.push(cache);
                     request.resolve(decoder.result());
                 } else {
-                    this.running.push({ ...request, decoder, cache, token });
+                    // Beside the sequences of the same adapter: each adapter's rows of a step are then contiguous (no gather).
+                    const adapter = request.options.adapter;
+                    const after = this.running.findLastIndex((r) => r.options.adapter === adapter);
+                    this.running.splice(after < 0 ? this.running.length : after + 1, 0, { ...request, decoder, cache, token });
                 }
             } catch (error) {
                 this.freeCaches.push(cache);
