@@ -5,10 +5,13 @@
  * medians of `reps`: aggregate generated tokens/s (tokens counted from each side's own output, so EOS ends the
  * same sequences on both), and the clients' p50/p99 time to first token and inter-token latency (gaps between
  * streamed chunks), pooled over the measured rounds. Random-weight tiny15m (F32) and small110m (F16) as GGUF with
- * a 32000-piece tokenizer, as bench:infer builds them. `--quick`: 2 rounds, shorter generations.
+ * a 32000-piece tokenizer, as bench:infer builds them. `--quick`: 2 rounds, shorter generations. `--only PRESET`:
+ * that model alone (to repeat one configuration). Beside throughput, the CPU seconds per generated token of the
+ * server and its clients together against the in-process batch's (Linux: the server's from /proc): on a shared
+ * machine other people's load moves the wall-clock ratio far more than it moves CPU time.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +28,8 @@ import { PieceType } from "../src/tokenizer/Tokenizer.js";
 import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
 
 const quick = process.argv.includes("--quick");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const reps = quick ? 2 : 3;
 const LEVELS = [1, 4, 16];
 const THREADS = 2;
@@ -86,7 +91,22 @@ function streamOne(url: string, prompt: string, maxTokens: number): Promise<Clie
     });
 }
 
-async function startServer(model: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** CPU seconds (user + system) a process has used so far, or NaN where /proc is not there. */
+function processCpuSeconds(pid: number): number {
+    const stat = `/proc/${pid}/stat`;
+    if (!existsSync(stat)) {
+        return NaN;
+    }
+    const fields = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
+function ownCpuSeconds(): number {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+}
+
+async function startServer(model: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
     const child = spawn(process.execPath, [bin, "serve", "--model", `m=${model}`, "--port", "0", "--threads", String(THREADS), "--max-batch", "16",
         "--max-context", "512", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -100,7 +120,7 @@ async function startServer(model: string): Promise<{ url: string; stop: () => Pr
         });
         child.on("exit", (code) => reject(new Error(`mellama serve exited with ${code}`)));
     });
-    return { url, stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }) };
+    return { url, pid: child.pid!, stop: () => new Promise((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }) };
 }
 
 const pct = (values: number[], p: number): number => {
@@ -109,7 +129,7 @@ const pct = (values: number[], p: number): number => {
 };
 
 const rows: BenchRow[] = [];
-for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["small110m", "f16", quick ? 16 : 32]] as const) {
+for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], ["small110m", "f16", quick ? 16 : 32]] as const).filter(([p]) => only === undefined || p === only)) {
     const config = { ...resolvePreset(preset), maxSeqLen: 512 };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(1);
@@ -121,18 +141,23 @@ for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["
     rmSync(hf, { recursive: true, force: true });
     const session = await loadForInference(gguf, { threads: THREADS, maxContext: 512, maxBatch: 16 });
     const server = await startServer(gguf);
-    const m = new Map<number, { served: number[]; local: number[]; ttft: number[]; itl: number[] }>(LEVELS.map((n) => [n, { served: [], local: [], ttft: [], itl: [] }]));
+    const m = new Map<number, { served: number[]; local: number[]; ttft: number[]; itl: number[]; servedCpu: number[]; localCpu: number[] }>(
+        LEVELS.map((n) => [n, { served: [], local: [], ttft: [], itl: [], servedCpu: [], localCpu: [] }]));
     for (let r = 0; r < reps + 1; r++) {
         const keep = r > 0; // the first round warms both sides
         for (const n of LEVELS) {
             const e = m.get(n)!;
             const prompts = PROMPTS.slice(0, n);
+            let cpu0 = processCpuSeconds(server.pid) + ownCpuSeconds();
             let t0 = performance.now();
             const clients = await Promise.all(prompts.map((p) => streamOne(server.url, p, maxTokens)));
             const servedS = (performance.now() - t0) / 1000;
+            const servedCpu = processCpuSeconds(server.pid) + ownCpuSeconds() - cpu0;
+            cpu0 = ownCpuSeconds();
             t0 = performance.now();
             const outs = await session.generateBatch(prompts, { maxTokens });
             const localS = (performance.now() - t0) / 1000;
+            const localCpu = ownCpuSeconds() - cpu0;
             const servedTokens = clients.reduce((a, c) => a + c.tokens, 0);
             const localTokens = outs.reduce((a, o) => a + o.tokens.length, 0);
             if (servedTokens !== localTokens) {
@@ -143,6 +168,8 @@ for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["
                 e.local.push(localTokens / localS);
                 e.ttft.push(...clients.map((c) => c.ttft));
                 e.itl.push(...clients.flatMap((c) => c.gaps));
+                e.servedCpu.push((servedCpu / servedTokens) * 1000);
+                e.localCpu.push((localCpu / localTokens) * 1000);
             }
         }
     }
@@ -156,6 +183,11 @@ for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["
         const a = median(e.local);
         rows.push({ name: `${preset} ${W} serve, ${n} streaming client${n === 1 ? "" : "s"}`, unit: "tok/s", value: v,
             anchor: `in-process generateBatch, batch ${n}`, anchorValue: a, ratio: v / a, config: cfg });
+        const sc = median(e.servedCpu);
+        const lc = median(e.localCpu);
+        rows.push({ name: `${preset} ${W} serve CPU per token (server + clients), ${n} client${n === 1 ? "" : "s"}`, unit: "ms", value: Number.isNaN(sc) ? null : sc,
+            anchor: `in-process generateBatch CPU per token, batch ${n}`, anchorValue: lc, ratio: Number.isNaN(sc) ? null : lc / sc,
+            config: Number.isNaN(sc) ? { ...cfg, why: "no /proc to read the server's CPU time" } : cfg });
         for (const [label, values] of [["time to first token", e.ttft], ["inter-token latency", e.itl]] as const) {
             for (const p of [50, 99]) {
                 rows.push({ name: `${preset} ${W} ${label} p${p}, ${n} client${n === 1 ? "" : "s"}`, unit: "ms", value: pct(values, p), anchor: null, anchorValue: null, ratio: null,
@@ -164,4 +196,4 @@ for (const [preset, type, maxTokens] of [["tiny15m", "f32", quick ? 48 : 96], ["
         }
     }
 }
-writeBenchResults(quick ? "serve-quick" : "serve", rows);
+writeBenchResults(quick ? "serve-quick" : only === undefined ? "serve" : `serve-${only}`, rows);

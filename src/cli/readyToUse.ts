@@ -1,6 +1,7 @@
 /**
  * What `mellama demo` and `mellama sft` print last: each model's path, the `mellama merge` command that makes a
- * LoRA adapter a ready-to-use (merged) model, and the commands to chat with and serve them.
+ * LoRA adapter a ready-to-use (merged) model (or serves it unmerged over its base), and the commands to chat with
+ * and serve them.
  */
 export function readyToUse(models: readonly { model: string; path: string; base?: string }[], out: string): string {
     const lines = ["ready to use:"];
@@ -11,7 +12,8 @@ export function readyToUse(models: readonly { model: string; path: string; base?
             servable.push(`--model ${m.model}=${m.path}`);
         } else {
             const merged = `${out.replace(/\/+$/, "")}/${m.model}-merged`;
-            lines.push(`  ${m.model}: LoRA adapter ${m.path}`, `    merge it: mellama merge --base ${m.base} --adapter ${m.path} --out ${merged}`);
+            lines.push(`  ${m.model}: LoRA adapter ${m.path}`, `    merge it: mellama merge --base ${m.base} --adapter ${m.path} --out ${merged}`,
+                `    or use it unmerged: mellama serve --model ${m.base} --adapter ${m.model}=${m.path}   (mellama generate --model ${m.base} --adapter ${m.path} ...)`);
             servable.push(`--model ${m.model}=${merged}`);
         }
     }

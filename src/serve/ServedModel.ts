@@ -3,8 +3,10 @@
  * client together), its chat template (or none: chat refused), and the admission limits. Requests are counted in
  * sequences (a request with n = 4 is four): up to the batcher's maxBatch decode, up to `maxQueue` more wait, and
  * the next one is answered 429 with Retry-After.
+ * A LoRA adapter is served as a model of its own over its base's session (`adapter`): its requests decode in the
+ * same batches as the base's and the other adapters', and share their slots and queue.
  */
-import type { InferenceSession } from "../model/inference/index.js";
+import type { InferenceSession, LoraAdapter } from "../model/inference/index.js";
 import { applyChatTemplate, type ChatMessage, encodeChat } from "../tokenizer/chatTemplates.js";
 import { ConfigError } from "../errors/MellamaError.js";
 import { OpenaiError } from "./OpenaiError.js";
@@ -13,6 +15,10 @@ import type { ChatTemplateSource } from "./readChatTemplate.js";
 export interface ServedModelOptions {
     name: string;
     session: InferenceSession;
+    /** Served as this LoRA adapter over `session`'s (base) weights, unmerged. */
+    adapter?: LoraAdapter;
+    /** The name of the base model an adapter is served over (for /v1/models). */
+    parent?: string;
     chatTemplate?: ChatTemplateSource;
     /** Sequences waiting beyond those decoding; default 64. */
     maxQueue?: number;
@@ -25,15 +31,19 @@ export interface ServedModelOptions {
 export class ServedModel {
     public readonly name: string;
     public readonly session: InferenceSession;
+    public readonly adapter: LoraAdapter | null;
+    public readonly parent: string | null;
     public readonly chatTemplate: ChatTemplateSource | undefined;
     public readonly maxQueue: number;
     public readonly maxTokensLimit: number;
     public readonly maxPromptTokens: number;
     public readonly created = Math.floor(Date.now() / 1000);
 
-    public constructor({ name, session, chatTemplate, maxQueue = 64, maxTokensLimit = session.maxContext, maxPromptTokens = session.maxContext - 1 }: ServedModelOptions) {
+    public constructor({ name, session, adapter, parent, chatTemplate, maxQueue = 64, maxTokensLimit = session.maxContext, maxPromptTokens = session.maxContext - 1 }: ServedModelOptions) {
         this.name = name;
         this.session = session;
+        this.adapter = adapter ?? null;
+        this.parent = parent ?? null;
         this.chatTemplate = chatTemplate;
         this.maxQueue = maxQueue;
         this.maxTokensLimit = Math.min(maxTokensLimit, session.maxContext);

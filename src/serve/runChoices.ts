@@ -41,7 +41,7 @@ export async function runChoices({ model, choices, sampling, signal, metrics, st
         let last = -1;
         const out = await model.session.batcher.generate(choice.promptIds, {
             maxTokens: choice.maxTokens, temperature: sampling.temperature, topP: sampling.topP, topK: sampling.topK,
-            stop: sampling.stop, seed: choice.seed, signal,
+            stop: sampling.stop, seed: choice.seed, signal, ...(model.adapter === null ? {} : { adapter: model.adapter }),
             onText: (chunk) => {
                 const now = performance.now();
                 if (last < 0) {

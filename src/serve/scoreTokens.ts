@@ -5,7 +5,7 @@
  * the cost is that of one more generation), yielding to the event loop between positions so other clients'
  * streams keep flowing.
  */
-import type { InferenceSession } from "../model/inference/index.js";
+import type { InferenceSession, LoraAdapter } from "../model/inference/index.js";
 import { logSumExp } from "../model/inference/InferenceSession.js";
 
 export interface TokenLogprob {
@@ -15,11 +15,12 @@ export interface TokenLogprob {
     top: { id: number; logprob: number }[];
 }
 
-/** Scores `tokens` as they follow `context` (which must be non-empty: it holds BOS). */
-export async function scoreTokens(session: InferenceSession, context: readonly number[], tokens: readonly number[], top: number, signal?: AbortSignal): Promise<TokenLogprob[]> {
+/** Scores `tokens` as they follow `context` (which must be non-empty: it holds BOS), under the model with `adapter` if not null. */
+export async function scoreTokens(session: InferenceSession, adapter: LoraAdapter | null, context: readonly number[], tokens: readonly number[], top: number,
+    signal?: AbortSignal): Promise<TokenLogprob[]> {
     const out: TokenLogprob[] = [];
     const cache = session.createCache();
-    let logits = session.step(Int32Array.from(context), 0, cache);
+    let logits = session.step(Int32Array.from(context), 0, cache, adapter);
     const one = new Int32Array(1);
     for (let i = 0; i < tokens.length; i++) {
         if (signal?.aborted === true) {
@@ -31,7 +32,7 @@ export async function scoreTokens(session: InferenceSession, context: readonly n
         if (i + 1 < tokens.length) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             one[0] = id;
-            logits = session.step(one, context.length + i, cache);
+            logits = session.step(one, context.length + i, cache, adapter);
         }
     }
     return out;

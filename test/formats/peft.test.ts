@@ -62,11 +62,15 @@ test("PEFT flags that change what an adapter computes are refused by name, never
     const out = join(dir, "flags");
     writePeftAdapter(out, adapter);
     const base = { peft_type: "LORA", r: 2, lora_alpha: 16, target_modules: ["q_proj", "k_proj", "v_proj"] };
-    for (const [field, value] of [["use_rslora", true], ["use_dora", true], ["fan_in_fan_out", true], ["layers_to_transform", [0]], ["bias", "all"]] as const) {
+    for (const [field, value] of [["use_rslora", "yes"], ["use_dora", true], ["fan_in_fan_out", true], ["layers_to_transform", [0]], ["bias", "all"]] as const) {
         writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...base, [field]: value }));
         assert.throws(() => readPeftAdapter(out), (e: unknown) => e instanceof FormatError && e.message.includes(`adapter_config.json: ${field}:`), field);
     }
     // Their plain values are what PEFT writes by default and are accepted.
     writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...base, use_rslora: false, use_dora: false, fan_in_fan_out: false, layers_to_transform: null, bias: "none" }));
     assert.equal(readPeftAdapter(out).pairs.length, 3);
+    assert.equal(readPeftAdapter(out).useRslora, undefined);
+    // use_rslora only changes the scale (alpha / √r), which the readers honour.
+    writeFileSync(join(out, "adapter_config.json"), JSON.stringify({ ...base, use_rslora: true }));
+    assert.equal(readPeftAdapter(out).useRslora, true);
 });

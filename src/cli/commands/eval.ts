@@ -4,7 +4,7 @@ import type { EvalCommandOptions } from "../../eval/run/runEvalCommand.js";
 export function register(program: Command): void {
     program.command("eval")
         .description("evaluate a model on the Me-LLaMA tasks; writes a new run directory (results.json, samples_<task>.jsonl, report.html) under --output")
-        .option("--model <spec>", "native:PATH | llamacpp:FILE.gguf | openai:BASE_URL[#model] (key from OPENAI_API_KEY) | echo | constant:TEXT | oracle")
+        .option("--model <spec>", "native:PATH[#LORA_ADAPTER_DIR] | llamacpp:FILE.gguf | openai:BASE_URL[#model] (key from OPENAI_API_KEY) | echo | constant:TEXT | oracle")
         .option("--tasks <list>", "comma-separated task names, or all (the benchmark suite); diagnosis and diagnosis_cot run the clinical case study")
         .option("--cases <file>", "cases jsonl for diagnosis / diagnosis_cot (default: the shipped SYNTHETIC cases)")
         .option("--judge <spec>", "LLM judge for diagnosis: openai:BASE_URL#model | native:PATH | llamacpp:FILE.gguf | judge-oracle (tests)")

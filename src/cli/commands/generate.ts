@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 
 interface GenerateCliOptions {
-    model: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
+    model: string; adapter?: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
     seed: number; repetitionPenalty: number; stop?: string[]; threads?: number; quantize?: string; contextSize?: number; mmap: boolean;
 }
 
@@ -11,6 +11,7 @@ export function register(program: Command): void {
             + "its text (only it) to stdout; --prompts FILE decodes the file's prompts together and prints one JSON line per prompt, in file order. "
             + "A generation cut short by the context limit is said on stderr")
         .requiredOption("--model <path>", "a Hugging Face directory (config.json, safetensors, tokenizer), a .gguf file, or a mellama run/checkpoint")
+        .option("--adapter <dir>", "a PEFT LoRA adapter directory for the model, applied without merging (any weight type, --quantize included)")
         .option("--prompt <text>", "the prompt (BOS is prepended, as LLaMA-2 expects)")
         .option("--prompts <file>", "one prompt per line (a line that is a JSON string is unescaped, for prompts with newlines); blank lines are skipped")
         .option("--batch <n>", "with --prompts: sequences decoded together, 1..16 (each output is what it would be alone)", (v) => Number(v), 8)
@@ -34,18 +35,19 @@ export function register(program: Command): void {
                 throw new ConfigError("--quantize", `must be q8_0, got ${JSON.stringify(o.quantize)}`);
             }
             const prompts = o.prompts === undefined ? undefined : await readPrompts(o.prompts);
-            const { loadForInference } = await import("../../model/inference/index.js");
+            const { loadForInference, LoraAdapter } = await import("../../model/inference/index.js");
             const session = await loadForInference(o.model, {
                 ...(o.threads === undefined ? {} : { threads: o.threads }), ...(prompts ? { maxBatch: o.batch } : {}),
                 ...(o.quantize === undefined ? {} : { quantize: "q8_0" as const }), ...(o.contextSize === undefined ? {} : { maxContext: o.contextSize }), mmap: o.mmap,
             });
+            const adapter = o.adapter === undefined ? undefined : LoraAdapter.load(o.adapter, session.config, o.adapter);
             const contextNote = (out: { contextFull: boolean; tokens: readonly unknown[] }, where: string): void => {
                 if (out.contextFull) {
                     process.stderr.write(`mellama: ${where}stopped at the context limit of ${session.maxContext} tokens after ${out.tokens.length} new tokens\n`);
                 }
             };
             const options = { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed,
-                repetitionPenalty: o.repetitionPenalty, stop: o.stop ?? [] };
+                repetitionPenalty: o.repetitionPenalty, stop: o.stop ?? [], ...(adapter === undefined ? {} : { adapter }) };
             if (prompts === undefined) {
                 const out = await session.generate(o.prompt!, { ...options, onText: (chunk) => process.stdout.write(chunk) });
                 process.stdout.write("\n");

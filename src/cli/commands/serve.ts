@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 
 interface ServeCliOptions {
-    model: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
+    model: string[]; adapter?: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
     maxTokens?: number; maxContext?: number; maxBody: number; timeout: number; threads?: number; quiet?: boolean; mmap: boolean;
 }
 
@@ -12,6 +12,8 @@ export function register(program: Command): void {
         .description("serve models through an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models) with continuous batching, "
             + "/health, /metrics, and a web page at / to chat and browse evaluation runs; binds to 127.0.0.1 unless --host (then --api-key is required)")
         .requiredOption("--model <DIR|FILE|NAME=PATH>", "a model directory or .gguf file, optionally named (repeat for several)", collect)
+        .option("--adapter <NAME[@MODEL]=DIR>", "serve a PEFT LoRA adapter as model NAME over a served model, unmerged (repeat for several; "
+            + "@MODEL only when several models are served); its requests decode in the same batches as the base's", collect)
         .option("--host <address>", "bind address (anything but loopback needs --api-key)", "127.0.0.1")
         .option("--port <n>", "port (0 = any free one)", (v) => Number(v), 8080)
         .option("--api-key <key>", "require Authorization: Bearer KEY (default MELLAMA_API_KEY)")
@@ -38,8 +40,17 @@ export function register(program: Command): void {
                 const t = templates.find((x) => x.name === name) ?? templates.find((x) => x.name === undefined);
                 return { ...(name === undefined ? {} : { name }), path: value, ...(t === undefined ? {} : { chatTemplate: t.value }) };
             });
+            const adapters = (o.adapter ?? []).map((spec) => {
+                const eq = spec.indexOf("=");
+                if (eq <= 0) {
+                    throw new ConfigError("--adapter", `expected NAME=DIR or NAME@MODEL=DIR, got ${JSON.stringify(spec)}`);
+                }
+                const [name, base] = spec.slice(0, eq).split("@", 2) as [string, string | undefined];
+                const t = templates.find((x) => x.name === name);
+                return { name, path: spec.slice(eq + 1), ...(base === undefined || base === "" ? {} : { base }), ...(t === undefined ? {} : { chatTemplate: t.value }) };
+            });
             for (const t of templates) {
-                if (t.name !== undefined && !models.some((m) => m.name === t.name)) {
+                if (t.name !== undefined && !models.some((m) => m.name === t.name) && !adapters.some((a) => a.name === t.name)) {
                     throw new ConfigError("--chat-template", `no model is named "${t.name}"`);
                 }
             }
@@ -51,14 +62,14 @@ export function register(program: Command): void {
             }
             const apiKey = o.apiKey ?? process.env.MELLAMA_API_KEY;
             const log = o.quiet === true ? undefined : (line: string): void => { process.stderr.write(`${new Date().toISOString()} ${line}\n`); };
-            const server = await serve({ models, host: o.host, port: o.port, ...(apiKey === undefined || apiKey === "" ? {} : { apiKey }),
+            const server = await serve({ models, adapters, host: o.host, port: o.port, ...(apiKey === undefined || apiKey === "" ? {} : { apiKey }),
                 ...(o.runs === undefined ? {} : { runsDir: o.runs }), maxBatch: o.maxBatch, maxQueue: o.maxQueue,
                 ...(o.maxTokens === undefined ? {} : { maxTokensLimit: o.maxTokens }), ...(o.maxContext === undefined ? {} : { maxContext: o.maxContext }),
                 bodyLimit: o.maxBody, timeoutMs: o.timeout * 1000, ...(o.threads === undefined ? {} : { threads: o.threads }), mmap: o.mmap, ...(log === undefined ? {} : { log }) });
             // The first line is the address (tests and scripts read it).
             process.stdout.write(`mellama serve: listening on ${server.url}\n`);
             for (const m of server.models) {
-                process.stdout.write(`  model "${m.name}": context ${m.session.maxContext}, chat template ${m.chatTemplate === undefined ? "none (chat refused; give --chat-template FILE)" : `from ${m.chatTemplate.from}`}\n`);
+                process.stdout.write(`  model "${m.name}"${m.parent === null ? "" : ` (LoRA adapter on "${m.parent}")`}: context ${m.session.maxContext}, chat template ${m.chatTemplate === undefined ? "none (chat refused; give --chat-template FILE)" : `from ${m.chatTemplate.from}`}\n`);
             }
             process.stdout.write(`  web page: ${server.url}/   OpenAI base URL: ${server.url}/v1\n`);
             const stop = (): void => { void server.close().then(() => process.exit(0)); };

@@ -34,7 +34,9 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
             // Lazy: the engine (kernels, model, tokenizer) loads only when a native model is evaluated.
             const { createNativeLM } = await import("./createNativeLM.js");
             // Sequences decoded together; the decode kernels take at most 16 rows.
-            return createNativeLM(rest, { timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
+            // native:PATH#ADAPTER_DIR evaluates a PEFT LoRA adapter over PATH, unmerged.
+            const hash = rest.indexOf("#");
+            return createNativeLM(hash < 0 ? rest : rest.slice(0, hash), { ...(hash < 0 ? {} : { adapter: rest.slice(hash + 1) }), timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
                 ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":

@@ -28,6 +28,8 @@ export interface LoraPair {
 export interface PeftAdapter {
     r: number;
     alpha: number;
+    /** use_rslora: the scale is alpha / √r instead of alpha / r (Kalajdzievski 2023); absent means false. */
+    useRslora?: boolean;
     dropout: number;
     targetModules: string[];
     baseModel: string | null;
@@ -46,7 +48,7 @@ export function writePeftAdapter(dir: string, adapter: PeftAdapter): void {
     atomicWriteFileSync(join(dir, "adapter_config.json"), `${JSON.stringify({
         peft_type: "LORA", task_type: "CAUSAL_LM", r: adapter.r, lora_alpha: adapter.alpha, lora_dropout: adapter.dropout,
         target_modules: adapter.targetModules, bias: "none", fan_in_fan_out: false, inference_mode: true,
-        base_model_name_or_path: adapter.baseModel, modules_to_save: null, init_lora_weights: true, use_rslora: false,
+        base_model_name_or_path: adapter.baseModel, modules_to_save: null, init_lora_weights: true, use_rslora: adapter.useRslora === true,
     }, null, 2)}\n`);
 }
 
@@ -77,8 +79,11 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     if (typeof c.lora_alpha !== "number" || !Number.isFinite(c.lora_alpha)) {
         throw new FormatError(configPath, "lora_alpha", `must be a number, got ${JSON.stringify(c.lora_alpha)}`);
     }
+    if (c.use_rslora !== undefined && c.use_rslora !== null && typeof c.use_rslora !== "boolean") {
+        throw new FormatError(configPath, "use_rslora", `must be true or false, got ${JSON.stringify(c.use_rslora)}`);
+    }
     // Each of these changes what the adapter computes; refused rather than applied wrongly.
-    for (const [field, plain] of [["use_rslora", false], ["use_dora", false], ["fan_in_fan_out", false]] as const) {
+    for (const [field, plain] of [["use_dora", false], ["fan_in_fan_out", false]] as const) {
         if (c[field] !== undefined && c[field] !== null && c[field] !== plain) {
             throw new FormatError(configPath, field, `${JSON.stringify(c[field])} is not supported (plain LoRA only)`);
         }
@@ -119,5 +124,5 @@ export function readPeftAdapter(dir: string): PeftAdapter {
     }
     const dropout = typeof c.lora_dropout === "number" ? c.lora_dropout : 0;
     const baseModel = typeof c.base_model_name_or_path === "string" ? c.base_model_name_or_path : null;
-    return { r, alpha: c.lora_alpha, dropout, targetModules: targets, baseModel, pairs };
+    return { r, alpha: c.lora_alpha, ...(c.use_rslora === true ? { useRslora: true } : {}), dropout, targetModules: targets, baseModel, pairs };
 }

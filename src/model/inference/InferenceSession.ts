@@ -9,6 +9,9 @@
  * context-length limit that is an error, not a silent cut. `generate` and `generateBatch` go through the session's
  * SequenceBatcher: sequences in flight at the same time decode together, each weight read once per step for all
  * of them, and each output is the same as generating it alone.
+ * LoRA adapters run unmerged (LoraAdapter): each sequence may carry one, and every projection it adapts adds
+ * s · B (A x) to its base output for that sequence's rows (LoraSidePath), so one base serves many adapters, in the
+ * same batch, whatever the base weights' storage type.
  * The session owns the kernel set it was given by loadForInference and releases it (threads) in dispose().
  */
 import { MellamaError } from "../../errors/MellamaError.js";
@@ -19,6 +22,8 @@ import { type LlamaConfig, headDim, kvDim } from "../LlamaConfig.js";
 import type { LlamaModel } from "../LlamaModel.js";
 import { type InferenceWeights, LINEAR_NAMES, type StoredWeight, inferenceWeightsFromModel, readRowF32 } from "./InferenceWeights.js";
 import { KvCache } from "./KvCache.js";
+import type { LinearName, LoraAdapter } from "./LoraAdapter.js";
+import { LoraSidePath, loraRowGroups } from "./LoraSidePath.js";
 import { SequenceBatcher } from "./SequenceBatcher.js";
 import { SequenceDecoder } from "./SequenceDecoder.js";
 
@@ -39,6 +44,8 @@ export interface GenerateOptions {
     /** Checked before every decoded token; an aborted signal ends generation with finishReason "length". */
     signal?: AbortSignal;
     onText?: (chunk: string) => void;
+    /** A LoRA adapter for this model, applied unmerged (LoraAdapter.load); default none: the base model. */
+    adapter?: LoraAdapter;
 }
 
 export interface GenerateOutput {
@@ -78,6 +85,7 @@ interface Segment {
     pos0: number;
     start: number;
     T: number;
+    adapter: LoraAdapter | null;
 }
 
 type BufferName = "x" | "h" | "q" | "k" | "v" | "att" | "o" | "gate" | "up" | "rstd" | "last" | "embedRow";
@@ -98,6 +106,7 @@ export class InferenceSession {
     private cos = new Float32Array(0);
     private sin = new Float32Array(0);
     private readonly buf: Record<BufferName, Float32Array>;
+    private readonly lora: LoraSidePath;
     private disposed = false;
 
     public constructor({ weights, model, kernels, tokenizer, maxContext, prefillChunk = 512, maxBatch, ownsKernels = false }: InferenceSessionOptions) {
@@ -130,6 +139,7 @@ export class InferenceSession {
             embedRow: new Float32Array(c.dim),
         };
         this.logitsBuf = new Float32Array(c.vocabSize);
+        this.lora = new LoraSidePath(this.kernels);
         this.batcher = new SequenceBatcher(this, maxBatch === undefined ? {} : { maxBatch });
     }
 
@@ -138,15 +148,19 @@ export class InferenceSession {
         return new KvCache(this.config.nLayers, kvDim(this.config), this.maxContext);
     }
 
-    /** Runs tokens at positions pos0.. of one sequence through the model, filling its cache; returns the last row's logits. */
-    public step(tokens: Int32Array, pos0: number, cache: KvCache = this.cache): Float32Array {
+    /**
+     * Runs tokens at positions pos0.. of one sequence through the model (with `adapter`, if given), filling its
+     * cache; returns the last row's logits.
+     */
+    public step(tokens: Int32Array, pos0: number, cache: KvCache = this.cache, adapter: LoraAdapter | null = null): Float32Array {
         if (pos0 + tokens.length > this.maxContext) {
             throw new ContextLengthError(pos0 + tokens.length, this.maxContext);
         }
+        this.checkAdapter(adapter);
         let logits = this.logitsBuf;
         for (let start = 0; start < tokens.length; start += this.chunk) {
             const T = Math.min(this.chunk, tokens.length - start);
-            logits = this.forward(tokens.subarray(start, start + T), [{ cache, pos0: pos0 + start, start: 0, T }]);
+            logits = this.forward(tokens.subarray(start, start + T), [{ cache, pos0: pos0 + start, start: 0, T, adapter }]);
         }
         return logits;
     }
@@ -155,19 +169,28 @@ export class InferenceSession {
      * One decode step for B sequences at once: row b is token tokens[b] at position positions[b] of the sequence
      * whose cache is caches[b] (which already holds its earlier positions). Every linear layer runs as one B-row
      * matmul, so each weight is read once for all B. Returns the (B, vocab) logits, valid until the next call.
-     * A row gets the logits it would get alone.
+     * A row gets the logits it would get alone. `adapters[b]` is row b's LoRA adapter or null (default: none).
      */
-    public stepBatch(tokens: Int32Array, positions: Int32Array, caches: readonly KvCache[]): Float32Array {
+    public stepBatch(tokens: Int32Array, positions: Int32Array, caches: readonly KvCache[], adapters?: readonly (LoraAdapter | null)[]): Float32Array {
         const B = tokens.length;
-        if (B < 1 || B > MAX_DECODE_BATCH || positions.length !== B || caches.length !== B) {
-            throw new MellamaError("DECODE_BATCH", `stepBatch takes 1..${MAX_DECODE_BATCH} sequences with one position and one cache each (got ${B}, ${positions.length}, ${caches.length})`);
+        if (B < 1 || B > MAX_DECODE_BATCH || positions.length !== B || caches.length !== B || (adapters !== undefined && adapters.length !== B)) {
+            throw new MellamaError("DECODE_BATCH", `stepBatch takes 1..${MAX_DECODE_BATCH} sequences with one position, one cache (and one adapter or null) each `
+                + `(got ${B}, ${positions.length}, ${caches.length}${adapters === undefined ? "" : `, ${adapters.length}`})`);
         }
+        adapters?.forEach((a) => this.checkAdapter(a));
         for (const p of positions) {
             if (!(p >= 0 && p < this.maxContext)) {
                 throw new ContextLengthError(p + 1, this.maxContext);
             }
         }
-        return this.forward(tokens, caches.map((cache, b) => ({ cache, pos0: positions[b]!, start: b, T: 1 })));
+        return this.forward(tokens, caches.map((cache, b) => ({ cache, pos0: positions[b]!, start: b, T: 1, adapter: adapters?.[b] ?? null })));
+    }
+
+    /** An adapter read for another shape of model would index past its layers: refused before any work. */
+    private checkAdapter(adapter: LoraAdapter | null): void {
+        if (adapter !== null && !adapter.fits(this.config)) {
+            throw new MellamaError("ADAPTER", `the LoRA adapter "${adapter.name}" was read for a model of another shape than this session's`);
+        }
     }
 
     /** The layer sequence over the rows of `segments`; returns the logits of each segment's last row, (segments, vocab). */
@@ -198,13 +221,21 @@ export class InferenceSession {
         const gate = rows("gate", H);
         const up = rows("up", H);
         const rstd = this.buf.rstd;
+        const lora = segments.some((s) => s.adapter !== null) ? loraRowGroups(segments.flatMap((s) => Array<LoraAdapter | null>(s.T).fill(s.adapter))) : [];
+        // out = inp · Wᵀ on W's storage type, plus the LoRA term of the rows whose sequence has an adapter for it.
+        const project = (out: Float32Array, inp: Float32Array, l: number, name: LinearName, C: number, OC: number): void => {
+            this.linear(out, inp, W.layers[l]![name], N, C, OC);
+            if (lora.length > 0) {
+                this.lora.apply(out, inp, lora, l, name, C, OC);
+            }
+        };
         this.embed(x, tokens);
         for (let l = 0; l < c.nLayers; l++) {
             const L = W.layers[l]!;
             k.rmsnormForward(h, rstd, x, L.inputLayernorm, N, D, c.normEps);
-            this.linear(q, h, L.qProj, N, D, D);
-            this.linear(kNew, h, L.kProj, N, D, KV);
-            this.linear(vNew, h, L.vProj, N, D, KV);
+            project(q, h, l, "qProj", D, D);
+            project(kNew, h, l, "kProj", D, KV);
+            project(vNew, h, l, "vProj", D, KV);
             for (const s of segments) {
                 const qs = q.subarray(s.start * D, (s.start + s.T) * D);
                 const ks = kNew.subarray(s.start * KV, (s.start + s.T) * KV);
@@ -214,13 +245,13 @@ export class InferenceSession {
                 s.cache.v[l]!.set(vNew.subarray(s.start * KV, (s.start + s.T) * KV), s.pos0 * KV);
                 k.attentionForwardCached(att.subarray(s.start * D, (s.start + s.T) * D), qs, s.cache.k[l]!, s.cache.v[l]!, s.T, s.pos0, c.nHeads, c.nKvHeads, HS);
             }
-            this.linear(o, att, L.oProj, N, D, D);
+            project(o, att, l, "oProj", D, D);
             k.addInPlace(x, o, N * D);
             k.rmsnormForward(h, rstd, x, L.postAttentionLayernorm, N, D, c.normEps);
-            this.linear(gate, h, L.gateProj, N, D, H);
-            this.linear(up, h, L.upProj, N, D, H);
+            project(gate, h, l, "gateProj", D, H);
+            project(up, h, l, "upProj", D, H);
             k.swigluForward(gate, gate, up, N * H);
-            this.linear(o, gate, L.downProj, N, H, D);
+            project(o, gate, l, "downProj", H, D);
             k.addInPlace(x, o, N * D);
         }
         const S = segments.length;
@@ -298,9 +329,9 @@ export class InferenceSession {
         this.sin = sin;
     }
 
-    /** Next-token logits after `tokens` (given as is: include BOS yourself), from a fresh cache. */
-    public logits(tokens: readonly number[]): Float32Array {
-        return this.step(Int32Array.from(tokens), 0).slice();
+    /** Next-token logits after `tokens` (given as is: include BOS yourself), from a fresh cache; with `adapter` if given. */
+    public logits(tokens: readonly number[], adapter: LoraAdapter | null = null): Float32Array {
+        return this.step(Int32Array.from(tokens), 0, this.cache, adapter).slice();
     }
 
     /** BOS is prepended to the prompt. Concurrent calls decode together (see maxBatch). */
@@ -319,17 +350,18 @@ export class InferenceSession {
             throw new ContextLengthError(promptIds.length, this.maxContext);
         }
         const decoder = new SequenceDecoder(this.tokenizer, promptIds, options, this.maxContext);
-        let logits = this.step(Int32Array.from(promptIds), 0);
+        const adapter = options.adapter ?? null;
+        let logits = this.step(Int32Array.from(promptIds), 0, this.cache, adapter);
         const one = new Int32Array(1);
         for (let next = decoder.next(logits); next !== null; next = decoder.next(logits)) {
             one[0] = next;
-            logits = this.step(one, decoder.feedPos);
+            logits = this.step(one, decoder.feedPos, this.cache, adapter);
         }
         return decoder.result();
     }
 
-    /** log p(continuation | context) under the model, and whether greedy decoding would produce it. */
-    public loglikelihood(context: string, continuation: string): { logprob: number; isGreedy: boolean } {
+    /** log p(continuation | context) under the model (with `adapter`, if given), and whether greedy decoding would produce it. */
+    public loglikelihood(context: string, continuation: string, adapter: LoraAdapter | null = null): { logprob: number; isGreedy: boolean } {
         const ctx = this.tokenizer.encode(context, { bos: true });
         const full = this.tokenizer.encode(context + continuation, { bos: true });
         let common = 0;
@@ -338,7 +370,7 @@ export class InferenceSession {
         }
         let logprob = 0;
         let greedy = true;
-        let logits = this.step(Int32Array.from(full.slice(0, Math.max(1, common))), 0);
+        let logits = this.step(Int32Array.from(full.slice(0, Math.max(1, common))), 0, this.cache, adapter);
         const one = new Int32Array(1);
         for (let i = Math.max(1, common); i < full.length; i++) {
             const target = full[i]!;
@@ -346,23 +378,23 @@ export class InferenceSession {
             greedy &&= argmax(logits) === target;
             one[0] = target;
             if (i + 1 < full.length) {
-                logits = this.step(one, i);
+                logits = this.step(one, i, this.cache, adapter);
             }
         }
         return { logprob, isGreedy: greedy };
     }
 
-    /** exp(mean negative log-likelihood) of the text's tokens after BOS. */
-    public perplexity(text: string): number {
+    /** exp(mean negative log-likelihood) of the text's tokens after BOS (with `adapter`, if given). */
+    public perplexity(text: string, adapter: LoraAdapter | null = null): number {
         const ids = this.tokenizer.encode(text, { bos: true });
         let nll = 0;
         const one = new Int32Array(1);
-        let logits = this.step(Int32Array.from(ids.slice(0, 1)), 0);
+        let logits = this.step(Int32Array.from(ids.slice(0, 1)), 0, this.cache, adapter);
         for (let i = 1; i < ids.length; i++) {
             nll -= logSoftmaxAt(logits, ids[i]!);
             one[0] = ids[i]!;
             if (i + 1 < ids.length) {
-                logits = this.step(one, i);
+                logits = this.step(one, i, this.cache, adapter);
             }
         }
         return Math.exp(nll / Math.max(1, ids.length - 1));

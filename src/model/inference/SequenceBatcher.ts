@@ -6,6 +6,8 @@
  * A new sequence's prompt is processed on its own (prefill is compute-bound; batching it gains nothing).
  * Greedy output is the same as decoding each sequence alone (the decode kernels sum a row the same way for any
  * batch size); sampled output too, each sequence drawing from its own seeded generator.
+ * Each sequence may carry its own LoRA adapter (GenerateOptions.adapter): sequences of different adapters, and of
+ * the base model, decode in the same step over the same base weights.
  *
  * @example
  * const batcher = new SequenceBatcher(session, { maxBatch: 8 });
@@ -68,13 +70,23 @@ export class SequenceBatcher {
     }
 
     private async loop(): Promise<void> {
+        let admitted = false;
         try {
             while (this.queue.length > 0 || this.running.length > 0) {
+                // While requests are arriving (the batch is starting, or the last turn admitted one) and there is room,
+                // the event loop gets a second turn before the next prefill or step: a client's request takes one turn
+                // to be accepted or read and one to reach generate(), so a burst of clients joins together instead of
+                // one per step. In a steady batch there is no extra turn.
+                if ((this.running.length === 0 || admitted) && this.running.length + this.queue.length < this.maxBatch) {
+                    await yieldToEventLoop();
+                }
+                const before = this.running.length;
                 this.admit();
+                admitted = this.running.length > before;
                 if (this.running.length > 0) {
                     this.decodeStep();
                 }
-                await new Promise<void>((resolve) => setImmediate(resolve));
+                await yieldToEventLoop();
             }
         } finally {
             this.looping = false;
@@ -91,12 +103,15 @@ export class SequenceBatcher {
                     throw new ContextLengthError(request.promptIds.length, this.session.maxContext);
                 }
                 const decoder = new SequenceDecoder(this.session.tokenizer, request.promptIds, request.options, this.session.maxContext);
-                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache));
+                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache, request.options.adapter ?? null));
                 if (token === null) {
                     this.freeCaches.push(cache);
                     request.resolve(decoder.result());
                 } else {
-                    this.running.push({ ...request, decoder, cache, token });
+                    // Beside the sequences of the same adapter: each adapter's rows of a step are then contiguous (no gather).
+                    const adapter = request.options.adapter;
+                    const after = this.running.findLastIndex((r) => r.options.adapter === adapter);
+                    this.running.splice(after < 0 ? this.running.length : after + 1, 0, { ...request, decoder, cache, token });
                 }
             } catch (error) {
                 this.freeCaches.push(cache);
@@ -112,7 +127,8 @@ export class SequenceBatcher {
         const vocab = this.session.config.vocabSize;
         let logits: Float32Array;
         try {
-            logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache));
+            logits = this.session.stepBatch(Int32Array.from(batch, (r) => r.token), Int32Array.from(batch, (r) => r.decoder.feedPos), batch.map((r) => r.cache),
+                batch.some((r) => r.options.adapter !== undefined) ? batch.map((r) => r.options.adapter ?? null) : undefined);
         } catch (error) {
             // Not expected (positions and sizes are checked before a sequence is admitted): fail these, keep serving.
             for (const r of batch.splice(0)) {
@@ -144,3 +160,8 @@ export class SequenceBatcher {
         return this.session.createCache();
     }
 }
+
+function yieldToEventLoop(): Promise<void> {
+    return new Promise<void>((resolve) => setImmediate(resolve));
+}
+

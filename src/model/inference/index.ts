@@ -21,6 +21,7 @@ import { loadInferenceWeights } from "./loadInferenceWeights.js";
 export { ContextLengthError, InferenceSession, MAX_DECODE_BATCH, applyRepetitionPenalty, sample } from "./InferenceSession.js";
 export type { GenerateOptions, GenerateOutput } from "./InferenceSession.js";
 export { KvCache } from "./KvCache.js";
+export { LoraAdapter } from "./LoraAdapter.js";
 export { SequenceBatcher } from "./SequenceBatcher.js";
 export type { InferenceWeights, StoredWeight } from "./InferenceWeights.js";
 

@@ -26,6 +26,8 @@ export interface LoraOptions {
     dropout: number;
     targets: readonly LoraTarget[];
     seed: number;
+    /** Rank-stabilised scale alpha / √r (PEFT's use_rslora) instead of alpha / r. */
+    rslora?: boolean;
 }
 
 export interface LoraTensor {
@@ -84,7 +86,7 @@ export class LoraAdapters {
         }
         this.options = options;
         this.kernels = model.kernels;
-        this.scale = alpha / r;
+        this.scale = options.rslora === true ? alpha / Math.sqrt(r) : alpha / r;
         this.rng = new Rng(options.seed);
         const c = model.config;
         const dims: Record<LoraTarget, [number, number]> = {

@@ -13,7 +13,7 @@ import { ALL_LORA_TARGETS, LoraAdapters, type LoraTarget, PEFT_MODULE_NAMES } fr
 export function saveLoraAdapter(dir: string, adapters: LoraAdapters, baseModel: string | null = null): void {
     const r = adapters.options.r;
     writePeftAdapter(dir, {
-        r, alpha: adapters.options.alpha, dropout: adapters.options.dropout, baseModel,
+        r, alpha: adapters.options.alpha, ...(adapters.options.rslora === true ? { useRslora: true } : {}), dropout: adapters.options.dropout, baseModel,
         targetModules: adapters.options.targets.map((t) => PEFT_MODULE_NAMES[t]),
         pairs: adapters.tensors.map((t) => ({
             module: t.peftModule.slice(PEFT_PREFIX.length), inFeatures: t.inFeatures, outFeatures: t.outFeatures,
@@ -34,7 +34,7 @@ export function loadLoraAdapter(dir: string, model: LlamaModel): LoraAdapters {
         }
         return t;
     });
-    const adapters = LoraAdapters.attach(model, { r: peft.r, alpha: peft.alpha, dropout: 0, targets, seed: 0 });
+    const adapters = LoraAdapters.attach(model, { r: peft.r, alpha: peft.alpha, dropout: 0, targets, seed: 0, rslora: peft.useRslora === true });
     adapters.training = false;
     const pairs = new Map(peft.pairs.map((p) => [p.module, p]));
     const stPath = join(dir, "adapter_model.safetensors");

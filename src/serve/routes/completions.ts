@@ -58,14 +58,14 @@ export async function completions(ctx: ServeContext, request: FastifyRequest, re
         const p = prompts[Math.floor(c.index / n)]!;
         const kept = keptTokens(tokenizer, tokens, text);
         const top = body.logprobs!;
-        const gen = await scoreTokens(model.session, c.promptIds, kept, top, job.signal);
+        const gen = await scoreTokens(model.session, model.adapter, c.promptIds, kept, top, job.signal);
         if (!body.echo) {
             return completionLogprobs(tokenizer, kept, gen, 0, c.promptIds);
         }
         // Echo: the prompt's tokens (after the BOS this server added, which is not part of the text) come first.
         // A token-id prompt's first token has no context to be scored in: its logprob is null.
         const shown = p.bosAdded ? p.ids.slice(1) : p.ids;
-        const promptScored = await scoreTokens(model.session, p.ids.slice(0, 1), p.ids.slice(1), top, job.signal);
+        const promptScored = await scoreTokens(model.session, model.adapter, p.ids.slice(0, 1), p.ids.slice(1), top, job.signal);
         return completionLogprobs(tokenizer, [...shown, ...kept], [...promptScored, ...gen], p.bosAdded ? 0 : 1, p.bosAdded ? p.ids.slice(0, 1) : []);
     };
     try {

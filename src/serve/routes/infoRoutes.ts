@@ -18,6 +18,8 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServeContext, page
     const describe = (m: ServedModel): Record<string, unknown> => ({
         id: m.name, object: "model", created: m.created, owned_by: "mellama",
         max_model_len: m.session.maxContext, chat_template: m.chatTemplate === undefined ? null : m.chatTemplate.from,
+        // A LoRA adapter names the base it runs on (as vLLM lists its LoRA modules).
+        parent: m.parent,
     });
     app.get("/v1/models", async () => ({ object: "list", data: [...ctx.models.values()].map(describe) }));
     app.get<{ Params: { model: string } }>("/v1/models/:model", async (request) => describe(ctx.model(request.params.model)));
