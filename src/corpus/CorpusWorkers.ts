@@ -18,8 +18,8 @@ interface Pending {
 /**
  * Workers a build starts by default: one per core beside the calling thread, at most 3 (MELLAMA_CORPUS_WORKERS
  * overrides; 0 runs everything on the calling thread). On 2 cores that is 1: the calling thread cleans documents
- * whenever the worker is backed up, and measured on the bench inputs, 1 worker used ~1.5 s less CPU than 2 for
- * the same wall time (each worker loads its own modules and warms its own tokenizer cache).
+ * whenever the worker is backed up, and a second worker would only add its own module loading and tokenizer
+ * cache warm-up (docs/performance-notes.md).
  */
 export function defaultCorpusWorkers(): number {
     const env = process.env.MELLAMA_CORPUS_WORKERS;
@@ -48,7 +48,7 @@ export class CorpusWorkers {
         const ready: Promise<string | null>[] = [];
         for (let i = 0; i < count; i++) {
             // The young generation bounded (each worker is a whole heap of RSS) but not tiny: batches make short-lived
-            // strings that a small one would copy out again and again (docs/performance-notes.md has the figures).
+            // strings that a small one would promote again and again (docs/performance-notes.md).
             const worker = startWorker("./corpusWorker", import.meta.url, { workerData: { settings }, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
             ready.push(new Promise((resolve, reject) => {
                 worker.on("message", (m: { ready?: boolean; seq?: number; result?: unknown; error?: string }) => {
