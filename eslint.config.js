@@ -40,7 +40,6 @@ export default tseslint.config(
             "@stylistic/brace-style": ["warn", "1tbs", { allowSingleLine: true }],
             "@stylistic/eol-last": "warn",
             "@stylistic/no-trailing-spaces": "warn",
-            "@stylistic/object-curly-spacing": ["warn", "always"],
             "@stylistic/arrow-parens": ["warn", "always"],
             "@stylistic/keyword-spacing": "warn",
             "@stylistic/space-infix-ops": "warn",

@@ -3,7 +3,8 @@
  * `evaluate`'s "rouge" metric uses, and so Me-LLaMA):
  * - tokenizer: lowercase, every run of characters outside [a-z0-9] becomes a space, split on whitespace, keep
  *   tokens matching ^[a-z0-9]+$ (so accented letters and non-Latin scripts vanish); no stemming;
- * - ROUGE-N: clipped n-gram overlap; precision = overlap / max(#pred n-grams, 1), recall = overlap / max(#ref n-grams, 1);
+ * - ROUGE-N: clipped n-gram overlap; precision = overlap / max(#pred n-grams, 1),
+ *   recall = overlap / max(#ref n-grams, 1);
  * - ROUGE-L: sentence-level LCS over the whole token lists; an empty side scores 0;
  * - ROUGE-Lsum: summary-level LCS (ROUGE paper section 3.2) over sentences split on "\n" (empty lines dropped):
  *   for each reference sentence, the union of the positions of one LCS against each candidate sentence, counted
@@ -185,5 +186,7 @@ export function rougeLsum(target: string, prediction: string, options: RougeOpti
 export function rougeScores(target: string, prediction: string, options: RougeOptions = {}): RougeScores {
     const t = rougeTokenize(target, options);
     const p = rougeTokenize(prediction, options);
-    return { rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p), rougeLsum: rougeLsum(target, prediction, options) };
+    return {
+        rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p), rougeLsum: rougeLsum(target, prediction, options),
+    };
 }

@@ -85,7 +85,14 @@ function prf(tp: number, predicted: number, gold: number): EntityPrf {
 }
 
 /** Distinct entities of each side per type, as "start,end" keys. */
-function entitiesByType(golds: readonly (readonly string[])[], preds: readonly (readonly string[])[]): { gold: Map<string, Set<string>>; pred: Map<string, Set<string>> } {
+type Tags = readonly (readonly string[])[];
+interface TypeCounts {
+    tp: number;
+    predicted: number;
+    gold: number;
+}
+
+function entitiesByType(golds: Tags, preds: Tags): { gold: Map<string, Set<string>>; pred: Map<string, Set<string>> } {
     if (golds.length !== preds.length || golds.some((g, i) => g.length !== preds[i]!.length)) {
         throw new RangeError("gold and predicted tag sequences differ in shape");
     }
@@ -105,10 +112,10 @@ function entitiesByType(golds: readonly (readonly string[])[], preds: readonly (
 }
 
 /** Per-type counts, types in code-unit order (Python's sorted on str). */
-function countsByType(golds: readonly (readonly string[])[], preds: readonly (readonly string[])[]): Map<string, { tp: number; predicted: number; gold: number }> {
+function countsByType(golds: Tags, preds: Tags): Map<string, TypeCounts> {
     const { gold, pred } = entitiesByType(golds, preds);
     const types = [...new Set([...gold.keys(), ...pred.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const counts = new Map<string, { tp: number; predicted: number; gold: number }>();
+    const counts = new Map<string, TypeCounts>();
     for (const type of types) {
         const g = gold.get(type) ?? new Set<string>();
         const p = pred.get(type) ?? new Set<string>();
@@ -122,7 +129,7 @@ function countsByType(golds: readonly (readonly string[])[], preds: readonly (re
 }
 
 /** Micro-averaged entity P/R/F1 (seqeval's f1_score and friends with their defaults). */
-export function entityPrf(golds: readonly (readonly string[])[], preds: readonly (readonly string[])[]): EntityPrf {
+export function entityPrf(golds: Tags, preds: Tags): EntityPrf {
     let tp = 0;
     let predicted = 0;
     let gold = 0;
@@ -141,7 +148,7 @@ export interface EntityPrfByType {
     macro: { precision: number; recall: number; f1: number };
 }
 
-export function entityPrfByType(golds: readonly (readonly string[])[], preds: readonly (readonly string[])[]): EntityPrfByType {
+export function entityPrfByType(golds: Tags, preds: Tags): EntityPrfByType {
     const types = new Map<string, EntityPrf>();
     for (const [type, c] of countsByType(golds, preds)) {
         types.set(type, prf(c.tp, c.predicted, c.gold));
@@ -149,6 +156,10 @@ export function entityPrfByType(golds: readonly (readonly string[])[], preds: re
     const rows = [...types.values()];
     return {
         types,
-        macro: { precision: numpyMean(rows.map((r) => r.precision)), recall: numpyMean(rows.map((r) => r.recall)), f1: numpyMean(rows.map((r) => r.f1)) },
+        macro: {
+            precision: numpyMean(rows.map((r) => r.precision)),
+            recall: numpyMean(rows.map((r) => r.recall)),
+            f1: numpyMean(rows.map((r) => r.f1)),
+        },
     };
 }

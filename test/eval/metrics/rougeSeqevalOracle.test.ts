@@ -16,10 +16,16 @@ interface Score { precision: number; recall: number; fmeasure: number }
 interface Prf { precision: number; recall: number; f1: number }
 interface Cases {
     porter: Record<string, string>;
-    rouge: { name: string; target: string; prediction: string; scores: Record<keyof RougeScores, Score>; stemmed: Record<keyof RougeScores, Score> }[];
+    rouge: {
+        name: string; target: string; prediction: string;
+        scores: Record<keyof RougeScores, Score>; stemmed: Record<keyof RougeScores, Score>;
+    }[];
     seqeval: {
         name: string; golds: string[][]; preds: string[][];
-        scores: { types: string[]; micro: Prf & { tp: number; predicted: number; gold: number }; macro?: Prf; per_type?: Record<string, Prf & { support: number }> };
+        scores: {
+            types: string[]; micro: Prf & { tp: number; predicted: number; gold: number };
+            macro?: Prf; per_type?: Record<string, Prf & { support: number }>;
+        };
     }[];
 }
 
