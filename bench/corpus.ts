@@ -18,6 +18,7 @@ import { readPubmedqa } from "../src/eval/loaders/readPubmedqa.js";
 import { readFileSync } from "node:fs";
 import { dataDir } from "../src/util/dataDir.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";
+import { compiledCli } from "./lib/compiledCli.js";
 
 const data = dataDir();
 const domains = {
@@ -26,7 +27,7 @@ const domains = {
     general: readFileSync(join(data, "wikitext2", "test.txt"), "utf8").split(/\n \n = /).filter((t) => t.length > 200),
 };
 const tokenizer = fileURLToPath(new URL("../test/fixtures/tokenizer/words.model", import.meta.url));
-const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
+const bin = compiledCli();
 const quick = process.argv.includes("--quick");
 // 3× as well: where peak memory stops growing (the 1× build ends before the pipeline's buffers and heaps reach
 // their steady size), so 1× → 3× → 10× separates warm-up from growth with the input.

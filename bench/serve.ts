@@ -26,6 +26,7 @@ import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
 import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
 import { PieceType } from "../src/tokenizer/Tokenizer.js";
 import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
+import { compiledCli } from "./lib/compiledCli.js";
 
 const quick = process.argv.includes("--quick");
 const onlyAt = process.argv.indexOf("--only");
@@ -35,7 +36,7 @@ const LEVELS = [1, 4, 16];
 const THREADS = 2;
 const dir = mkdtempSync(join(tmpdir(), "mellama-bench-serve-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-const bin = fileURLToPath(new URL("../bin/mellama.js", import.meta.url));
+const bin = compiledCli();
 
 const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
 const pieces = [...fixture.pieces];

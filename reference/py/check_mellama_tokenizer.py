@@ -41,7 +41,7 @@ try:
     corpus = os.path.join(tmp, "train.txt")
     with open(corpus, "w", encoding="utf-8") as f:
         f.write("\n".join(train) + "\n")
-    subprocess.run(["node", os.path.join(root, "bin", "mellama.js"), "tokenizer", "train", "--input", corpus, "--vocab-size", "2000",
+    subprocess.run(["node", os.path.join(root, "dist", "cli", "bin.js"), "tokenizer", "train", "--input", corpus, "--vocab-size", "2000",
                     "--output", tmp, "--user-defined-symbols", "[INST]", "[/INST]", "<<SYS>>"], check=True)
     shutil.copyfile(os.path.join(tmp, "tokenizer.model"), os.path.join(out, "mellama_trained.model"))
 finally:

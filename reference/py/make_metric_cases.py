@@ -8,7 +8,7 @@ Cases mirror how Me-LLaMA's vital_measure.py calls sklearn:
 - HoC multi-label: f1_score(preds, golds, average="macro") over N x 10 indicator matrices (arguments swapped as
   in the source) and the per-label f1_score(gold_col, pred_col, average="binary").
 The zero_division default ("warn") of the installed version is recorded; warnings are silenced.
-rouge-score and seqeval are not installed here: their tests use hand-computed cases instead. With python3-nltk
+rouge-score and seqeval are not installed here: make_rouge_seqeval_cases.py implements them from their definitions. With python3-nltk
 installed, NLTK's PorterStemmer (the stemmer rouge-score's use_stemmer option calls) is recorded on a word list;
 with python3-bs4, BeautifulSoup's html.parser top-level children (what the i2b2 scorer walks) on tricky HTML.
 """

@@ -1,7 +1,7 @@
 /**
- * The `mellama` command line. Every file in ./commands registers one command and is listed here (an explicit
- * list, so a bundler follows it: bin/mellama.js runs the CLI from a bundle); command files keep their imports
- * lazy (inside the action) so that `mellama --help` stays fast.
+ * The `mellama` command line (run by ./bin.ts). Every file in ./commands registers one command and is listed here
+ * (an explicit list: the help order is chosen, not the directory's); command files keep their imports lazy
+ * (inside the action) so that `mellama --help` stays fast.
  */
 import { Command } from "commander";
 import { MellamaError } from "../errors/MellamaError.js";

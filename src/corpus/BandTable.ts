@@ -1,8 +1,8 @@
 /**
  * The LSH band index: (band, band key) → the first document indexed with that key in that band, as one
  * open-addressing table of (32-bit fingerprint, document + 1) pairs in a single Int32Array, at most three quarters
- * full: 8 bytes a slot, ~11–21 bytes an entry. It replaced one Map per band, whose 53-bit number keys were boxed
- * heap numbers and whose entries cost ~5x that. The fingerprint mixes the band and all 53 bits of the key; two
+ * full: 8 bytes a slot, ~11–21 bytes an entry, where a Map per band would box each 53-bit number key as a heap
+ * number (docs/performance-notes.md). The fingerprint mixes the band and all 53 bits of the key; two
  * keys that share one only add an LSH candidate, which the caller's signature comparison then rejects (and the
  * later key goes unindexed in that band: at 2^-32 a pair, no measurable recall).
  */

@@ -2,13 +2,11 @@
  * A small pool of worker threads for the corpus stages' per-document work (corpusWork.ts). Batches go to the
  * least-busy worker; each call returns a promise, and the stages await those promises in submission order, so
  * results are consumed exactly as the sequential loop would consume them and the output does not depend on
- * which worker ran what or when. Run from source, a worker runs its entry bundled into one script (bundledCode),
- * else registers tsx's loader before importing it (a worker does not inherit the parent's module hooks).
+ * which worker ran what or when. Workers run corpusWorker.ts (compiled: .js) beside this file (startWorker).
  */
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import { bundledCode } from "../util/bundledCode.js";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../util/startWorker.js";
 import type { DocumentsResult, DocumentsTask, PackResult, WorkSettings } from "./corpusWork.js";
 
 interface Pending {
@@ -20,8 +18,8 @@ interface Pending {
 /**
  * Workers a build starts by default: one per core beside the calling thread, at most 3 (MELLAMA_CORPUS_WORKERS
  * overrides; 0 runs everything on the calling thread). On 2 cores that is 1: the calling thread cleans documents
- * whenever the worker is backed up, and measured on the bench inputs, 1 worker used ~1.5 s less CPU than 2 for
- * the same wall time (each worker loads its own modules and warms its own tokenizer cache).
+ * whenever the worker is backed up, and a second worker would only add its own module loading and tokenizer
+ * cache warm-up (docs/performance-notes.md).
  */
 export function defaultCorpusWorkers(): number {
     const env = process.env.MELLAMA_CORPUS_WORKERS;
@@ -47,18 +45,11 @@ export class CorpusWorkers {
 
     /** `settings` may come later through configure() (workers started before the config is read). */
     public constructor(count: number, settings: WorkSettings | null) {
-        const ts = import.meta.url.endsWith(".ts");
-        const entry = new URL(ts ? "./corpusWorker.ts" : "./corpusWorker.js", import.meta.url);
-        // From source: the worker bundled into one script, else through tsx's loader (see bundledCode).
-        const code = !ts ? `import(${JSON.stringify(entry.href)});`
-            : bundledCode(fileURLToPath(entry))
-                ?? `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
         const ready: Promise<string | null>[] = [];
         for (let i = 0; i < count; i++) {
             // The young generation bounded (each worker is a whole heap of RSS) but not tiny: batches make short-lived
-            // strings, and at 8 MB they were copied out of it more often. Measured against 8 MB, A/B: 1x build -8% time,
-            // 3x -3%, 10x even; peak RSS the same (the corpus commands run with --optimize-for-size).
-            const worker = new Worker(code, { eval: true, workerData: { settings }, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+            // strings that a small one would promote again and again (docs/performance-notes.md).
+            const worker = startWorker("./corpusWorker", import.meta.url, { workerData: { settings }, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
             ready.push(new Promise((resolve, reject) => {
                 worker.on("message", (m: { ready?: boolean; seq?: number; result?: unknown; error?: string }) => {
                     if (m.ready === true) {

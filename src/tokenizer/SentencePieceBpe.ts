@@ -19,9 +19,8 @@ import { FNV_OFFSET, FNV_PRIME, WordCache } from "./WordCache.js";
 const SPACE = "\u2581";
 const UNK_SURFACE = " \u2047 ";
 /**
- * Words memoised before the cache starts over (~10 MB of typed arrays when full). Measured over the bench:corpus
- * texts: 2^17 holds every distinct word of the 1x corpus (99k; 2^16 restarts and misses 160k times) and was the
- * fastest at 1x and 3x; 2^18 misses less still but its table no longer sits in L2, and lookups got slower.
+ * Words memoised before the cache starts over (~10 MB of typed arrays when full): enough for the distinct words of a
+ * typical corpus while the table still sits in L2 (the choice is measured in docs/performance-notes.md).
  */
 const CACHE_LIMIT = 1 << 17;
 

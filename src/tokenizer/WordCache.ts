@@ -2,10 +2,10 @@
  * The word → ids memo of SentencePieceBpe's per-word path: an open-addressing table keyed by the word's text, with
  * the ids in one Int32Array pool. A lookup takes the hash its caller computed while scanning the text and compares
  * the candidate key against the text in place (character by character at the word's offset), so a hit allocates nothing;
- * a Map<string, ids> needed a sliced string and its hash per word, which was most of the encoding time.
+ * a Map<string, ids> would need a sliced string and its hash per word.
  * Keys are UTF-16 units in one Uint16Array pool, not strings: a full cache starting over leaves nothing for the
- * garbage collector (2^18 key strings going old and dying at once made a tenfold corpus build ~10% slower and its
- * worker heap ~40 MB larger), and its memory is a few typed arrays that stop growing once the pools are large enough.
+ * garbage collector (2^18 key strings going old and dying at once slow a long build and grow its worker heap;
+ * docs/performance-notes.md), and its memory is a few typed arrays that stop growing once the pools are large enough.
  * Bounded: when `limit` words are held it starts over empty (the corpus stage streams, so memory stays flat).
  * Not a general cache: the caller guarantees that a key determines its ids.
  */

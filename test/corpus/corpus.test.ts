@@ -15,6 +15,7 @@ import { FormatError } from "../../src/errors/MellamaError.js";
 import { openMegatronIndexed } from "../../src/formats/shards/megatronIndexed.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { Rng } from "../../src/util/rng.js";
+import { mellamaArgv } from "../helpers/runCli.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const tokenizerPath = `${fixtures}tokenizer/words.model`;
@@ -86,8 +87,7 @@ test("a 2-shard build merged holds the same sequences as a 1-shard build, and a 
     const killedOut = join(dir, "killed");
     const cfgPath = join(dir, "corpus.json");
     writeFileSync(cfgPath, readFileSync(cfgPath, "utf8").replace(join(dir, "two"), killedOut).replace(/"output":"[^"]*"/, `"output":${JSON.stringify(killedOut)}`));
-    const bin = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
-    const child = spawn(process.execPath, [bin, "corpus", "build", cfgPath], { stdio: "ignore", env: { ...process.env, MELLAMA_QUIET: "1" } });
+    const child = spawn(process.execPath, [...mellamaArgv, "corpus", "build", cfgPath], { stdio: "ignore", env: { ...process.env, MELLAMA_QUIET: "1" } });
     const exited = new Promise((r) => child.on("exit", r));
     // Kill as soon as the run has started writing (the document stage), before it can finish.
     while (!existsSync(join(killedOut, "docs")) && child.exitCode === null) {
@@ -96,7 +96,7 @@ test("a 2-shard build merged holds the same sequences as a 1-shard build, and a 
     child.kill("SIGKILL");
     await exited;
     assert.ok(!existsSync(join(killedOut, "manifest.json")), "the first run must have been killed mid-way");
-    const rerun = spawn(process.execPath, [bin, "corpus", "build", cfgPath], { stdio: "ignore", env: { ...process.env, MELLAMA_QUIET: "1" } });
+    const rerun = spawn(process.execPath, [...mellamaArgv, "corpus", "build", cfgPath], { stdio: "ignore", env: { ...process.env, MELLAMA_QUIET: "1" } });
     assert.equal(await new Promise((r) => rerun.on("exit", r)), 0);
     for (const f of ["train.bin", "train.idx"]) {
         assert.ok(readFileSync(join(killedOut, f)).equals(readFileSync(join(dir, "one", f))), `${f} after kill -9`);

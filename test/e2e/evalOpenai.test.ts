@@ -11,20 +11,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { requestHash } from "../../src/eval/cache/ResponseCache.js";
 import type { ResultsJson, SampleRecord } from "../../src/eval/run/ResultsJson.js";
 import { dataDir } from "../../src/util/dataDir.js";
 import { startStub } from "../fixtures/eval/harness/startStub.js";
 import { skipWithoutData } from "../eval/tasks/taskFixtures.js";
+import { mellamaArgv } from "../helpers/runCli.js";
 
 const TASKS = ["pubmedqa", "medqa", "medmcqa", "ddi2013", "hoc", "mtsample"];
 const SIZES: Record<string, number> = { pubmedqa: 500, medqa: 1273, medmcqa: 2816, ddi2013: 5716, hoc: 315 };
-const BIN = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
 
 function runCli(args: string[], onSpawn?: (kill: () => void) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...mellamaArgv, ...args], {
         env: { ...process.env, MELLAMA_DATA: dataDir(), MELLAMA_QUIET: "1" }, stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

@@ -1,8 +1,12 @@
-/** The mellama CLI as a child process, for tests that go through the real command line. */
+/**
+ * The mellama CLI as a child process, for tests that go through the real command line. It runs src/cli/bin.ts
+ * through tsx, never the compiled dist/: a stale build can neither pass nor fail a test (test/package covers dist).
+ */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const mellamaBin = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
+/** Node arguments that start the CLI from source: `spawn(process.execPath, [...mellamaArgv, "eval", ...])`. */
+export const mellamaArgv: readonly string[] = ["--import", "tsx", fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url))];
 
 export interface CliResult {
     status: number | null;
@@ -12,5 +16,5 @@ export interface CliResult {
 
 /** Runs `mellama ...args` to completion; `env` is added to this process's environment. */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): CliResult {
-    return spawnSync(process.execPath, [mellamaBin, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    return spawnSync(process.execPath, [...mellamaArgv, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 }

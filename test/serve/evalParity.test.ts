@@ -9,14 +9,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { mellamaBin } from "../helpers/runCli.js";
+import { mellamaArgv } from "../helpers/runCli.js";
 import { FIXTURE_DATA } from "../eval/tasks/taskFixtures.js";
 import { startTestServer } from "./startTestServer.js";
 
 const TASKS = ["mednli", "emrqa"];
 
 function evalRun(model: string, output: string): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, [mellamaBin, "eval", "--model", model, "--tasks", TASKS.join(","), "--data", FIXTURE_DATA,
+    const child = spawn(process.execPath, [...mellamaArgv, "eval", "--model", model, "--tasks", TASKS.join(","), "--data", FIXTURE_DATA,
         "--max-tokens", "12", "--output", output, "--concurrency", "4", "--retries", "0"], { env: { ...process.env, MELLAMA_QUIET: "1" }, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });

@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { test } from "node:test";
-import { mellamaBin, runCli } from "../helpers/runCli.js";
+import { mellamaArgv, runCli } from "../helpers/runCli.js";
 import { tinyServeModel } from "./tinyServeModel.js";
 
 test("mellama serve: address on stdout, answers, access log without text, SIGTERM ends it", { timeout: 60_000 }, async (t) => {
     const dir = tinyServeModel();
     t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [mellamaBin, "serve", "--model", `med=${dir}`, "--port", "0", "--threads", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...mellamaArgv, "serve", "--model", `med=${dir}`, "--port", "0", "--threads", "1"], { stdio: ["ignore", "pipe", "pipe"] });
     t.after(() => { child.kill("SIGKILL"); });
     let stdout = "";
     let stderr = "";

@@ -12,6 +12,7 @@ import { parseSentencePieceModel, serializeSentencePieceModel } from "../../src/
 import { saveTokenizer } from "../../src/tokenizer/saveTokenizer.js";
 import { trainBpe } from "../../src/tokenizer/trainBpe.js";
 import { Rng } from "../../src/util/rng.js";
+import { mellamaArgv } from "../helpers/runCli.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/tokenizer/", import.meta.url));
 const { cases } = JSON.parse(readFileSync(`${fixtures}cases.json`, "utf8")) as { cases: { model: string; text?: string }[] };
@@ -38,12 +39,11 @@ test("the tokenizer CLI encodes and decodes lines", () => {
     const dir = mkdtempSync(join(tmpdir(), "tok-"));
     const input = join(dir, "in.txt");
     writeFileSync(input, corpus.slice(0, 60).join("\n"));
-    const bin = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
-    execFileSync(process.execPath, [bin, "tokenizer", "train", "--input", input, "--vocab-size", "800", "--output", dir], { stdio: "pipe" });
-    const encoded = execFileSync(process.execPath, [bin, "tokenizer", "encode", "--tokenizer", dir], { input: "heart rate 72\nfever\n" }).toString();
+    execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "train", "--input", input, "--vocab-size", "800", "--output", dir], { stdio: "pipe" });
+    const encoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "encode", "--tokenizer", dir], { input: "heart rate 72\nfever\n" }).toString();
     const lines = encoded.trim().split("\n");
     assert.equal(lines.length, 2);
-    const decoded = execFileSync(process.execPath, [bin, "tokenizer", "decode", "--tokenizer", dir], { input: encoded }).toString();
+    const decoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "decode", "--tokenizer", dir], { input: encoded }).toString();
     assert.equal(decoded, "heart rate 72\nfever\n");
 });
 

@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../../src/util/rng.js";
+import { mellamaArgv } from "../helpers/runCli.js";
 
-const bin = fileURLToPath(new URL("../../bin/mellama.js", import.meta.url));
 const tokenizer = fileURLToPath(new URL("../fixtures/tokenizer/words.model", import.meta.url));
 const env = { ...process.env, MELLAMA_QUIET: "1" };
 
 function mellama(args: string[]): void {
-    const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...mellamaArgv, ...args], { env, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
 }
 
@@ -39,7 +39,7 @@ test("mellama pretrain killed with kill -9 at five random steps and resumed each
     const log = join(dir, "killed", "log.jsonl");
     const targets = [...new Set(Array.from({ length: 5 }, () => 2 + rng.int(20)))].sort((a, b) => a - b);
     for (const target of targets) {
-        const child = spawn(process.execPath, [bin, "pretrain", "--config", killedConfig, "--resume"], { env, stdio: "ignore" });
+        const child = spawn(process.execPath, [...mellamaArgv, "pretrain", "--config", killedConfig, "--resume"], { env, stdio: "ignore" });
         const exited = new Promise((r) => child.on("exit", r));
         while (steps(log) < target && child.exitCode === null) {
             await new Promise((r) => setTimeout(r, 2));

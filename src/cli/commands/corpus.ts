@@ -4,7 +4,7 @@ import type { Command } from "commander";
  * V8's --optimize-for-size for the corpus commands, set before their worker threads (new isolates) start: it keeps
  * V8's heaps near their live size instead of letting them grow with the allocation rate. A build's live data
  * is small and flat (batches in flight, the dedup index), but its garbage rate is high, so peak RSS otherwise
- * grew with how long the build ran: bench:corpus 1x 167 -> 139 MiB, 10x 232 -> ~160 MiB, for ~10% more time at 10x.
+ * grows with how long the build runs; the price is some time (docs/performance-notes.md).
  */
 async function lowMemoryHeaps(): Promise<void> {
     (await import("node:v8")).setFlagsFromString("--optimize-for-size");

@@ -3,9 +3,13 @@
  * `evaluate`'s "rouge" metric uses, and so Me-LLaMA):
  * - tokenizer: lowercase, every run of characters outside [a-z0-9] becomes a space, split on whitespace, keep
  *   tokens matching ^[a-z0-9]+$ (so accented letters and non-Latin scripts vanish); no stemming;
- * - ROUGE-N: clipped n-gram overlap; precision = overlap / max(#pred n-grams, 1), recall = overlap / max(#ref n-grams, 1);
- * - ROUGE-L: sentence-level LCS over the whole token lists (not rougeLsum's per-line union LCS); an empty side
- *   scores 0;
+ * - ROUGE-N: clipped n-gram overlap; precision = overlap / max(#pred n-grams, 1),
+ *   recall = overlap / max(#ref n-grams, 1);
+ * - ROUGE-L: sentence-level LCS over the whole token lists; an empty side scores 0;
+ * - ROUGE-Lsum: summary-level LCS (ROUGE paper section 3.2) over sentences split on "\n" (empty lines dropped):
+ *   for each reference sentence, the union of the positions of one LCS against each candidate sentence, counted
+ *   while both texts' token budgets last (rouge-score's guard against counting a token twice). Which LCS is taken
+ *   matters: rouge-score reads it back from the end, stepping left only when the left cell beats the upper one;
  * - F = 2PR / (P + R), 0 when P + R = 0.
  * Option: `useStemmer` (rouge-score's use_stemmer; Me-LLaMA runs without it) stems tokens longer than 3 characters
  * with NLTK's Porter stemmer (porterStem.ts). Not here: the BootstrapAggregator: evaluate reports the
@@ -23,6 +27,7 @@ export interface RougeScores {
     rouge1: RougeScore;
     rouge2: RougeScore;
     rougeL: RougeScore;
+    rougeLsum: RougeScore;
 }
 
 export interface RougeOptions {
@@ -101,9 +106,87 @@ export function rougeL(target: readonly string[], prediction: readonly string[])
     return { precision, recall, fmeasure: fmeasure(precision, recall) };
 }
 
-/** rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer).score(target, prediction). */
+/**
+ * Positions in `ref` of one longest common subsequence with `can`, ascending: the one rouge-score picks, read back
+ * from the end of the DP table (a match steps diagonally; else left when the left cell is strictly larger than
+ * the upper one, otherwise up).
+ */
+export function lcsPositions(ref: readonly string[], can: readonly string[]): number[] {
+    const cols = can.length + 1;
+    const table = new Uint32Array((ref.length + 1) * cols);
+    for (let i = 1; i <= ref.length; i++) {
+        for (let j = 1; j <= can.length; j++) {
+            table[i * cols + j] = ref[i - 1] === can[j - 1]
+                ? table[(i - 1) * cols + j - 1]! + 1
+                : Math.max(table[(i - 1) * cols + j]!, table[i * cols + j - 1]!);
+        }
+    }
+    const positions: number[] = [];
+    let i = ref.length;
+    let j = can.length;
+    while (i > 0 && j > 0) {
+        if (ref[i - 1] === can[j - 1]) {
+            positions.push(i - 1);
+            i--;
+            j--;
+        } else if (table[i * cols + j - 1]! > table[(i - 1) * cols + j]!) {
+            j--;
+        } else {
+            i--;
+        }
+    }
+    return positions.reverse();
+}
+
+function countTokens(sentences: readonly (readonly string[])[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const sentence of sentences) {
+        for (const token of sentence) {
+            counts.set(token, (counts.get(token) ?? 0) + 1);
+        }
+    }
+    return counts;
+}
+
+/** ROUGE-Lsum of texts whose sentences are separated by "\n". */
+export function rougeLsum(target: string, prediction: string, options: RougeOptions = {}): RougeScore {
+    const sentences = (text: string): string[][] => text.split("\n").filter((s) => s.length > 0).map((s) => rougeTokenize(s, options));
+    const refs = sentences(target);
+    const cans = sentences(prediction);
+    const m = refs.reduce((n, s) => n + s.length, 0);
+    const n = cans.reduce((k, s) => k + s.length, 0);
+    if (m === 0 || n === 0) {
+        return { precision: 0, recall: 0, fmeasure: 0 };
+    }
+    const budgetRef = countTokens(refs);
+    const budgetCan = countTokens(cans);
+    let hits = 0;
+    for (const ref of refs) {
+        const union = new Set<number>();
+        for (const can of cans) {
+            lcsPositions(ref, can).forEach((p) => union.add(p));
+        }
+        for (const position of [...union].sort((a, b) => a - b)) {
+            const token = ref[position]!;
+            const r = budgetRef.get(token)!;
+            const c = budgetCan.get(token) ?? 0;
+            if (r > 0 && c > 0) {
+                hits++;
+                budgetRef.set(token, r - 1);
+                budgetCan.set(token, c - 1);
+            }
+        }
+    }
+    const precision = hits / n;
+    const recall = hits / m;
+    return { precision, recall, fmeasure: fmeasure(precision, recall) };
+}
+
+/** rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer).score(target, prediction). */
 export function rougeScores(target: string, prediction: string, options: RougeOptions = {}): RougeScores {
     const t = rougeTokenize(target, options);
     const p = rougeTokenize(prediction, options);
-    return { rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p) };
+    return {
+        rouge1: rougeN(t, p, 1), rouge2: rougeN(t, p, 2), rougeL: rougeL(t, p), rougeLsum: rougeLsum(target, prediction, options),
+    };
 }

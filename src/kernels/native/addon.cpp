@@ -581,8 +581,8 @@ void setErrorFactory(const Napi::CallbackInfo& info) {
         new Napi::FunctionReference(Napi::Persistent(info[0].As<Napi::Function>())));
 }
 
-// Decoding streams every weight once per token, tens to hundreds of MB: with 4 KiB pages the page walks cost
-// ~13% of single-thread bandwidth on the machines we measured; 2 MiB pages remove most of them. MADV_HUGEPAGE
+// Decoding streams every weight once per token, tens to hundreds of MB: with 4 KiB pages the page walks take a
+// visible share of single-thread bandwidth (docs/performance-notes.md); 2 MiB pages remove most of them. MADV_HUGEPAGE
 // covers pages faulted later, MADV_COLLAPSE (Linux 6.1+) converts the ones already written. Contents are kept.
 Napi::Value adviseHugePages(const Napi::CallbackInfo& info) {
     if (info.Length() != 1 || !info[0].IsTypedArray()) {

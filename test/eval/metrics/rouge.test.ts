@@ -1,5 +1,5 @@
-// Hand-computed cases (rouge-score is not installed here): each expected value is worked out in the comment
-// beside it from rouge-score's definitions (tokenizer, clipped n-gram counts, LCS), documented in src/eval/metrics/rouge.ts.
+// Worked examples that document rouge-score's definitions (tokenizer, clipped n-gram counts, LCS) beside each
+// expected value; the exact comparison with an independent implementation is rougeSeqevalOracle.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { lcsLength, rougeScores, rougeTokenize } from "../../../src/eval/metrics/rouge.js";

@@ -1,5 +1,6 @@
-// Hand-computed cases for seqeval's default (lenient IOB) entity extraction and micro P/R/F1 (seqeval is not
-// installed here). Entity spans are (type, first, last) over the flattened sequence, as seqeval's get_entities.
+// Worked examples of seqeval's default (lenient IOB) entity extraction and micro P/R/F1; the exact comparison with
+// an independent implementation is rougeSeqevalOracle.test.ts. Entity spans are (type, first, last) over the
+// flattened sequence, as seqeval's get_entities.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { entityPrf, getEntities } from "../../../src/eval/metrics/seqeval.js";
