@@ -2,14 +2,15 @@
  * `mellama instruct build CONFIG`: reads the config, wires benchmark train splits and the test sets of the
  * evaluation tasks into buildInstructions, and prints the per-source counts (never any record text).
  */
-import { readConfigValue } from "../util/readConfigValue.js";
+import { loadConfig } from "../util/loadConfig.js";
 import { dirname } from "node:path";
 import { buildInstructions } from "./buildInstructions.js";
 import { benchmarkTrainSplit, benchmarkTestTexts } from "./benchmarkSources.js";
-import { parseInstructConfig } from "./InstructConfig.js";
+import { instructConfigSchema } from "./InstructConfig.js";
 
 export async function runInstructBuild(configPath: string): Promise<void> {
-    const config = parseInstructConfig(readConfigValue(configPath, "instruct config"), configPath);
+    // Source paths are resolved by buildInstructions against baseDir (the config's directory).
+    const config = loadConfig(configPath, instructConfigSchema, { what: "instruct config" });
     let skipped = 0;
     const report = await buildInstructions({
         config,

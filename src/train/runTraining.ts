@@ -4,16 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors/MellamaError.js";
-import { readConfigValue } from "../util/readConfigValue.js";
+import { loadConfig } from "../util/loadConfig.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
 import { loadTokenizer, tokenizerFileOf } from "../tokenizer/loadTokenizer.js";
 import { openModel } from "../formats/model/openModel.js";
-import { parsePretrainConfig, type PretrainConfig } from "./PretrainConfig.js";
+import { pretrainConfigSchema, type PretrainConfig } from "./PretrainConfig.js";
 import { pretrain, type PretrainResult } from "./pretrain.js";
-import { parseSftConfig, type SftConfig } from "./SftConfig.js";
+import { sftConfigSchema, type SftConfig } from "./SftConfig.js";
 import { sft, type SftResult } from "./sft.js";
 import type { SftExample } from "./sftSequences.js";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 
 function tokenizerFiles(path: string): string[] {
@@ -40,11 +40,8 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean, overw
 }
 
 export function runPretrain(configPath: string, resume: boolean, overwrite = false): PretrainResult {
-    const config = parsePretrainConfig(readConfigValue(configPath, "pretrain config"), configPath);
-    const base = dirname(resolve(configPath));
-    const at = (p: string): string => resolve(base, p);
-    return runPretrainConfig({ ...config, output: at(config.output), tokenizer: at(config.tokenizer), initFrom: config.initFrom === undefined ? undefined : at(config.initFrom),
-        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume, overwrite);
+    const config = loadConfig(configPath, pretrainConfigSchema, { what: "pretrain config", paths: ["output", "tokenizer", "initFrom", "data.train", "data.validation"] });
+    return runPretrainConfig(config, resume, overwrite);
 }
 
 /** ShareGPT records ({conversations: [{from: human}, {from: agent|gpt}]}) or Alpaca ({instruction, input, output}). */
@@ -84,9 +81,6 @@ export function runSftConfig(config: SftConfig, resume: boolean, overwrite = fal
 }
 
 export function runSft(configPath: string, resume: boolean, overwrite = false): SftResult {
-    const config = parseSftConfig(readConfigValue(configPath, "sft config"), configPath);
-    const base = dirname(resolve(configPath));
-    const at = (p: string): string => resolve(base, p);
-    return runSftConfig({ ...config, output: at(config.output), base: at(config.base), tokenizer: config.tokenizer === undefined ? undefined : at(config.tokenizer),
-        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume, overwrite);
+    const config = loadConfig(configPath, sftConfigSchema, { what: "sft config", paths: ["output", "base", "tokenizer", "data.train", "data.validation"] });
+    return runSftConfig(config, resume, overwrite);
 }

@@ -20,7 +20,7 @@ import { getTask, TASK_NAMES } from "../tasks/registry.js";
 import { renderReport } from "../report/renderReport.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { dataDir as defaultDataDir } from "../../util/dataDir.js";
-import { ConfigError, MellamaError } from "../../errors/MellamaError.js";
+import { ConfigError, DegenerateResultError, MellamaError } from "../../errors/MellamaError.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { SHUFFLE_SEED } from "./buildPrompts.js";
 import { buildResultsJson } from "./buildResultsJson.js";
@@ -117,6 +117,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         if (skipped.length > 0) {
             process.stderr.write(`eval ${task.name}: skipped ${skipped.length} malformed record(s), first at ${skipped[0]}\n`);
         }
+        if (docsByTask.get(task.name)!.length === 0) {
+            throw new DegenerateResultError(`task ${task.name}`, `its data (${options.taskPaths?.[task.name] ?? data}) holds no usable documents; nothing to evaluate`);
+        }
     }
     const lm = typeof options.lm === "function" ? await options.lm(docsByTask)
         : typeof options.lm === "string" ? await createLM(options.lm, { concurrency: options.concurrency, timeoutMs: options.timeoutMs,
@@ -169,6 +172,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {
         atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));
+    }
+    // Metrics over answers that never came are not results: the run is kept for inspection, the command fails.
+    const allFailed = [...runs].filter(([, r]) => r.samples.length > 0 && r.samples.every((s) => s.error !== null)).map(([name]) => name);
+    if (allFailed.length > 0) {
+        throw new DegenerateResultError(runDir, `every request failed for ${allFailed.join(", ")} (see samples_<task>.jsonl); check the model or endpoint and rerun with --resume`);
     }
     return { runDir, results, runs };
 }
