@@ -11,6 +11,7 @@ import { loadForInference } from "../../model/inference/index.js";
 import type { InferenceSession } from "../../model/inference/InferenceSession.js";
 import { SequenceBatcher } from "../../model/inference/SequenceBatcher.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
+import { modelFingerprint } from "../../formats/model/modelFingerprint.js";
 
 export interface NativeLMOptions {
     timeoutMs?: number;
@@ -21,7 +22,7 @@ export interface NativeLMOptions {
 }
 
 /** An LM over an inference session: greedy, stop strings, left-truncated prompts, maxBatch requests decoded together. */
-export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0, maxBatch = 8, ownsSession = false): LM {
+export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0, maxBatch = 8, ownsSession = false, cacheKey?: string): LM {
     const batcher = new SequenceBatcher(session, { maxBatch });
     return lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
         let ids = session.tokenizer.encode(prompt, { bos: true });
@@ -31,12 +32,12 @@ export function lmFromSession(id: string, session: InferenceSession, timeoutMs =
         }
         const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length), stop: until, temperature, ...(signal ? { signal } : {}) });
         return out.text;
-    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}) });
+    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}), ...(cacheKey === undefined ? {} : { cacheKey }) });
 }
 
 export async function createNativeLM(path: string, options: NativeLMOptions = {}): Promise<LM> {
     const session = await loadForInference(path, {
         ...(options.kernels === undefined ? {} : { kernels: options.kernels }), ...(options.threads === undefined ? {} : { threads: options.threads }),
     });
-    return lmFromSession(`native:${path}`, session, options.timeoutMs ?? 0, options.maxBatch ?? 8, true);
+    return lmFromSession(`native:${path}`, session, options.timeoutMs ?? 0, options.maxBatch ?? 8, true, `native:${modelFingerprint(path)}`);
 }
