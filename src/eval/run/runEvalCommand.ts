@@ -10,6 +10,7 @@ import type { OnError, Scoring } from "../api/Task.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
 import { loadConfig } from "../../util/loadConfig.js";
+import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
 import { CASE_TASK_NAMES } from "../tasks/registry.js";
 
 /** The options as the CLI parsed them (src/cli/options.ts: numbers and choices already checked). */
@@ -60,6 +61,10 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
     const model = recorded?.model ?? o.model;
     if (model === undefined) {
         throw new ConfigError("--model", "required (native:PATH, llamacpp:FILE.gguf or openai:BASE_URL[#model])");
+    }
+    refuseUrlCredentials("--model", model);
+    if (o.judge !== undefined) {
+        refuseUrlCredentials("--judge", o.judge);
     }
     const tasks = recorded?.tasks ?? o.tasks?.split(",").map((t) => t.trim()).filter(Boolean);
     if (tasks === undefined || tasks.length === 0) {
