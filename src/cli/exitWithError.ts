@@ -26,7 +26,10 @@ export function describeError(error: unknown): { line: string; exitCode: number 
         const message = error.message.replace(/^error: /, "").split("\n")[0]!;
         // "option '--n <n>' argument 'x' is invalid. expected …" from a parser in options.ts: the option first, as every other error.
         const invalid = /^option '(\S+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(message);
-        return { line: `mellama: ${invalid === null ? message : `${invalid[1]}: ${invalid[3]}, got "${invalid[2]}"`} (see --help)`, exitCode: 2 };
+        const invalidArgument = /^command-argument value '(.*)' is invalid for argument '(\S+)'\. (.*)$/.exec(message);
+        const line = invalid !== null ? `${invalid[1]}: ${invalid[3]}, got "${invalid[2]}"`
+            : invalidArgument !== null ? `<${invalidArgument[2]}>: ${invalidArgument[3]}, got "${invalidArgument[1]}"` : message;
+        return { line: `mellama: ${line} (see --help)`, exitCode: 2 };
     }
     if (error instanceof MellamaError) {
         return { line: `mellama: ${error.message.split("\n")[0]}`, exitCode: error.exitCode };
@@ -38,7 +41,9 @@ export function describeError(error: unknown): { line: string; exitCode: number 
             exitCode: USER_PATH_CODES.has(e.code) ? 2 : 1 };
     }
     const name = error instanceof Error ? error.name : typeof error;
-    return { line: `mellama: internal error (${name}); rerun with MELLAMA_DEBUG=1 for the details and please report it`, exitCode: 1 };
+    // Node's own codes (ERR_STRING_TOO_LONG for a file over V8's largest string, …) say what happened without data.
+    const code = typeof e?.code === "string" && /^ERR_[A-Z_]+$/.test(e.code) ? ` ${e.code}` : "";
+    return { line: `mellama: internal error (${name}${code}); rerun with MELLAMA_DEBUG=1 for the details and please report it`, exitCode: 1 };
 }
 
 export function exitWithError(error: unknown): never {

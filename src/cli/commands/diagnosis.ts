@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { choiceArg, intArg, pathArg } from "../options.js";
+import { choiceArg, intArg, listArg, pathArg } from "../options.js";
 
 export function register(program: Command): void {
     const diagnosis = program.command("diagnosis")
@@ -7,7 +7,7 @@ export function register(program: Command): void {
     const review = diagnosis.command("review").description("blinded clinician review of diagnosis runs");
     review.command("export")
         .description("write a blinded review pack: per reviewer an offline HTML form that saves a CSV, the CSV template, and key.json (keep it from reviewers)")
-        .argument("<runs...>", "diagnosis run directories (one or more models)")
+        .argument("<runs...>", "diagnosis run directories (one or more models)", listArg(pathArg("dir")))
         .requiredOption("--reviewers <n>", "number of reviewers", intArg(1, 1000))
         .option("--out <dir>", "pack directory (default: review/ inside the first run)")
         .option("--seed <n>", "shuffle seed (recorded in key.json)", intArg(0, 2 ** 32 - 1), 1)
@@ -18,8 +18,8 @@ export function register(program: Command): void {
         });
     review.command("import")
         .description("read reviewers' CSVs into the pack, then write clinician top-K and agreement into review_results.json and each run's results and report")
-        .argument("<pack>", "the review pack directory (or the run directory whose review/ holds it)")
-        .argument("<files...>", "review CSV files")
+        .argument("<pack>", "the review pack directory (or the run directory whose review/ holds it)", pathArg("dir"))
+        .argument("<files...>", "review CSV files", listArg(pathArg("file")))
         .option("--on-error <mode>", "fail: refuse a file with any bad row; skip: import its valid rows", choiceArg(["fail", "skip"]), "fail")
         .action(async (pack: string, files: string[], o: { onError: "fail" | "skip" }) => {
             const { importReviews } = await import("../../eval/judges/review/importReviews.js");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { intArg, listArg } from "../options.js";
+import { intArg, listArg, pathArg } from "../options.js";
 
 interface ServeCliOptions {
     model: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
@@ -15,7 +15,7 @@ export function register(program: Command): void {
         .option("--port <n>", "port (0 = any free one)", intArg(0, 65535), 8080)
         .option("--api-key <key>", "require Authorization: Bearer KEY (default MELLAMA_API_KEY)")
         .option("--chat-template <FILE|NAME=FILE>", "a Jinja chat template for all models or one (repeat); default the model's own", listArg())
-        .option("--runs <dir>", "evaluation run directories to browse on the web page (mellama eval --output)")
+        .option("--runs <dir>", "evaluation run directories to browse on the web page (mellama eval --output)", pathArg("dir"))
         .option("--max-batch <n>", "sequences decoded together per model, 1..16", intArg(1, 16), 8)
         .option("--max-queue <n>", "sequences waiting beyond those decoding, per model; more get 429", intArg(0, 1_000_000), 64)
         .option("--max-tokens <n>", "largest max_tokens a request may ask (default the context length)", intArg(1, 10_000_000))

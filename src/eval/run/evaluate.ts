@@ -8,6 +8,7 @@
  * @example
  * const { runDir, results } = await evaluate({ lm: createOracleLM(docs), tasks: ["pubmedqa"], outputDir: "runs/eval" });
  */
+import { RunLock } from "../../util/runLock.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -128,6 +129,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
     mkdirSync(runDir, { recursive: true });
+    // One process per run directory: two resumes of one run would write the same samples and results.
+    using _lock = RunLock.acquire(runDir, "eval");
     const runJson = join(runDir, "run.json");
     if (!existsSync(runJson)) {
         atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
