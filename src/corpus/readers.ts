@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FormatError } from "../errors/MellamaError.js";
-import { parseJsonlLine } from "../eval/loaders/readJsonl.js";
+import { parseJsonlLine } from "../util/readJsonl.js";
 import { openMaybeGzip, readJats, readPubmedXml } from "./xmlReaders.js";
 
 export interface Document {

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseCsv } from "../util/parseCsv.js";
 import { FormatError } from "../errors/MellamaError.js";
-import { parseJsonl } from "../eval/loaders/readJsonl.js";
+import { parseJsonl } from "../util/readJsonl.js";
 import type { RawRecord } from "./instructionSources.js";
 
 export type RecordFormat = "json" | "jsonl" | "tsv" | "csv";

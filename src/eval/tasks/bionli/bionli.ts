@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { parseCsv } from "../../../util/parseCsv.js";
 import type { Doc, Task } from "../../api/Task.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
-import { readJsonl } from "../../loaders/readJsonl.js";
+import { readJsonl } from "../../../util/readJsonl.js";
 import type { BadRecord } from "../../loaders/recordErrors.js";
 import { createClassificationTask } from "../classificationTask.js";
 import type { NliFields } from "../mednli/mednli.js";
