@@ -23,6 +23,9 @@ export function describeError(error: unknown): { line: string; exitCode: number 
         if (error.exitCode === 0) {
             return { line: "", exitCode: 0 }; // --help, --version
         }
+        if (error.code === "commander.help") {
+            return { line: "", exitCode: 2 }; // a command group without its subcommand: the help was the message
+        }
         const message = error.message.replace(/^error: /, "").split("\n")[0]!;
         // "option '--n <n>' argument 'x' is invalid. expected …" from a parser in options.ts: the option first, as every other error.
         const invalid = /^option '(\S+)[^']*' argument '(.*)' is invalid\. (.*)$/.exec(message);

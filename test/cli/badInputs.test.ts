@@ -126,6 +126,7 @@ const rows: Row[] = [
     [["nosuch"], 2, /unknown command 'nosuch'/],
     [["generate", "--model", at("model"), "--prompt", "x", "--nosuch"], 2, /unknown option '--nosuch'/],
     [["pretrain"], 2, /required option '--config <file>' not specified/],
+    [["corpus", "merge", "--shards", "2"], 2, /missing required argument 'config'/],
 ];
 
 /** Every file under `root` with its content hash and mtime. */
