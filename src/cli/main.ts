@@ -3,8 +3,9 @@
  * (an explicit list: the help order is chosen, not the directory's); command files keep their imports lazy
  * (inside the action) so that `mellama --help` stays fast.
  */
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { MellamaError } from "../errors/MellamaError.js";
+import { exitWithError } from "./exitWithError.js";
 import { register as corpusCommand } from "./commands/corpus.js";
 import { register as dataCommand } from "./commands/data.js";
 import { register as demoCommand } from "./commands/demo.js";
@@ -40,20 +41,27 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
     versionCommand,
 ];
 
+/** Exit statuses: 0 success, 1 a failure while working, 2 a user error (bad option, input, config or output path). */
 export async function main(argv: string[]): Promise<void> {
+    process.on("uncaughtException", (error) => exitWithError(error));
+    process.on("unhandledRejection", (error) => exitWithError(error));
     const program = new Command("mellama")
         .description("Build, evaluate and serve medical foundation language models the Me-LLaMA way.")
-        .showHelpAfterError();
+        .version(packageVersion(), "-V, --version", "print the mellama version")
+        // Commander's own errors (unknown option, missing argument, a value a parser refused) come back as
+        // exceptions and are printed as one line like every other error.
+        .exitOverride()
+        .configureOutput({ outputError: () => undefined });
     for (const register of COMMANDS) {
         register(program);
     }
     try {
         await program.parseAsync(argv);
     } catch (error) {
-        if (error instanceof MellamaError) {
-            process.stderr.write(`mellama: ${error.message}\n`);
-            process.exit(1);
-        }
-        throw error;
+        exitWithError(error);
     }
+}
+
+function packageVersion(): string {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }

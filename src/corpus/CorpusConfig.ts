@@ -4,7 +4,7 @@
  */
 import { resolve, dirname } from "node:path";
 import { z } from "zod";
-import { parseWithSchema } from "../train/PretrainConfig.js";
+import { parseWithSchema } from "../util/parseWithSchema.js";
 import { dataDir } from "../util/dataDir.js";
 import { DEFAULT_DEDUP } from "./dedup.js";
 import { DEFAULT_QUALITY } from "./quality.js";

@@ -13,16 +13,19 @@
  * sequential loop; exact duplicates are dropped on this thread before any of that work is spent on them.
  * Logs carry counts, ids and file:line only — never document text.
  */
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { MellamaError } from "../errors/MellamaError.js";
+import { ConfigError, DegenerateResultError, FormatError, MellamaError } from "../errors/MellamaError.js";
 import { SourceReadError } from "../errors/SourceReadError.js";
 import { MegatronWriter } from "../formats/shards/MegatronWriter.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
 import { createProgress, type Progress } from "../util/progress.js";
 import { Rng } from "../util/rng.js";
+import { RunLock } from "../util/runLock.js";
+import { sweepStaleTemps } from "../util/sweepStaleTemps.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
 import { documentsWork, type DocumentsResult, type WorkSettings } from "./corpusWork.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
@@ -44,6 +47,50 @@ export interface DocumentStageStats {
     dropped: Record<string, number>;
     phi: Record<string, number>;
     skippedRecords: number;
+}
+
+/**
+ * What a shard's documents file was made from: the document stage's settings, the shard split and each source
+ * file's size and mtime. A marker whose identity differs from the current one is stale (the config or an input
+ * changed since), so the shard is rebuilt rather than reused; a merge refuses shards of another identity.
+ */
+type DocumentsIdentity = Record<string, unknown>;
+
+/** A shard's completion marker: its statistics, what made it, and the record count and SHA-256 of its documents file. */
+interface DocumentsMarker extends DocumentStageStats {
+    identity: DocumentsIdentity;
+    records: number;
+    sha256: string;
+}
+
+function statStamp(path: string): unknown {
+    try {
+        const s = statSync(path);
+        return { size: s.size, mtimeMs: Math.trunc(s.mtimeMs) };
+    } catch {
+        return null;
+    }
+}
+
+function documentsIdentity(config: CorpusConfig, of: number): DocumentsIdentity {
+    return {
+        shards: of, quality: config.quality, phi: config.phi,
+        sources: config.sources.map((s) => ({ ...s, stamp: statStamp(s.path), excludeStamp: s.excludeIdsFrom === undefined ? null : statStamp(s.excludeIdsFrom) })),
+    };
+}
+
+/** The top-level keys in which two identities differ ("phi", "sources"), for messages. */
+function identityDifference(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+function readMarker(path: string): DocumentsMarker | null {
+    try {
+        const m = JSON.parse(readFileSync(path, "utf8")) as Partial<DocumentsMarker>;
+        return typeof m.sha256 === "string" && typeof m.records === "number" && m.identity !== undefined ? m as DocumentsMarker : null;
+    } catch {
+        return null;
+    }
 }
 
 const markerOf = (dir: string, shard: number, of: number): string => join(dir, "docs", `shard-${shard}-of-${of}.done`);
@@ -77,11 +124,23 @@ const settingsOf = (config: CorpusConfig): WorkSettings => ({ quality: config.qu
 export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, log: (line: string) => void = () => undefined,
     options: DocumentStageOptions = {}): Promise<DocumentStageStats> {
     const marker = markerOf(config.output, shard, of);
+    const identity = documentsIdentity(config, of);
     if (existsSync(marker)) {
-        log(`documents (shard ${shard} of ${of}): done before, skipped`);
-        return JSON.parse(readFileSync(marker, "utf8")) as DocumentStageStats;
+        const done = readMarker(marker);
+        const changed = done === null ? ["(marker of an older mellama)"] : identityDifference(done.identity, identity);
+        if (done !== null && changed.length === 0) {
+            log(`documents (shard ${shard} of ${of}): done before, skipped`);
+            return done;
+        }
+        // The old marker stays until the new one replaces it: a failed rebuild leaves the shard as it was.
+        log(`documents (shard ${shard} of ${of}): built before with different ${changed.join(", ")}; rebuilding`);
+        // The pack made from the old documents is stale with them.
+        rmSync(join(config.output, "manifest.json"), { force: true });
     }
     mkdirSync(join(config.output, "docs"), { recursive: true });
+    sweepStaleTemps(join(config.output, "docs"));
+    const hash = createHash("sha256");
+    let records = 0;
     const out = docsOf(config.output, shard, of);
     const tmp = `${out}.tmp-${process.pid}`;
     const fd = openSync(tmp, "w");
@@ -95,6 +154,8 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     // Output lines are gathered into ~1 MB writes rather than one write call per document.
     let pending = "";
     const write = (line: string): void => {
+        hash.update(line);
+        records++;
         pending += line;
         if (pending.length >= 1 << 20) {
             writeSync(fd, pending);
@@ -194,8 +255,9 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
     }
     closeSync(fd);
     renameSync(tmp, out);
-    atomicWriteFileSync(marker, `${JSON.stringify(stats, null, 2)}\n`);
-    return stats;
+    const done: DocumentsMarker = { ...stats, identity, records, sha256: hash.digest("hex") };
+    atomicWriteFileSync(marker, `${JSON.stringify(done, null, 2)}\n`);
+    return done;
 }
 
 /** The source's size for the progress total; 0 (a count without ETA) when it cannot be read: the reader reports why. */
@@ -208,13 +270,32 @@ function sourceBytesOrZero(format: SourceFormat, path: string): number {
 }
 
 /** Documents of all shards in canonical order (source order in the config, then index): a k-way merge. */
-async function* mergedDocuments(config: CorpusConfig, of: number): AsyncGenerator<DocLine> {
+async function* mergedDocuments(config: CorpusConfig, of: number, markers: readonly DocumentsMarker[]): AsyncGenerator<DocLine> {
     const order = new Map(config.sources.map((s, i) => [s.name, i]));
     const iters = Array.from({ length: of }, (_, s) => createInterface({ input: createReadStream(docsOf(config.output, s, of)), crlfDelay: Infinity })[Symbol.asyncIterator]());
-    const heads: (DocLine | null)[] = await Promise.all(iters.map(async (it) => {
-        const r = await it.next();
-        return r.done ? null : JSON.parse(r.value) as DocLine;
-    }));
+    // Each documents file is checked against its marker as it is read (count and SHA-256 of its lines): a truncated
+    // or edited file fails the merge before anything is written. A line that is not JSON is named by number only.
+    const hashes = markers.map(() => createHash("sha256"));
+    const counts = markers.map(() => 0);
+    const next = async (s: number): Promise<DocLine | null> => {
+        const r = await iters[s]!.next();
+        const file = docsOf(config.output, s, of);
+        if (r.done) {
+            if (counts[s] !== markers[s]!.records || hashes[s]!.digest("hex") !== markers[s]!.sha256) {
+                throw new FormatError(file, "contents", `${counts[s]} records that do not match its marker (${markers[s]!.records} records and their checksum); `
+                    + `the file was truncated or changed: remove it and ${markerOf(config.output, s, of)} and rebuild the shard`);
+            }
+            return null;
+        }
+        counts[s]!++;
+        hashes[s]!.update(`${r.value}\n`);
+        try {
+            return JSON.parse(r.value) as DocLine;
+        } catch {
+            throw new FormatError(file, `line ${counts[s]}`, "is not a document record (the file is corrupt): remove it and its .done marker and rebuild the shard");
+        }
+    };
+    const heads: (DocLine | null)[] = await Promise.all(iters.map(async (_, s) => next(s)));
     const key = (d: DocLine): number => order.get(d.source)! * 2 ** 40 + d.index;
     for (;;) {
         let best = -1;
@@ -227,8 +308,7 @@ async function* mergedDocuments(config: CorpusConfig, of: number): AsyncGenerato
             return;
         }
         yield heads[best]!;
-        const r = await iters[best]!.next();
-        heads[best] = r.done ? null : JSON.parse(r.value) as DocLine;
+        heads[best] = await next(best);
     }
 }
 
@@ -242,6 +322,34 @@ export interface CorpusManifest {
     duplicates: { exact: number; near: number };
     shards: number;
     config: CorpusConfig;
+    /** What the pack was made from (config, tokenizer, shard count, each documents file's checksum); a differing one is rebuilt. */
+    identity?: Record<string, unknown>;
+}
+
+function packIdentity(config: CorpusConfig, tokenizer: Tokenizer, markers: readonly DocumentsMarker[]): Record<string, unknown> {
+    return { config, tokenizer: tokenizer.hash, shards: markers.length, documents: markers.map((m) => m.sha256) };
+}
+
+/** The manifest of an earlier pack of exactly these inputs, or null (none, or made from something else: rebuilt). */
+function reusableManifest(config: CorpusConfig, tokenizer: Tokenizer, markers: readonly DocumentsMarker[], log: (line: string) => void): CorpusManifest | null {
+    const path = join(config.output, "manifest.json");
+    if (!existsSync(path)) {
+        return null;
+    }
+    let old: CorpusManifest | null;
+    try {
+        old = JSON.parse(readFileSync(path, "utf8")) as CorpusManifest;
+    } catch {
+        old = null;
+    }
+    const changed = old?.identity === undefined ? ["(manifest of an older mellama)"] : identityDifference(old.identity, packIdentity(config, tokenizer, markers));
+    if (changed.length === 0) {
+        log("pack: done before, skipped");
+        return old;
+    }
+    log(`pack: built before with different ${changed.join(", ")}; rebuilding`);
+    rmSync(path, { force: true });
+    return null;
 }
 
 const DOMAINS = ["biomedical", "clinical", "general"] as const;
@@ -255,10 +363,8 @@ interface Spills {
 /** Per-domain token spill files (and validation), in a directory of this process; a killed run's are removed first. */
 function openSpills(config: CorpusConfig): Spills {
     mkdirSync(config.output, { recursive: true });
-    // A run killed during this stage leaves its spill directory; only one merge runs per output at a time.
-    for (const stale of readdirSync(config.output).filter((n) => n.startsWith("pack.tmp-"))) {
-        rmSync(join(config.output, stale), { recursive: true, force: true });
-    }
+    // A run killed during this stage leaves its spill directory and partial shards (the run lock keeps live ones apart).
+    sweepStaleTemps(config.output);
     const dir = join(config.output, `pack.tmp-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     const docs = Object.fromEntries(DOMAINS.map((d) => [d, new TokenSpill(join(dir, `${d}.i32`))])) as Record<Domain, TokenSpill>;
@@ -275,14 +381,28 @@ function disposeSpills(spills: Spills): void {
 /** Stage 2: merge, dedup, tokenize, mix, pack. Skipped when manifest.json exists. */
 export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of = 1, log: (line: string) => void = () => undefined,
     options: CorpusRunOptions = {}): Promise<CorpusManifest> {
-    const manifestPath = join(config.output, "manifest.json");
-    if (existsSync(manifestPath)) {
-        log("pack: done before, skipped");
-        return JSON.parse(readFileSync(manifestPath, "utf8")) as CorpusManifest;
+    if (!Number.isSafeInteger(of) || of < 1) {
+        throw new ConfigError("--shards", `must be the number of shards the build was split into (at least 1), got ${of}`);
     }
+    mkdirSync(config.output, { recursive: true });
+    using _lock = RunLock.acquire(config.output, "corpus merge");
     const missing = Array.from({ length: of }, (_, i) => i).filter((i) => !existsSync(markerOf(config.output, i, of)));
     if (missing.length > 0) {
         throw new MissingShardsError(missing, of);
+    }
+    const identity = documentsIdentity(config, of);
+    const markers = Array.from({ length: of }, (_, i) => {
+        const m = readMarker(markerOf(config.output, i, of));
+        const changed = m === null ? ["(marker of an older mellama)"] : identityDifference(m.identity, identity);
+        if (changed.length > 0) {
+            throw new ConfigError(markerOf(config.output, i, of), `shard ${i} was built with different ${changed.join(", ")} than this config; `
+                + `rebuild it with \`mellama corpus build CONFIG --shard ${i}/${of}\``);
+        }
+        return m!;
+    });
+    const reused = reusableManifest(config, tokenizer, markers, log);
+    if (reused !== null) {
+        return reused;
     }
     // Tokens go to per-domain spill files, not memory: only 12 bytes per document stay resident.
     const spills = openSpills(config);
@@ -290,7 +410,7 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
         const sink = new PackSink(config, tokenizer, spills, options);
         const progress = createProgress({ label: "pack", total: 0, unit: "docs" });
         try {
-            for await (const d of mergedDocuments(config, of)) {
+            for await (const d of mergedDocuments(config, of, markers)) {
                 progress.increment();
                 await sink.add(d);
             }
@@ -299,7 +419,7 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
             progress.stop();
             await sink.close();
         }
-        return writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, of);
+        return writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, of, packIdentity(config, tokenizer, markers));
     } finally {
         disposeSpills(spills);
     }
@@ -312,10 +432,14 @@ export async function packCorpus(config: CorpusConfig, tokenizer: Tokenizer, of 
  */
 export async function buildCorpus(config: CorpusConfig, tokenizer: Tokenizer, log: (line: string) => void = () => undefined,
     options: CorpusRunOptions = {}): Promise<{ stats: DocumentStageStats; manifest: CorpusManifest }> {
-    if (existsSync(markerOf(config.output, 0, 1)) || existsSync(join(config.output, "manifest.json"))) {
+    if (existsSync(markerOf(config.output, 0, 1))) {
         const stats = await buildDocuments(config, 0, 1, log, options);
         return { stats, manifest: await packCorpus(config, tokenizer, 1, log, options) };
     }
+    mkdirSync(config.output, { recursive: true });
+    using _lock = RunLock.acquire(config.output, "corpus build");
+    // A pack left from other documents (the marker is gone) is stale.
+    rmSync(join(config.output, "manifest.json"), { force: true });
     const spills = openSpills(config);
     try {
         const sink = new PackSink(config, tokenizer, spills, options);
@@ -326,14 +450,16 @@ export async function buildCorpus(config: CorpusConfig, tokenizer: Tokenizer, lo
         } finally {
             await sink.close();
         }
-        return { stats, manifest: writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, 1) };
+        const marker = readMarker(markerOf(config.output, 0, 1))!;
+        return { stats, manifest: writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, 1, packIdentity(config, tokenizer, [marker])) };
     } finally {
         disposeSpills(spills);
     }
 }
 
 /** Mix the spilled documents by tokens to the domain weights, pack train and validation shards, write the manifest. */
-function writeShards(config: CorpusConfig, tokenizer: Tokenizer, spills: Spills, duplicates: { exact: number; near: number }, of: number): CorpusManifest {
+function writeShards(config: CorpusConfig, tokenizer: Tokenizer, spills: Spills, duplicates: { exact: number; near: number }, of: number,
+    identity: Record<string, unknown>): CorpusManifest {
     const { docs, validation } = spills;
     const { exact, near } = duplicates;
     const domains = DOMAINS;
@@ -384,6 +510,10 @@ function writeShards(config: CorpusConfig, tokenizer: Tokenizer, spills: Spills,
         writer.finish();
         return writer.numSequences;
     };
+    if (chosen.length === 0) {
+        throw new DegenerateResultError(config.output, "no document survived reading, cleaning, quality rules and deduplication (or every domain with documents has "
+            + "mix weight 0); nothing was written. Check the sources' paths, formats and columns");
+    }
     const trainCount = pack("train", chosen.length, (k) => docs[domains[chosen[k]! % 4]!].read(Math.floor(chosen[k]! / 4)));
     const valCount = pack("validation", validation.numDocuments, (k) => validation.read(k));
     const sampledTotal = Object.values(sampled).reduce((a, b) => a + b, 0);
@@ -396,7 +526,7 @@ function writeShards(config: CorpusConfig, tokenizer: Tokenizer, spills: Spills,
             documents: docs[d].numDocuments, tokens: available[d], sampledTokens: sampled[d] ?? 0, weight: config.mix[d],
             achievedShare: sampledTotal > 0 ? (sampled[d] ?? 0) / sampledTotal : 0, targetShare: config.mix[d] / weightSum,
         }])),
-        duplicates: { exact, near }, shards: of, config,
+        duplicates: { exact, near }, shards: of, config, identity,
     };
     atomicWriteFileSync(join(config.output, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;

@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { FormatError } from "../errors/MellamaError.js";
-import { parseJsonlLine } from "../eval/loaders/readJsonl.js";
+import { parseJsonlLine } from "../util/readJsonl.js";
 import { openMaybeGzip, readJats, readPubmedXml } from "./xmlReaders.js";
 
 export interface Document {
@@ -156,11 +156,18 @@ export async function* readDocuments(options: ReaderOptions): AsyncGenerator<Doc
                 }
                 lines = [];
             };
+            // Until the first ` = Title = ` heading, a blank line ends a document; from it on (wikitext), headings do.
+            let articles = false;
             for await (const raw of createInterface({ input: openMaybeGzip(path, onBytes), crlfDelay: Infinity })) {
                 const heading = /^ = ([^=].*[^=]) = $/.exec(raw);
                 if (heading) {
                     yield* flush();
+                    articles = true;
                     title = heading[1]!.trim();
+                    continue;
+                }
+                if (!articles && raw.trim() === "") {
+                    yield* flush();
                     continue;
                 }
                 lines.push(raw);

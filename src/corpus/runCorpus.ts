@@ -10,8 +10,8 @@ import type { CorpusConfig } from "./CorpusConfig.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
 
 export async function readCorpusConfig(path: string): Promise<CorpusConfig> {
-    const [{ readConfigValue }, { parseCorpusConfig }] = await Promise.all([import("../util/readConfigValue.js"), import("./CorpusConfig.js")]);
-    return parseCorpusConfig(readConfigValue(path, "corpus config"), path);
+    const [{ loadConfig }, { corpusConfigSchema }] = await Promise.all([import("../util/loadConfig.js"), import("./CorpusConfig.js")]);
+    return loadConfig(path, corpusConfigSchema, { what: "corpus config", paths: ["output", "tokenizer", "sources.*.path", "sources.*.excludeIdsFrom"] });
 }
 
 export function parseShard(spec: string): [number, number] {

@@ -3,7 +3,7 @@
  * the seed, the output formats and the leakage check. Unknown keys are refused naming the key.
  */
 import { z } from "zod";
-import { ConfigError } from "../errors/MellamaError.js";
+import { parseWithSchema } from "../util/parseWithSchema.js";
 
 const source = z.object({
     /** A template of INSTRUCTION_SOURCES (Alpaca, Dolly, MedInstruct, …). */
@@ -39,11 +39,5 @@ export type InstructConfig = z.infer<typeof instructConfigSchema>;
 export type InstructSourceConfig = InstructConfig["sources"][number];
 
 export function parseInstructConfig(value: unknown, file = "config"): InstructConfig {
-    const result = instructConfigSchema.safeParse(value);
-    if (!result.success) {
-        const issue = result.error.issues[0]!;
-        const key = issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys].join(".") : issue.path.join(".");
-        throw new ConfigError(`${file}: ${key || "(root)"}`, issue.message);
-    }
-    return result.data;
+    return parseWithSchema(instructConfigSchema, value, file);
 }

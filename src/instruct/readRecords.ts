@@ -3,9 +3,9 @@
  * Malformed records are reported by file and line — never their text — and skipped or fatal per `onError`.
  */
 import { readFileSync, statSync } from "node:fs";
-import { parse as parseCsv } from "csv-parse/sync";
+import { parseCsv } from "../util/parseCsv.js";
 import { FormatError } from "../errors/MellamaError.js";
-import { parseJsonl } from "../eval/loaders/readJsonl.js";
+import { parseJsonl } from "../util/readJsonl.js";
 import type { RawRecord } from "./instructionSources.js";
 
 export type RecordFormat = "json" | "jsonl" | "tsv" | "csv";
@@ -70,13 +70,5 @@ export function readRecords({ path, format = formatOf(path), onError = "skip", o
         });
         return out;
     }
-    const rows = parseCsv(text, {
-        delimiter: format === "tsv" ? "\t" : ",",
-        columns: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        quote: format === "tsv" ? false : '"',
-        info: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[];
-    return rows.map(({ record, info }) => ({ record, line: info.lines }));
+    return parseCsv(path, text, { delimiter: format === "tsv" ? "\t" : ",", relax_column_count: true, quote: format === "tsv" ? false : '"' }, bad);
 }

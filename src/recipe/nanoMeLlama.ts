@@ -12,6 +12,7 @@
  * Scale "nano" finishes in minutes on 2 cores; "small" is the honest, slower run. Numbers are whatever this run
  * measures; at these sizes the instruction-tuned models are expected near chance on most tasks.
  */
+import { ConfigError } from "../errors/MellamaError.js";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildDocuments, packCorpus, type CorpusManifest } from "../corpus/buildCorpus.js";
@@ -50,8 +51,10 @@ import { writeSampleData } from "./writeSampleData.js";
 
 export interface DemoOptions {
     out: string;
-    /** Benchmark data; when absent (or incomplete) a synthetic sample set is written and used. */
+    /** Benchmark data; when absent (or, unless dataRequired, incomplete) a synthetic sample set is written and used. */
     data?: string;
+    /** `data` was asked for by the user (--data, MELLAMA_DATA): incomplete is an error, never a silent switch to synthetic data. */
+    dataRequired?: boolean;
     scale?: "smoke" | "nano" | "small";
     threads?: number;
     log?: (line: string) => void;
@@ -96,12 +99,16 @@ export interface DemoResult {
     paths: { model: string; path: string; base?: string }[];
 }
 
-export async function runNanoMeLlama({ out, data, scale = "nano", threads, log = (l) => process.stderr.write(`${l}\n`) }: DemoOptions): Promise<DemoResult> {
+export async function runNanoMeLlama({ out, data, dataRequired = false, scale = "nano", threads, log = (l) => process.stderr.write(`${l}\n`) }: DemoOptions): Promise<DemoResult> {
     const began = performance.now();
     const s = SCALES[scale];
     out = resolve(out);
     mkdirSync(out, { recursive: true });
     let dataDir = data === undefined ? undefined : resolve(data);
+    const missing = dataDir === undefined ? undefined : REQUIRED.find((f) => !existsSync(join(dataDir!, f)));
+    if (dataRequired && missing !== undefined) {
+        throw new ConfigError("--data", `${dataDir} lacks ${missing} (fetch it with \`mellama data fetch\`, or leave --data and MELLAMA_DATA unset for the synthetic sample set)`);
+    }
     const usedSampleData = dataDir === undefined || REQUIRED.some((f) => !existsSync(join(dataDir!, f)));
     if (usedSampleData) {
         dataDir = join(out, "sample-data");

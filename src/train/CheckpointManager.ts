@@ -79,6 +79,13 @@ export class CheckpointManager {
             .map((n) => join(this.dir, n)).filter((p) => existsSync(join(p, TRAINING_STATE_FILE)));
     }
 
+    /** Removes every checkpoint and `latest` (a run started over with --overwrite). */
+    public removeAll(): void {
+        for (const name of readdirSync(this.dir).filter((n) => /^step-\d{8}$/.test(n) || n === "latest" || n.startsWith(".tmp-step-"))) {
+            rmSync(join(this.dir, name), { recursive: true, force: true });
+        }
+    }
+
     private prune(): void {
         const all = this.list();
         for (const old of all.slice(0, Math.max(0, all.length - this.keep))) {

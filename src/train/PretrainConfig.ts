@@ -4,7 +4,7 @@
  * gradient accumulation 16, one epoch. Unknown keys and wrong types are refused before any work, naming the key.
  */
 import { z } from "zod";
-import { ConfigError } from "../errors/MellamaError.js";
+import { parseWithSchema } from "../util/parseWithSchema.js";
 
 export const modelShapeSchema = z.object({
     dim: z.number().int().positive(),
@@ -61,17 +61,6 @@ export const pretrainConfigSchema = z.object({
 }).strict();
 
 export type PretrainConfig = z.infer<typeof pretrainConfigSchema>;
-
-/** Validates a parsed YAML/JSON config; the first problem is reported with its key path. */
-export function parseWithSchema<T extends z.ZodTypeAny>(schema: T, value: unknown, file: string): z.infer<T> {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-        const issue = result.error.issues[0]!;
-        const key = issue.code === "unrecognized_keys" ? [...issue.path, ...issue.keys].join(".") : issue.path.join(".");
-        throw new ConfigError(`${file}: ${key || "(root)"}`, issue.message);
-    }
-    return result.data as z.infer<T>;
-}
 
 export function parsePretrainConfig(value: unknown, file = "config"): PretrainConfig {
     return parseWithSchema(pretrainConfigSchema, value, file);

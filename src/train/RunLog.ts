@@ -3,7 +3,7 @@
  * lines past the resumed step are dropped first (a killed run may have logged steps it never checkpointed), so
  * the log of a resumed run reads like the log of an uninterrupted one.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
 import { lossCurvePlot, type LossPoint } from "./lossCurvePlot.js";
@@ -34,6 +34,12 @@ export class RunLog {
                 (e.kind === "validation" ? this.validation : this.train).push({ step: e.step, loss: e.loss });
             }
         }
+    }
+
+    /** Removes a run's log and plot (a run started over with --overwrite). */
+    public static remove(runDir: string): void {
+        rmSync(join(runDir, "log.jsonl"), { force: true });
+        rmSync(join(runDir, "loss.svg"), { force: true });
     }
 
     public append(entry: LogEntry): void {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ALL_LORA_TARGETS } from "../model/lora/LoraAdapters.js";
-import { parseWithSchema } from "./PretrainConfig.js";
+import { parseWithSchema } from "../util/parseWithSchema.js";
 
 export const sftConfigSchema = z.object({
     output: z.string(),

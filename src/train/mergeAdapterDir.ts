@@ -1,25 +1,26 @@
 /**
  * `mellama merge`: a base model (anything openModel takes) + PEFT adapter directory → a merged Hugging Face
- * directory, written under a temporary name and renamed.
+ * directory, written through writeOutputDir (complete under a temporary name, then renamed; an existing output is
+ * replaced only with `overwrite` and only when an earlier merge wrote it; never an input).
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { referenceKernels } from "../kernels/reference/index.js";
 import { LlamaModel } from "../model/LlamaModel.js";
 import { loadLoraAdapter, mergeLora } from "../model/lora/peftAdapter.js";
 import { openModel } from "../formats/model/openModel.js";
 import { loadWeights } from "../model/loadWeights.js";
+import { claimOutput, writeOutputDir } from "../util/writeOutput.js";
 import { saveHfModel } from "./modelCheckpoint.js";
 
-export function mergeAdapterDir(baseDir: string, adapterDir: string, outDir: string): void {
+export function mergeAdapterDir(baseDir: string, adapterDir: string, outDir: string, overwrite = false): void {
+    const claim = { command: "merge", inputs: [baseDir, adapterDir], overwrite };
+    // Refused before the (long) merge, and checked again when the output is written.
+    claimOutput(outDir, claim, true);
     using base = openModel(baseDir);
     const model = new LlamaModel({ config: base.config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     loadWeights(model, base);
     mergeLora(model, loadLoraAdapter(adapterDir, model));
-    const tmp = `${outDir}.tmp-${process.pid}`;
-    mkdirSync(tmp, { recursive: true });
     const files = ["tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"].map((f) => join(baseDir, f)).filter((f) => existsSync(f));
-    saveHfModel(tmp, { model, tokenizerFiles: files });
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(tmp, outDir);
+    writeOutputDir(outDir, claim, (tmp) => saveHfModel(tmp, { model, tokenizerFiles: files }));
 }

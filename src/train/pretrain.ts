@@ -28,6 +28,8 @@ export interface PretrainInputs {
     /** A model to continue from (initFrom), opened with openModel; its config gives the shapes. */
     initial?: ModelSource;
     resume?: boolean;
+    /** Start over in a run directory that holds checkpoints of an earlier run (its checkpoints and log are removed). */
+    overwrite?: boolean;
 }
 
 export interface PretrainResult extends TrainingLoopResult {
@@ -43,7 +45,7 @@ export function modelConfigFor(config: PretrainConfig, vocabSize: number, seqLen
     return validateConfig(shaped);
 }
 
-export function pretrain({ config, train, validation, tokenizer, initial, resume = false }: PretrainInputs): PretrainResult {
+export function pretrain({ config, train, validation, tokenizer, initial, resume = false, overwrite = false }: PretrainInputs): PretrainResult {
     const T = train.seqLen - 1;
     const B = config.microBatchSize;
     const K = config.gradAccum;
@@ -100,7 +102,7 @@ export function pretrain({ config, train, validation, tokenizer, initial, resume
         },
         lrAt, maxGradNorm: opt.gradClip > 0 ? opt.gradClip : null, validate,
         evalEvery: config.evalEvery, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keepCheckpoints,
-        logEvery: config.logEvery, resume,
+        logEvery: config.logEvery, resume, overwrite,
         saveCheckpoint: (dir, step) => saveModelCheckpoint(dir, {
             model, optimizer, tokenizerFiles: tokenizer.files, bosTokenId: tokenizer.bosId, eosTokenId: tokenizer.eosId,
             state: { step, optimizerStep: optimizer.stepCount, identity },

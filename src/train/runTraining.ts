@@ -4,16 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors/MellamaError.js";
-import { readConfigValue } from "../util/readConfigValue.js";
+import { loadConfig } from "../util/loadConfig.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
 import { loadTokenizer, tokenizerFileOf } from "../tokenizer/loadTokenizer.js";
 import { openModel } from "../formats/model/openModel.js";
-import { parsePretrainConfig, type PretrainConfig } from "./PretrainConfig.js";
+import { pretrainConfigSchema, type PretrainConfig } from "./PretrainConfig.js";
 import { pretrain, type PretrainResult } from "./pretrain.js";
-import { parseSftConfig, type SftConfig } from "./SftConfig.js";
+import { sftConfigSchema, type SftConfig } from "./SftConfig.js";
 import { sft, type SftResult } from "./sft.js";
 import type { SftExample } from "./sftSequences.js";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 
 function tokenizerFiles(path: string): string[] {
@@ -21,7 +21,7 @@ function tokenizerFiles(path: string): string[] {
     return ["tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"].map((f) => join(dir, f)).filter((f) => existsSync(f));
 }
 
-export function runPretrainConfig(config: PretrainConfig, resume: boolean): PretrainResult {
+export function runPretrainConfig(config: PretrainConfig, resume: boolean, overwrite = false): PretrainResult {
     const tokenizer = loadTokenizer(config.tokenizer);
     const train = openShardDataset(config.data.train, "train");
     if (train.tokenizerHash !== tokenizer.hash) {
@@ -30,7 +30,7 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean): Pret
     const validation = config.data.validation === undefined ? null : openShardDataset(config.data.validation, "validation");
     const initial = config.initFrom === undefined ? undefined : openModel(config.initFrom);
     try {
-        return pretrain({ config, train, validation, resume, initial,
+        return pretrain({ config, train, validation, resume, overwrite, initial,
             tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, eosId: tokenizer.eosId, hash: tokenizer.hash, files: tokenizerFiles(config.tokenizer) } });
     } finally {
         train.close();
@@ -39,12 +39,9 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean): Pret
     }
 }
 
-export function runPretrain(configPath: string, resume: boolean): PretrainResult {
-    const config = parsePretrainConfig(readConfigValue(configPath, "pretrain config"), configPath);
-    const base = dirname(resolve(configPath));
-    const at = (p: string): string => resolve(base, p);
-    return runPretrainConfig({ ...config, output: at(config.output), tokenizer: at(config.tokenizer), initFrom: config.initFrom === undefined ? undefined : at(config.initFrom),
-        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
+export function runPretrain(configPath: string, resume: boolean, overwrite = false): PretrainResult {
+    const config = loadConfig(configPath, pretrainConfigSchema, { what: "pretrain config", paths: ["output", "tokenizer", "initFrom", "data.train", "data.validation"] });
+    return runPretrainConfig(config, resume, overwrite);
 }
 
 /** ShareGPT records ({conversations: [{from: human}, {from: agent|gpt}]}) or Alpaca ({instruction, input, output}). */
@@ -72,21 +69,18 @@ export function readInstructionJsonl(path: string): SftExample[] {
     return out;
 }
 
-export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
+export function runSftConfig(config: SftConfig, resume: boolean, overwrite = false): SftResult {
     using base = openModel(config.base);
     const tokenizer = config.tokenizer !== undefined ? loadTokenizer(config.tokenizer) : base.tokenizer;
     if (tokenizer === null) {
         throw new ConfigError("tokenizer", `the base model ${config.base} carries no tokenizer; give one with tokenizer:`);
     }
-    return sft({ config, base, resume, tokenizer,
+    return sft({ config, base, resume, overwrite, tokenizer,
         train: readInstructionJsonl(config.data.train),
         validation: config.data.validation === undefined ? [] : readInstructionJsonl(config.data.validation) });
 }
 
-export function runSft(configPath: string, resume: boolean): SftResult {
-    const config = parseSftConfig(readConfigValue(configPath, "sft config"), configPath);
-    const base = dirname(resolve(configPath));
-    const at = (p: string): string => resolve(base, p);
-    return runSftConfig({ ...config, output: at(config.output), base: at(config.base), tokenizer: config.tokenizer === undefined ? undefined : at(config.tokenizer),
-        data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
+export function runSft(configPath: string, resume: boolean, overwrite = false): SftResult {
+    const config = loadConfig(configPath, sftConfigSchema, { what: "sft config", paths: ["output", "base", "tokenizer", "data.train", "data.validation"] });
+    return runSftConfig(config, resume, overwrite);
 }

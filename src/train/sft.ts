@@ -32,6 +32,8 @@ export interface SftInputs {
     train: readonly SftExample[];
     validation?: readonly SftExample[];
     resume?: boolean;
+    /** Start over in a run directory that holds checkpoints of an earlier run (its checkpoints and log are removed). */
+    overwrite?: boolean;
 }
 
 export interface SftResult extends TrainingLoopResult {
@@ -59,7 +61,7 @@ function keepLearnable(tokens: Int32Array, targets: Int32Array, rows: number, T:
     return { tokens: outTokens, targets: outTargets, rows: keep.length };
 }
 
-export function sft({ config, base, tokenizer, train, validation = [], resume = false }: SftInputs): SftResult {
+export function sft({ config, base, tokenizer, train, validation = [], resume = false, overwrite = false }: SftInputs): SftResult {
     if (base.config.vocabSize !== tokenizer.vocabSize) {
         throw new ConfigError("tokenizer", `the tokenizer has ${tokenizer.vocabSize} tokens, the base model's vocabulary ${base.config.vocabSize}`);
     }
@@ -124,7 +126,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         },
         lrAt, maxGradNorm: opt.gradClip > 0 ? opt.gradClip : null, extraGrads: [adapters.grads], validate,
         evalEvery: config.evalEvery, checkpointEvery: config.checkpointEvery, keepCheckpoints: config.keepCheckpoints,
-        logEvery: config.logEvery, resume,
+        logEvery: config.logEvery, resume, overwrite,
         saveCheckpoint: (dir, step) => {
             saveLoraAdapter(dir, adapters, base.path);
             writeOptimizerState(dir, optimizer);

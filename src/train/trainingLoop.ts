@@ -12,6 +12,9 @@
 import type { LlamaModel } from "../model/LlamaModel.js";
 import type { AdamW } from "../optim/AdamW.js";
 import { createProgress } from "../util/progress.js";
+import { basename } from "node:path";
+import { RunLock } from "../util/runLock.js";
+import { OutputExistsError } from "../util/writeOutput.js";
 import { CheckpointManager } from "./CheckpointManager.js";
 import { RunLog } from "./RunLog.js";
 import { type MicroBatch, trainStep } from "./trainStep.js";
@@ -42,6 +45,8 @@ export interface TrainingLoopOptions {
     /** Loads a checkpoint written by saveCheckpoint and returns the step it was taken after. */
     loadCheckpoint: (dir: string) => number;
     resume: boolean;
+    /** Without resume: remove an earlier run's checkpoints and log instead of refusing the directory. */
+    overwrite?: boolean;
     /** Tokens per optimizer step that carry loss, for the throughput figure (default B·T·K). */
     tokensPerStep?: number;
 }
@@ -57,7 +62,18 @@ export interface TrainingLoopResult {
 
 export function runTrainingLoop(options: TrainingLoopOptions): TrainingLoopResult {
     const { runDir, model, optimizer, totalSteps, gradAccum, B, T } = options;
+    // One run per directory: a second one would prune the first one's checkpoints and interleave their logs.
+    using _lock = RunLock.acquire(runDir, options.title);
     const checkpoints = new CheckpointManager({ runDir, keep: options.keepCheckpoints });
+    const earlier = checkpoints.list();
+    if (!options.resume && earlier.length > 0) {
+        if (options.overwrite !== true) {
+            throw new OutputExistsError(runDir, `holds checkpoints of an earlier run (latest ${basename(earlier[earlier.length - 1]!)}); `
+                + "pass --resume to continue it, or --overwrite to start over (its checkpoints and log are removed)");
+        }
+        checkpoints.removeAll();
+        RunLog.remove(runDir);
+    }
     let start = 0;
     let resumedFrom: number | null = null;
     const latest = options.resume ? checkpoints.latest() : null;

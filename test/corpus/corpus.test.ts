@@ -11,11 +11,11 @@ import { parseCorpusConfig } from "../../src/corpus/CorpusConfig.js";
 import { MinHashLsh } from "../../src/corpus/dedup.js";
 import { findPhi, scanPhi } from "../../src/corpus/phi.js";
 import { readDocuments } from "../../src/corpus/readers.js";
-import { FormatError } from "../../src/errors/MellamaError.js";
 import { openMegatronIndexed } from "../../src/formats/shards/megatronIndexed.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { Rng } from "../../src/util/rng.js";
 import { mellamaArgv } from "../helpers/runCli.js";
+import { ConfigError, DegenerateResultError, FormatError } from "../../src/errors/MellamaError.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const tokenizerPath = `${fixtures}tokenizer/words.model`;
@@ -171,4 +171,42 @@ test("PubMed XML (plain and .gz) is read by PMID; a truncated .gz names the file
             void d;
         }
     }, (error: unknown) => error instanceof FormatError && error.message.includes("cut.xml.gz") && /truncated|malformed/.test(error.message));
+});
+
+test("markers carry what made them: a changed phi.mode rebuilds; corrupt or truncated documents files, 0 shards and an empty corpus are refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "corpus-"));
+    try {
+        writeInputs(dir);
+        const out = join(dir, "out");
+        const flag = { ...config(dir, out), phi: { mode: "flag" as const } };
+        await buildDocuments(flag, 0, 1);
+        await packCorpus(flag, loadTokenizer(tokenizerPath), 1);
+        assert.ok(readFileSync(join(out, "docs", "shard-0-of-1.jsonl"), "utf8").includes("555-123-4567"), "flag mode keeps the text");
+        const redact = config(dir, out);
+        const lines: string[] = [];
+        await buildDocuments(redact, 0, 1, (l) => lines.push(l));
+        assert.ok(lines.some((l) => /built before with different phi; rebuilding/.test(l)));
+        assert.ok(!readFileSync(join(out, "docs", "shard-0-of-1.jsonl"), "utf8").includes("555-123-4567"), "redacted after the rebuild");
+        const manifest = await packCorpus(redact, loadTokenizer(tokenizerPath), 1);
+        assert.equal(manifest.config.phi.mode, "redact", "the pack was redone from the new documents");
+
+        await assert.rejects(packCorpus(redact, loadTokenizer(tokenizerPath), 0), (e: unknown) => e instanceof ConfigError && /--shards: must be .* \(at least 1\)/.test(e.message));
+
+        const docsFile = join(out, "docs", "shard-0-of-1.jsonl");
+        const whole = readFileSync(docsFile, "utf8");
+        rmSync(join(out, "manifest.json"));
+        writeFileSync(docsFile, whole.slice(0, Math.floor(whole.length * 0.6)).replace(/\n[^\n]*$/, "\n"));
+        await assert.rejects(packCorpus(redact, loadTokenizer(tokenizerPath), 1), (e: unknown) => e instanceof FormatError && /do not match its marker/.test(e.message));
+        writeFileSync(docsFile, whole.replace(/\n/, "\nSECRET-CANARY-NOTE patient text\n"));
+        await assert.rejects(packCorpus(redact, loadTokenizer(tokenizerPath), 1),
+            (e: unknown) => e instanceof FormatError && /shard-0-of-1\.jsonl: line 2: is not a document record/.test(e.message) && !e.message.includes("CANARY"));
+        assert.ok(!existsSync(join(out, "manifest.json")) && !existsSync(join(out, ".mellama.lock")));
+
+        const empty = { ...config(dir, join(dir, "empty")), sources: [{ ...redact.sources[0]!, path: join(dir, "nothing.jsonl") }] };
+        writeFileSync(join(dir, "nothing.jsonl"), "");
+        await buildDocuments(empty, 0, 1);
+        await assert.rejects(packCorpus(empty, loadTokenizer(tokenizerPath), 1), (e: unknown) => e instanceof DegenerateResultError && /no document survived/.test(e.message));
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
 });

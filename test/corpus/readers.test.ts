@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Document, readDocuments, type SourceFormat } from "../../src/corpus/readers.js";
@@ -80,6 +83,27 @@ test("onBytes reports every byte each reader reads, summing to sourceBytes (the 
             }
             assert.equal(bytes, sourceBytes(format, path), `${format} ${path.split("/").pop()}`);
         }
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("text: blank lines separate documents until a ` = Title = ` heading; from there on headings do (wikitext)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-text-"));
+    try {
+        writeFileSync(join(dir, "plain.txt"), "first paragraph\nstill first\n\n\nsecond one\n  \nthird\n");
+        const plain = [];
+        for await (const d of readDocuments({ format: "text", path: join(dir, "plain.txt"), onBad: () => undefined })) {
+            plain.push(d);
+        }
+        assert.deepEqual(plain.map((d) => d.text), ["first paragraph\nstill first", "second one", "third"]);
+        writeFileSync(join(dir, "wiki.txt"), " \n = Alpha = \n one \n\n two \n = = Sub = = \n three \n = Beta = \n four \n");
+        const wiki = [];
+        for await (const d of readDocuments({ format: "text", path: join(dir, "wiki.txt"), onBad: () => undefined })) {
+            wiki.push(d);
+        }
+        assert.deepEqual(wiki.map((d) => d.id), ["Alpha", "Beta"]);
+        assert.match(wiki[0]!.text, /one[\s\S]*two[\s\S]*Sub[\s\S]*three/);
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }

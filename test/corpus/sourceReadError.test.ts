@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -26,8 +26,11 @@ test("an unreadable source stops the stage with a SourceReadError; finished shar
         await assert.rejects(buildDocuments(make(true), 1, 2), (e: unknown) =>
             e instanceof SourceReadError && /source "b" \(.*no-such-dir\): cannot read \(ENOENT\)/.test(e.message));
         assert.deepEqual(readdirSync(join(dir, "out", "docs")).sort(), ["shard-0-of-2.done", "shard-0-of-2.jsonl"]);
-        // The marker makes the finished shard skip even with the broken config.
-        assert.equal((await buildDocuments(make(true), 0, 2)).shard, "0/2");
+        // The config changed, so the finished shard is rebuilt, not reused; the failed rebuild leaves it as it was.
+        const before = readFileSync(join(dir, "out", "docs", "shard-0-of-2.done"), "utf8");
+        await assert.rejects(buildDocuments(make(true), 0, 2), SourceReadError);
+        assert.equal(readFileSync(join(dir, "out", "docs", "shard-0-of-2.done"), "utf8"), before);
+        assert.equal((await buildDocuments(make(false), 0, 2)).shard, "0/2");
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }

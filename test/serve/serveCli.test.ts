@@ -43,10 +43,10 @@ test("mellama serve: refuses another address without a key, and a missing templa
     const dir = tinyServeModel({ chatTemplate: false });
     try {
         const open = runCli(["serve", "--model", dir, "--host", "0.0.0.0", "--port", "0"], { MELLAMA_API_KEY: "" });
-        assert.equal(open.status, 1);
+        assert.equal(open.status, 2);
         assert.match(open.stderr, /^mellama: --host: binding to 0\.0\.0\.0 .*--api-key KEY \(or MELLAMA_API_KEY\)/);
         const template = runCli(["serve", "--model", dir, "--chat-template", "/nonexistent/t.jinja", "--port", "0"]);
-        assert.equal(template.status, 1);
+        assert.equal(template.status, 2);
         assert.match(template.stderr, /^mellama: --chat-template: \/nonexistent\/t\.jinja: no such file/);
     } finally {
         rmSync(dir, { recursive: true, force: true });

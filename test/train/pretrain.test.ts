@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -8,6 +8,8 @@ import { pretrain } from "../../src/train/pretrain.js";
 import { ResumeMismatchError } from "../../src/train/ResumeMismatchError.js";
 import { arrayDataset } from "../../src/train/TokenDataset.js";
 import { Rng } from "../../src/util/rng.js";
+import { RUN_LOCK_FILE, RunLock, RunLockedError } from "../../src/util/runLock.js";
+import { OutputExistsError } from "../../src/util/writeOutput.js";
 
 const VOCAB = 50;
 const rng = new Rng(3);
@@ -71,4 +73,23 @@ test("a resume with a different model shape is refused, naming the difference", 
 test("unknown config keys and wrong types fail before any work, naming the key", () => {
     assert.throws(() => parsePretrainConfig({ output: "x", tokenizer: "t", data: { train: "d" }, optimizr: {} }), /optimizr/);
     assert.throws(() => parsePretrainConfig({ output: "x", tokenizer: "t", data: { train: "d" }, optimizer: { lr: "fast" } }), /optimizer\.lr/);
+});
+
+test("a run directory with checkpoints is refused without --resume or --overwrite, and locked while a run holds it", () => {
+    const out = mkdtempSync(join(tmpdir(), "pretrain-"));
+    const first = pretrain({ config: config(out, { maxSteps: 4 }), train, validation, tokenizer });
+    const before = readFileSync(join(first.checkpoint, "model.safetensors"));
+    assert.throws(() => pretrain({ config: config(out, { maxSteps: 2 }), train, validation, tokenizer }),
+        (e: unknown) => e instanceof OutputExistsError && /holds checkpoints of an earlier run \(latest step-00000004\); pass --resume .* or --overwrite/.test(e.message));
+    assert.ok(readFileSync(join(first.checkpoint, "model.safetensors")).equals(before), "the earlier run is untouched");
+    {
+        using _held = RunLock.acquire(out, "sft");
+        assert.throws(() => pretrain({ config: config(out, { maxSteps: 4 }), train, validation, tokenizer, resume: true }), RunLockedError);
+    }
+    const again = pretrain({ config: config(out, { maxSteps: 2 }), train, validation, tokenizer, overwrite: true });
+    assert.deepEqual(readdirSync(join(out, "checkpoints")).filter((n) => n.startsWith("step-")), ["step-00000002"]);
+    assert.equal(readFileSync(join(out, "checkpoints", "latest"), "utf8").trim(), "step-00000002");
+    assert.equal(readFileSync(join(out, "log.jsonl"), "utf8").trim().split("\n").filter((l) => l.includes('"train"')).length, 2);
+    assert.equal(again.resumedFrom, null);
+    assert.equal(existsSync(join(out, RUN_LOCK_FILE)), false, "the lock is released when the run ends");
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -23,4 +24,15 @@ test("an error while producing a chunk leaves the old file whole and no temporar
     })()), /tensor 2 failed/);
     assert.equal(readFileSync(path, "utf8"), "previous");
     assert.deepEqual(readdirSync(dir), ["model.safetensors"]);
+});
+
+test("a killed writer's temporary of the same target is removed by the next write; a live one's is kept", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-atomic-sweep-"));
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(dir, `.notes.jsonl.tmp-${dead}-123`), "clinical text");
+    writeFileSync(join(dir, ".notes.jsonl.tmp-1-123"), "a live writer's");
+    atomicWriteFileSync(join(dir, "notes.jsonl"), "x");
+    assert.equal(existsSync(join(dir, `.notes.jsonl.tmp-${dead}-123`)), false);
+    assert.equal(existsSync(join(dir, ".notes.jsonl.tmp-1-123")), true);
+    rmSync(dir, { recursive: true, force: true });
 });

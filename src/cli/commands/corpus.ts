@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { intArg } from "../options.js";
 
 /**
  * V8's --optimize-for-size for the corpus commands, set before their worker threads (new isolates) start: it keeps
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     corpus.command("merge")
         .description("merge the N document shards: dedup across shards, tokenize, mix and pack")
         .argument("<config>", "corpus config (YAML or JSON)")
-        .requiredOption("--shards <N>", "number of shards the build was split into", (v) => Number(v))
+        .requiredOption("--shards <N>", "number of shards the build was split into (at least 1)", intArg(1, 100_000))
         .action(async (config: string, o: { shards: number }) => {
             await lowMemoryHeaps();
             const { runCorpusMerge } = await import("../../corpus/runCorpus.js");

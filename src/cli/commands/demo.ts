@@ -1,21 +1,19 @@
 import type { Command } from "commander";
+import { choiceArg, intArg, pathArg } from "../options.js";
 
 export function register(program: Command): void {
     program.command("demo")
         .description("the nano Me-LLaMA recipe end to end: tokenizer, base, continual pretraining, LoRA instruction tuning, evaluation, report")
-        .option("--data <dir>", "benchmark data (default: MELLAMA_DATA, else ../shared/data when present, else a synthetic sample set)")
+        .option("--data <dir>", "benchmark data (default: MELLAMA_DATA, else ../shared/data when present, else a synthetic sample set)", pathArg("dir"))
         .option("--out <dir>", "output directory", "runs/demo")
-        .option("--scale <scale>", "nano (minutes) or small (the honest, slower run)", "nano")
-        .option("--threads <n>", "threads for the native kernels", (v) => Number(v))
-        .action(async (o: { data?: string; out: string; scale: string; threads?: number }) => {
+        .option("--scale <scale>", "nano (minutes), small (the honest, slower run), or smoke (every stage, nothing learned; for tests)", choiceArg(["nano", "small", "smoke"]), "nano")
+        .option("--threads <n>", "threads for the native kernels (default: all cores)", intArg(1, 1024))
+        .action(async (o: { data?: string; out: string; scale: "nano" | "small" | "smoke"; threads?: number }) => {
             const { existsSync } = await import("node:fs");
-            const { ConfigError } = await import("../../errors/MellamaError.js");
-            if (o.scale !== "nano" && o.scale !== "small" && o.scale !== "smoke") {
-                throw new ConfigError("--scale", `"${o.scale}" is not nano, small or smoke (every stage, nothing learned; for tests)`);
-            }
-            const data = o.data ?? process.env.MELLAMA_DATA ?? (existsSync("../shared/data") ? "../shared/data" : undefined);
+            const given = o.data ?? (process.env.MELLAMA_DATA || undefined);
+            const data = given ?? (existsSync("../shared/data") ? "../shared/data" : undefined);
             const { runNanoMeLlama } = await import("../../recipe/nanoMeLlama.js");
-            const r = await runNanoMeLlama({ out: o.out, data, scale: o.scale, threads: o.threads });
+            const r = await runNanoMeLlama({ out: o.out, data, dataRequired: given !== undefined, scale: o.scale, threads: o.threads });
             const fmtDiag = (v: unknown): string => (typeof v === "number" ? v.toFixed(3) : "-");
             const rows = r.table.map((t) => `  ${t.model.padEnd(14)} PubMed ppl ${t.pubmedPpl.toFixed(1).padStart(8)}  clinical ppl ${t.clinicalPpl.toFixed(1).padStart(8)}  `
                 + Object.entries(t.results.results).map(([task, m]) => {

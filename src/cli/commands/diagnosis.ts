@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { choiceArg, intArg, listArg, pathArg } from "../options.js";
 
 export function register(program: Command): void {
     const diagnosis = program.command("diagnosis")
@@ -6,10 +7,10 @@ export function register(program: Command): void {
     const review = diagnosis.command("review").description("blinded clinician review of diagnosis runs");
     review.command("export")
         .description("write a blinded review pack: per reviewer an offline HTML form that saves a CSV, the CSV template, and key.json (keep it from reviewers)")
-        .argument("<runs...>", "diagnosis run directories (one or more models)")
-        .requiredOption("--reviewers <n>", "number of reviewers", (v) => Number(v))
+        .argument("<runs...>", "diagnosis run directories (one or more models)", listArg(pathArg("dir")))
+        .requiredOption("--reviewers <n>", "number of reviewers", intArg(1, 1000))
         .option("--out <dir>", "pack directory (default: review/ inside the first run)")
-        .option("--seed <n>", "shuffle seed (recorded in key.json)", (v) => Number(v), 1)
+        .option("--seed <n>", "shuffle seed (recorded in key.json)", intArg(0, 2 ** 32 - 1), 1)
         .action(async (runs: string[], o: { reviewers: number; out?: string; seed: number }) => {
             const { exportReviewPack } = await import("../../eval/judges/review/exportReviewPack.js");
             const dir = exportReviewPack({ runs, reviewers: o.reviewers, out: o.out, seed: o.seed });
@@ -17,14 +18,10 @@ export function register(program: Command): void {
         });
     review.command("import")
         .description("read reviewers' CSVs into the pack, then write clinician top-K and agreement into review_results.json and each run's results and report")
-        .argument("<pack>", "the review pack directory (or the run directory whose review/ holds it)")
-        .argument("<files...>", "review CSV files")
-        .option("--on-error <mode>", "fail: refuse a file with any bad row; skip: import its valid rows", "fail")
-        .action(async (pack: string, files: string[], o: { onError: string }) => {
-            const { ConfigError } = await import("../../errors/MellamaError.js");
-            if (o.onError !== "fail" && o.onError !== "skip") {
-                throw new ConfigError("--on-error", `expected fail or skip, got "${o.onError}"`);
-            }
+        .argument("<pack>", "the review pack directory (or the run directory whose review/ holds it)", pathArg("dir"))
+        .argument("<files...>", "review CSV files", listArg(pathArg("file")))
+        .option("--on-error <mode>", "fail: refuse a file with any bad row; skip: import its valid rows", choiceArg(["fail", "skip"]), "fail")
+        .action(async (pack: string, files: string[], o: { onError: "fail" | "skip" }) => {
             const { importReviews } = await import("../../eval/judges/review/importReviews.js");
             const { ReviewImportError } = await import("../../eval/judges/review/ReviewImportError.js");
             const print = (problems: readonly { file: string; line: number; reason: string }[]): void => {
@@ -49,7 +46,7 @@ export function register(program: Command): void {
         });
     diagnosis.command("compare")
         .description("paired comparison of two diagnosis runs: top-K differences with bootstrap CIs and McNemar's test, per judge")
-        .argument("<runA>").argument("<runB>")
+        .argument("<runA>", "diagnosis run directory", pathArg("dir")).argument("<runB>", "diagnosis run directory", pathArg("dir"))
         .option("--out <dir>", "where diagnosis_comparison.json and .html go", ".")
         .action(async (runA: string, runB: string, o: { out: string }) => {
             const { compareDiagnosisRuns } = await import("../../eval/judges/compareDiagnosisRuns.js");

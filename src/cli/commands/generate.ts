@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { choiceArg, intArg, numberArg, pathArg } from "../options.js";
 
 interface GenerateCliOptions {
     model: string; adapter?: string; prompt?: string; prompts?: string; batch: number; maxTokens: number; temperature: number; topK: number; topP: number;
@@ -13,26 +14,23 @@ export function register(program: Command): void {
         .requiredOption("--model <path>", "a Hugging Face directory (config.json, safetensors, tokenizer), a .gguf file, or a mellama run/checkpoint")
         .option("--adapter <dir>", "a PEFT LoRA adapter directory for the model, applied without merging (any weight type, --quantize included)")
         .option("--prompt <text>", "the prompt (BOS is prepended, as LLaMA-2 expects)")
-        .option("--prompts <file>", "one prompt per line (a line that is a JSON string is unescaped, for prompts with newlines); blank lines are skipped")
-        .option("--batch <n>", "with --prompts: sequences decoded together, 1..16 (each output is what it would be alone)", (v) => Number(v), 8)
-        .option("--max-tokens <n>", "maximum new tokens", (v) => Number(v), 128)
-        .option("--temperature <t>", "0 = greedy", (v) => Number(v), 0)
-        .option("--top-k <k>", "sample from the k most likely tokens (0 = all)", (v) => Number(v), 0)
-        .option("--top-p <p>", "nucleus sampling mass", (v) => Number(v), 1)
-        .option("--repetition-penalty <p>", "> 1 discourages tokens already seen (1 = off)", (v) => Number(v), 1)
-        .option("--seed <s>", "sampling seed (with --prompts, prompt i uses seed + i)", (v) => Number(v), 0)
+        .option("--prompts <file>", "one prompt per line (a line that is a JSON string is unescaped, for prompts with newlines); blank lines are skipped", pathArg("file"))
+        .option("--batch <n>", "with --prompts: sequences decoded together, 1..16 (each output is what it would be alone)", intArg(1, 16), 8)
+        .option("--max-tokens <n>", "maximum new tokens", intArg(1, 10_000_000), 128)
+        .option("--temperature <t>", "0 = greedy", numberArg(0, 100), 0)
+        .option("--top-k <k>", "sample from the k most likely tokens (0 = all)", intArg(0, 10_000_000), 0)
+        .option("--top-p <p>", "nucleus sampling mass", numberArg(Number.MIN_VALUE, 1), 1)
+        .option("--repetition-penalty <p>", "> 1 discourages tokens already seen (1 = off)", numberArg(Number.MIN_VALUE, 100), 1)
+        .option("--seed <s>", "sampling seed (with --prompts, prompt i uses seed + i)", intArg(0, 2 ** 32 - 1), 0)
         .option("--stop <strings...>", "stop strings")
-        .option("--threads <n>", "threads", (v) => Number(v))
-        .option("--quantize <type>", "convert F32/F16/BF16 weights on load (q8_0: about half the memory of F16, faster decoding)")
+        .option("--threads <n>", "threads (default: all cores)", intArg(1, 1024))
+        .option("--quantize <type>", "convert F32/F16/BF16 weights on load (q8_0: about half the memory of F16, faster decoding)", choiceArg(["q8_0"]))
         .option("--no-mmap", "read the weights into memory instead of mapping them from the file")
-        .option("--context-size <n>", "longest prompt + generation (default: the model's context)", (v) => Number(v))
+        .option("--context-size <n>", "longest prompt + generation (default: the model's context)", intArg(1, 10_000_000))
         .action(async (o: GenerateCliOptions) => {
             const { ConfigError } = await import("../../errors/MellamaError.js");
             if ((o.prompt === undefined) === (o.prompts === undefined)) {
                 throw new ConfigError("--prompt", "give exactly one of --prompt TEXT and --prompts FILE");
-            }
-            if (o.quantize !== undefined && o.quantize !== "q8_0") {
-                throw new ConfigError("--quantize", `must be q8_0, got ${JSON.stringify(o.quantize)}`);
             }
             const prompts = o.prompts === undefined ? undefined : await readPrompts(o.prompts);
             const { loadForInference, LoraAdapter } = await import("../../model/inference/index.js");

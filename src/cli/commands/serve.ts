@@ -1,31 +1,30 @@
 import type { Command } from "commander";
+import { intArg, listArg, pathArg } from "../options.js";
 
 interface ServeCliOptions {
     model: string[]; adapter?: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
     maxTokens?: number; maxContext?: number; maxBody: number; timeout: number; threads?: number; quiet?: boolean; mmap: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function register(program: Command): void {
     program.command("serve")
         .description("serve models through an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models) with continuous batching, "
             + "/health, /metrics, and a web page at / to chat and browse evaluation runs; binds to 127.0.0.1 unless --host (then --api-key is required)")
-        .requiredOption("--model <DIR|FILE|NAME=PATH>", "a model directory or .gguf file, optionally named (repeat for several)", collect)
+        .requiredOption("--model <DIR|FILE|NAME=PATH>", "a model directory or .gguf file, optionally named (repeat for several)", listArg())
         .option("--adapter <NAME[@MODEL]=DIR>", "serve a PEFT LoRA adapter as model NAME over a served model, unmerged (repeat for several; "
-            + "@MODEL only when several models are served); its requests decode in the same batches as the base's", collect)
+            + "@MODEL only when several models are served); its requests decode in the same batches as the base's", listArg())
         .option("--host <address>", "bind address (anything but loopback needs --api-key)", "127.0.0.1")
-        .option("--port <n>", "port (0 = any free one)", (v) => Number(v), 8080)
+        .option("--port <n>", "port (0 = any free one)", intArg(0, 65535), 8080)
         .option("--api-key <key>", "require Authorization: Bearer KEY (default MELLAMA_API_KEY)")
-        .option("--chat-template <FILE|NAME=FILE>", "a Jinja chat template for all models or one (repeat); default the model's own", collect)
-        .option("--runs <dir>", "evaluation run directories to browse on the web page (mellama eval --output)")
-        .option("--max-batch <n>", "sequences decoded together per model, 1..16", (v) => Number(v), 8)
-        .option("--max-queue <n>", "sequences waiting beyond those decoding, per model; more get 429", (v) => Number(v), 64)
-        .option("--max-tokens <n>", "largest max_tokens a request may ask (default the context length)", (v) => Number(v))
-        .option("--max-context <n>", "context length served (default the model's)", (v) => Number(v))
-        .option("--max-body <bytes>", "largest request body", (v) => Number(v), 1024 * 1024)
-        .option("--timeout <s>", "per-request timeout in seconds", (v) => Number(v), 600)
-        .option("--threads <n>", "threads", (v) => Number(v))
+        .option("--chat-template <FILE|NAME=FILE>", "a Jinja chat template for all models or one (repeat); default the model's own", listArg())
+        .option("--runs <dir>", "evaluation run directories to browse on the web page (mellama eval --output)", pathArg("dir"))
+        .option("--max-batch <n>", "sequences decoded together per model, 1..16", intArg(1, 16), 8)
+        .option("--max-queue <n>", "sequences waiting beyond those decoding, per model; more get 429", intArg(0, 1_000_000), 64)
+        .option("--max-tokens <n>", "largest max_tokens a request may ask (default the context length)", intArg(1, 10_000_000))
+        .option("--max-context <n>", "context length served (default the model's)", intArg(1, 10_000_000))
+        .option("--max-body <bytes>", "largest request body", intArg(1024, 1 << 30), 1024 * 1024)
+        .option("--timeout <s>", "per-request timeout in seconds", intArg(1, 86400), 600)
+        .option("--threads <n>", "threads (default: all cores)", intArg(1, 1024))
         .option("--no-mmap", "read the weights into memory instead of mapping them from their files")
         .option("--quiet", "no access log (it never holds request or generated text)")
         .action(async (o: ServeCliOptions) => {
@@ -52,12 +51,6 @@ export function register(program: Command): void {
             for (const t of templates) {
                 if (t.name !== undefined && !models.some((m) => m.name === t.name) && !adapters.some((a) => a.name === t.name)) {
                     throw new ConfigError("--chat-template", `no model is named "${t.name}"`);
-                }
-            }
-            for (const [flag, v, min, max] of [["--port", o.port, 0, 65535], ["--max-batch", o.maxBatch, 1, 16], ["--max-queue", o.maxQueue, 0, 1e6],
-                ["--max-body", o.maxBody, 1024, 1 << 30], ["--timeout", o.timeout, 1, 86400]] as const) {
-                if (!Number.isInteger(v) || v < min || v > max) {
-                    throw new ConfigError(flag, `expected an integer in [${min}, ${max}], got ${String(v)}`);
                 }
             }
             const apiKey = o.apiKey ?? process.env.MELLAMA_API_KEY;

@@ -5,9 +5,10 @@ export function register(program: Command): void {
         .description("LoRA instruction tuning (loss on responses only); saves PEFT adapters")
         .requiredOption("--config <file>", "sft config (YAML or JSON)")
         .option("--resume", "continue from the run's latest checkpoint, bit for bit")
-        .action(async (o: { config: string; resume?: boolean }) => {
+        .option("--overwrite", "start over in an output directory that holds an earlier run's checkpoints (they are removed)")
+        .action(async (o: { config: string; resume?: boolean; overwrite?: boolean }) => {
             const { runSft } = await import("../../train/runTraining.js");
-            const r = runSft(o.config, o.resume === true);
+            const r = runSft(o.config, o.resume === true, o.overwrite === true);
             process.stdout.write(`tuned ${r.steps} steps on ${r.rows} rows: loss ${r.finalLoss.toFixed(4)}; adapter ${r.checkpoint}\n`);
             const { readFileSync } = await import("node:fs");
             const { dirname, join } = await import("node:path");

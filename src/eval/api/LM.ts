@@ -37,6 +37,11 @@ export interface LM {
     /** Stable identity of the model and its settings; part of every cache key. */
     readonly id: string;
     /**
+     * What cached answers are keyed by, where `id` names something whose content can change (a model path): the
+     * backend and a fingerprint of the model's bytes, so changed weights are never answered from the cache.
+     */
+    readonly cacheKey?: string;
+    /**
      * Answers requests; calls onResult as each finishes (any order) so the harness can cache it at once.
      * Must not throw for one bad request: return { ok: false } for it.
      */

@@ -2,6 +2,7 @@
  * Turns a model SPEC into an LM: `native:PATH` (mellama's engine, wired in createNativeLM.ts), `llamacpp:FILE.gguf`,
  * `openai:BASE_URL[#model]` (key from OPENAI_API_KEY), and the test backends `echo`, `constant:TEXT`, `oracle`, `judge-oracle` (a diagnosis judge).
  */
+import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
 import type { LM } from "../api/LM.js";
 import type { Doc } from "../api/Task.js";
 import { ConfigError } from "../../errors/MellamaError.js";
@@ -27,6 +28,7 @@ export interface CreateLMOptions {
 
 export async function createLM(spec: string, options: CreateLMOptions = {}): Promise<LM> {
     const colon = spec.indexOf(":");
+    refuseUrlCredentials("model", spec);
     const kind = colon < 0 ? spec : spec.slice(0, colon);
     const rest = colon < 0 ? "" : spec.slice(colon + 1);
     switch (kind) {

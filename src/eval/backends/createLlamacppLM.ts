@@ -8,6 +8,7 @@ import type { LM } from "../api/LM.js";
 import { BackendUnavailableError } from "./BackendUnavailableError.js";
 import { describeError } from "./describeError.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
+import { modelFingerprint } from "../../formats/model/modelFingerprint.js";
 
 interface LlamaCppModule {
     getLlama(options?: Record<string, unknown>): Promise<{
@@ -42,7 +43,8 @@ export async function createLlamacppLM(modelPath: string, options: { timeoutMs?:
         return lmFromGenerator(`llamacpp:${modelPath}`, (prompt, settings) => completion.generateCompletion(prompt, {
             maxTokens: settings.maxTokens, temperature: 0, signal: settings.signal,
             ...(settings.until.length > 0 ? { customStopTriggers: [...settings.until] } : {}),
-        }), { concurrency: 1, timeoutMs: options.timeoutMs, dispose: async () => { await context.dispose(); await model.dispose(); } });
+        }), { concurrency: 1, timeoutMs: options.timeoutMs, dispose: async () => { await context.dispose(); await model.dispose(); },
+            cacheKey: `llamacpp:${modelFingerprint(modelPath)}` });
     } catch (error) {
         throw new BackendUnavailableError("llamacpp", `node-llama-cpp could not load its binary or the model (${describeError(error)}). `
             + "HINT: run `npx node-llama-cpp source download` to build llama.cpp here, or serve the GGUF with llama.cpp's "

@@ -11,6 +11,7 @@ import { loadForInference, LoraAdapter } from "../../model/inference/index.js";
 import type { InferenceSession } from "../../model/inference/InferenceSession.js";
 import { SequenceBatcher } from "../../model/inference/SequenceBatcher.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
+import { modelFingerprint } from "../../formats/model/modelFingerprint.js";
 
 export interface NativeLMOptions {
     timeoutMs?: number;
@@ -23,7 +24,7 @@ export interface NativeLMOptions {
 }
 
 /** An LM over an inference session (with `adapter` if not null): greedy, stop strings, left-truncated prompts, maxBatch requests decoded together. */
-export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0, maxBatch = 8, ownsSession = false, adapter: LoraAdapter | null = null): LM {
+export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0, maxBatch = 8, ownsSession = false, adapter: LoraAdapter | null = null, cacheKey?: string): LM {
     const batcher = new SequenceBatcher(session, { maxBatch });
     return lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
         let ids = session.tokenizer.encode(prompt, { bos: true });
@@ -34,7 +35,7 @@ export function lmFromSession(id: string, session: InferenceSession, timeoutMs =
         const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length), stop: until, temperature, ...(signal ? { signal } : {}),
             ...(adapter === null ? {} : { adapter }) });
         return out.text;
-    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}) });
+    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}), ...(cacheKey === undefined ? {} : { cacheKey }) });
 }
 
 export async function createNativeLM(path: string, options: NativeLMOptions = {}): Promise<LM> {
@@ -48,5 +49,6 @@ export async function createNativeLM(path: string, options: NativeLMOptions = {}
         session.dispose();
         throw error;
     }
-    return lmFromSession(`native:${path}${options.adapter === undefined ? "" : `#${options.adapter}`}`, session, options.timeoutMs ?? 0, options.maxBatch ?? 8, true, adapter);
+    return lmFromSession(`native:${path}${options.adapter === undefined ? "" : `#${options.adapter}`}`, session, options.timeoutMs ?? 0, options.maxBatch ?? 8, true, adapter,
+        `native:${modelFingerprint(path)}${options.adapter === undefined ? "" : `#${modelFingerprint(options.adapter)}`}`);
 }

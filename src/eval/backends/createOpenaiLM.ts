@@ -5,6 +5,7 @@
  * retried with exponential backoff (or the server's Retry-After) on network errors, timeouts, 408/409/429/5xx and
  * garbage bodies (bad JSON, no choices). A request that still fails becomes a failed sample; the run goes on. Greedy: temperature 0, top_p 1.
  */
+import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
 import type { GenerateRequest, GenerateResult, LM } from "../api/LM.js";
 import { ConfigError } from "../../errors/MellamaError.js";
 import { describeError } from "./describeError.js";
@@ -42,6 +43,7 @@ function retryAfterMs(header: string | null): number | undefined {
 export function createOpenaiLM(options: OpenaiLMOptions): LM {
     const { model = "default", chat = false, apiKey, concurrency = 8, timeoutMs = 120_000, retries = 3,
         rateLimit = 0, backoffMs = 500 } = options;
+    refuseUrlCredentials("model", options.baseUrl);
     let root: URL;
     try {
         root = new URL(options.baseUrl.replace(/\/+$/, "").replace(/\/v1$/, ""));

@@ -28,6 +28,8 @@ export interface LmFromGeneratorOptions {
     /** Per-request timeout in ms; 0 = none. */
     timeoutMs?: number;
     dispose?: () => Promise<void>;
+    /** LM.cacheKey (default: the id). */
+    cacheKey?: string;
 }
 
 export function lmFromGenerator(id: string, generate: GenerateFn, options: LmFromGeneratorOptions = {}): LM {
@@ -58,6 +60,7 @@ export function lmFromGenerator(id: string, generate: GenerateFn, options: LmFro
     };
     return {
         id,
+        ...(options.cacheKey === undefined ? {} : { cacheKey: options.cacheKey }),
         generateUntil: (requests, onResult) => runPool(requests, concurrency, one, onResult),
         dispose: options.dispose,
     };

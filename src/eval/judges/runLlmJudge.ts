@@ -62,7 +62,7 @@ export async function runLlmJudge({ task, run, judge, cache, scoring, progress }
                 docId: `${task.name}/${record.doc_id}#judge` };
         });
         const hashes = requests.map(requestHash);
-        const replies: (string | undefined)[] = hashes.map((h) => cache.get(judge.id, h));
+        const replies: (string | undefined)[] = hashes.map((h) => cache.get(judge.cacheKey ?? judge.id, h));
         const errors: (string | undefined)[] = requests.map(() => undefined);
         stats.cached += replies.filter((r) => r !== undefined).length;
         const todo = replies.flatMap((r, i) => (r === undefined ? [i] : []));
@@ -72,7 +72,7 @@ export async function runLlmJudge({ task, run, judge, cache, scoring, progress }
                 const i = todo[j]!;
                 if (result.ok) {
                     replies[i] = result.text;
-                    cache.put(judge.id, hashes[i]!, result.text);
+                    cache.put(judge.cacheKey ?? judge.id, hashes[i]!, result.text);
                 } else {
                     errors[i] = result.error;
                 }

@@ -6,7 +6,7 @@
  * joined with ";" (Me-LLaMA's answer format; its order carries no meaning).
  */
 import { readFileSync } from "node:fs";
-import { readJsonl } from "./readJsonl.js";
+import { readJsonl } from "../../util/readJsonl.js";
 import type { BadRecord } from "./recordErrors.js";
 
 export interface HocRecord {

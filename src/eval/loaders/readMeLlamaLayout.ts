@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { parquetReadObjects } from "hyparquet";
 import type { Doc } from "../api/Task.js";
-import { readJsonl } from "./readJsonl.js";
+import { readJsonl } from "../../util/readJsonl.js";
 import type { BadRecord } from "./recordErrors.js";
 import { isObject, needString, RecordRejected, reject } from "./recordErrors.js";
 

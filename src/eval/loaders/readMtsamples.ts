@@ -8,7 +8,7 @@
  * 3467. Specialty names are trimmed (some copies carry a leading space).
  */
 import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { parseCsv } from "../../util/parseCsv.js";
 import { Rng } from "../../util/rng.js";
 import type { BadRecord } from "./recordErrors.js";
 
@@ -25,10 +25,10 @@ export type MtsampleSplit = "train" | "valid" | "test";
 export const MTSAMPLE_SPLIT = { seed: 1234, test: 999, valid: 500 } as const;
 
 export function readMtsamples(file: string, bad: BadRecord): MtsampleRecord[] {
-    const rows = parse(readFileSync(file), { columns: true, info: true, relax_column_count: false, skip_empty_lines: true }) as
-        { record: Record<string, string | undefined>; info: { lines: number } }[];
+    const rows = parseCsv(file, readFileSync(file), { relax_column_count: false }, bad);
     const out: MtsampleRecord[] = [];
-    for (const { record, info } of rows) {
+    for (const { record, line } of rows as { record: Record<string, string | undefined>; line: number }[]) {
+        const info = { lines: line };
         const specialty = record.medical_specialty?.trim();
         const transcription = record.transcription?.trim();
         if (specialty === undefined || specialty === "" || transcription === undefined) {

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
-import { readJsonl } from "./readJsonl.js";
+import { readJsonl } from "../../util/readJsonl.js";
 import type { BadRecord } from "./recordErrors.js";
 import { isObject, needString, RecordRejected, reject } from "./recordErrors.js";
 

@@ -8,6 +8,7 @@
  * @example
  * const { runDir, results } = await evaluate({ lm: createOracleLM(docs), tasks: ["pubmedqa"], outputDir: "runs/eval" });
  */
+import { RunLock } from "../../util/runLock.js";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -20,7 +21,7 @@ import { getTask, TASK_NAMES } from "../tasks/registry.js";
 import { renderReport } from "../report/renderReport.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { dataDir as defaultDataDir } from "../../util/dataDir.js";
-import { ConfigError, MellamaError } from "../../errors/MellamaError.js";
+import { ConfigError, DegenerateResultError, MellamaError } from "../../errors/MellamaError.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { SHUFFLE_SEED } from "./buildPrompts.js";
 import { buildResultsJson } from "./buildResultsJson.js";
@@ -117,6 +118,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         if (skipped.length > 0) {
             process.stderr.write(`eval ${task.name}: skipped ${skipped.length} malformed record(s), first at ${skipped[0]}\n`);
         }
+        if (docsByTask.get(task.name)!.length === 0) {
+            throw new DegenerateResultError(`task ${task.name}`, `its data (${options.taskPaths?.[task.name] ?? data}) holds no usable documents; nothing to evaluate`);
+        }
     }
     const lm = typeof options.lm === "function" ? await options.lm(docsByTask)
         : typeof options.lm === "string" ? await createLM(options.lm, { concurrency: options.concurrency, timeoutMs: options.timeoutMs,
@@ -125,6 +129,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
     mkdirSync(runDir, { recursive: true });
+    // One process per run directory: two resumes of one run would write the same samples and results.
+    using _lock = RunLock.acquire(runDir, "eval");
     const runJson = join(runDir, "run.json");
     if (!existsSync(runJson)) {
         atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
@@ -169,6 +175,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {
         atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));
+    }
+    // Metrics over answers that never came are not results: the run is kept for inspection, the command fails.
+    const allFailed = [...runs].filter(([, r]) => r.samples.length > 0 && r.samples.every((s) => s.error !== null)).map(([name]) => name);
+    if (allFailed.length > 0) {
+        throw new DegenerateResultError(runDir, `every request failed for ${allFailed.join(", ")} (see samples_<task>.jsonl); check the model or endpoint and rerun with --resume`);
     }
     return { runDir, results, runs };
 }

@@ -3,28 +3,32 @@
  * --model, runs evaluate() and prints where the run went. With --resume the run's own run.json supplies the
  * model, tasks and scoring options; backend settings (concurrency, timeout…) may still be given.
  */
-import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { OnError, Scoring } from "../api/Task.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
+import { loadConfig } from "../../util/loadConfig.js";
+import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
 import { CASE_TASK_NAMES } from "../tasks/registry.js";
 
+/** The options as the CLI parsed them (src/cli/options.ts: numbers and choices already checked). */
 export interface EvalCommandOptions {
     model?: string;
     tasks?: string;
-    limit?: string;
-    numFewshot: string;
-    scoring: string;
+    /** First N docs of each task; below 1, a fraction. */
+    limit?: number;
+    numFewshot: number;
+    scoring: Scoring;
     output: string;
-    concurrency: string;
-    timeout: string;
-    retries: string;
-    rateLimit: string;
-    onError: string;
-    modelPrompt: string;
-    maxTokens: string;
+    concurrency: number;
+    timeout: number;
+    retries: number;
+    rateLimit: number;
+    onError: OnError;
+    modelPrompt: ModelPrompt;
+    maxTokens: number;
     data?: string;
     resume?: string;
     chat?: boolean;
@@ -36,48 +40,31 @@ export interface EvalCommandOptions {
     judge?: string;
 }
 
-function num(field: string, text: string, { integer = true, min = 0 } = {}): number {
-    const value = Number(text);
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-        throw new ConfigError(field, `expected ${integer ? "an integer" : "a number"} >= ${min}, got "${text}"`);
-    }
-    return value;
-}
-
-function oneOf<T extends string>(field: string, text: string, allowed: readonly T[]): T {
-    if (!(allowed as readonly string[]).includes(text)) {
-        throw new ConfigError(field, `expected one of ${allowed.join(", ")}, got "${text}"`);
-    }
-    return text as T;
-}
-
-interface RunJson {
-    model: string;
-    tasks: string[];
-    limit: number | null;
-    num_fewshot: number;
-    scoring: string;
-    model_prompt: string;
-    max_tokens: number;
-    on_error: string;
-    data_dir: string | null;
-    model_args?: { chat?: boolean };
-    task_paths?: Record<string, string>;
-    judge?: string | null;
-}
+/** The options an interrupted run recorded in its run.json (other keys are kept by the run, not read here). */
+const runJsonSchema = z.object({
+    model: z.string(),
+    tasks: z.array(z.string()).min(1),
+    limit: z.number().positive().nullable(),
+    num_fewshot: z.number().int().min(0),
+    scoring: z.enum(["paper", "strict"]),
+    model_prompt: z.enum(["no_prompt", "mellama_prompt"]),
+    max_tokens: z.number().int().min(1),
+    on_error: z.enum(["skip", "fail"]),
+    data_dir: z.string().nullable(),
+    model_args: z.object({ chat: z.boolean().optional() }).passthrough().optional(),
+    task_paths: z.record(z.string(), z.string()).optional(),
+    judge: z.string().nullable().optional(),
+}).passthrough();
 
 export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
-    let recorded: RunJson | undefined;
-    if (o.resume !== undefined) {
-        try {
-            recorded = JSON.parse(readFileSync(join(o.resume, "run.json"), "utf8")) as RunJson;
-        } catch (error) {
-            throw new ConfigError("--resume", `${o.resume} is not a run directory with a readable run.json (${(error as Error).message})`);
-        }
-    }
+    const recorded = o.resume === undefined ? undefined : loadConfig(join(o.resume, "run.json"), runJsonSchema, { what: "run.json of --resume" });
     const model = recorded?.model ?? o.model;
     if (model === undefined) {
         throw new ConfigError("--model", "required (native:PATH, llamacpp:FILE.gguf or openai:BASE_URL[#model])");
+    }
+    refuseUrlCredentials("--model", model);
+    if (o.judge !== undefined) {
+        refuseUrlCredentials("--judge", o.judge);
     }
     const tasks = recorded?.tasks ?? o.tasks?.split(",").map((t) => t.trim()).filter(Boolean);
     if (tasks === undefined || tasks.length === 0) {
@@ -105,20 +92,19 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         process.stderr.write("eval: --judge is used by the diagnosis tasks only; ignored for these tasks\n");
     }
     const chat = recorded?.model_args?.chat ?? o.chat === true;
-    const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
-        retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
+    const backend = { concurrency: o.concurrency, timeoutMs: o.timeout * 1000, retries: o.retries, rateLimit: o.rateLimit, chat };
     const { runDir, results } = await evaluate({
         lm: model,
         ...backend,
         tasks,
         outputDir: o.resume !== undefined ? dirname(o.resume) : o.output,
         runDir: o.resume,
-        limit: recorded !== undefined ? recorded.limit ?? undefined : o.limit === undefined ? undefined : num("--limit", o.limit, { integer: false, min: Number.MIN_VALUE }),
-        numFewshot: recorded?.num_fewshot ?? num("--num-fewshot", o.numFewshot),
-        scoring: oneOf<Scoring>("--scoring", recorded?.scoring ?? o.scoring, ["paper", "strict"]),
-        modelPrompt: oneOf<ModelPrompt>("--model-prompt", recorded?.model_prompt ?? o.modelPrompt, ["no_prompt", "mellama_prompt"]),
-        maxTokens: recorded?.max_tokens ?? num("--max-tokens", o.maxTokens, { min: 1 }),
-        onError: oneOf<OnError>("--on-error", recorded?.on_error ?? o.onError, ["skip", "fail"]),
+        limit: recorded !== undefined ? recorded.limit ?? undefined : o.limit,
+        numFewshot: recorded?.num_fewshot ?? o.numFewshot,
+        scoring: recorded?.scoring ?? o.scoring,
+        modelPrompt: recorded?.model_prompt ?? o.modelPrompt,
+        maxTokens: recorded?.max_tokens ?? o.maxTokens,
+        onError: recorded?.on_error ?? o.onError,
         dataDir: recorded?.data_dir ?? o.data,
         taskPaths,
         cachePath: o.cache,

@@ -55,7 +55,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
         temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
     const hashes = requests.map(requestHash);
-    const outputs: (string | undefined)[] = hashes.map((h) => cache.get(lm.id, h));
+    const outputs: (string | undefined)[] = hashes.map((h) => cache.get(lm.cacheKey ?? lm.id, h));
     const cachedFlags = outputs.map((o) => o !== undefined);
     const errors: (string | null)[] = requests.map(() => null);
     const todo = outputs.flatMap((o, i) => (o === undefined ? [i] : []));
@@ -69,7 +69,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
             const i = todo[j]!;
             if (result.ok) {
                 outputs[i] = result.text;
-                cache.put(lm.id, hashes[i]!, result.text);
+                cache.put(lm.cacheKey ?? lm.id, hashes[i]!, result.text);
             } else {
                 errors[i] = result.error;
             }

@@ -25,6 +25,7 @@ import { openModel } from "../model/openModel.js";
 import { f32ArrayToBf16, f32ArrayToF16 } from "../quant/halfFloat.js";
 import { quantizeQ8_0 } from "../quant/q8_0.js";
 import { writeHfCheckpoint } from "./writeHfCheckpoint.js";
+import { claimOutput, writeOutputDir, writeOutputFile } from "../../util/writeOutput.js";
 
 export type ExportType = "f32" | "f16" | "bf16" | "q8_0";
 
@@ -36,6 +37,8 @@ export interface ExportModelOptions {
     /** general.name for GGUF; defaults to the source's base name. */
     name?: string;
     maxShardBytes?: number;
+    /** Replace an output an earlier export wrote at `out` (anything else there is refused). */
+    overwrite?: boolean;
 }
 
 /** Which permutation a tensor needs, by HF name: q uses n_head, k uses n_head_kv. */
@@ -59,8 +62,11 @@ export function exportModel(options: ExportModelOptions): string[] {
         throw new ConfigError("type", "q8_0 is a GGUF type; a Hugging Face checkpoint takes f32, f16 or bf16");
     }
     const name = options.name ?? basename(from).replace(/\.(gguf|safetensors)$/, "");
+    const claim = { command: "export", inputs: [from], overwrite: options.overwrite === true };
+    claimOutput(out, claim, to === "hf");
     using source = openModel(from);
-    return to === "gguf" ? toGguf(source, out, type, name) : toHf(source, out, type, options.maxShardBytes);
+    return to === "gguf" ? writeOutputFile(out, claim, (path) => toGguf(source, path, type, name))
+        : writeOutputDir(out, claim, (dir) => toHf(source, dir, type, options.maxShardBytes));
 }
 
 /** The layout's order first (the order transformers writes), then anything else the model has. */

@@ -68,5 +68,6 @@ test("mellama generate takes a GGUF (same text as its HF directory at F32), says
     const q = run("generate", "--model", hf, "--prompt", "the patient", "--max-tokens", "4", "--quantize", "q8_0");
     assert.equal(q.status, 0, q.stderr);
     const badQ = run("generate", "--model", hf, "--prompt", "x", "--quantize", "q4");
-    assert.match(badQ.stderr, /--quantize: must be q8_0/);
+    assert.match(badQ.stderr, /^mellama: --quantize: expected one of q8_0, got "q4" \(see --help\)\n$/);
+    assert.equal(badQ.status, 2);
 });

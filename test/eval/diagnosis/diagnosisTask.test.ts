@@ -58,7 +58,7 @@ test("bad cases are named by file and line with the defect, never the case text;
     assert.match(skipped[4]!.reason, /"synonyms"/);
     assert.ok(skipped.every((s) => !s.reason.includes(SECRET)));
     const r = runCli(["eval", "--model", "oracle", "--tasks", "diagnosis", "--cases", file, "--on-error", "fail", "--output", join(dir, "runs")], { MELLAMA_QUIET: "1" });
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /^mellama: cases\.jsonl: line 2: no gold diagnosis/m);
     assert.ok(!r.stderr.includes(SECRET) && !r.stdout.includes(SECRET));
     const skip = runCli(["eval", "--model", "oracle", "--tasks", "diagnosis", "--cases", file, "--output", join(dir, "runs")], { MELLAMA_QUIET: "1" });

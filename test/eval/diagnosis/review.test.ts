@@ -39,7 +39,7 @@ test("export is blinded and shuffled; import of three reviewers gives clinician 
     assert.notDeepEqual(key.reviewers[0]!.order, key.reviewers[1]!.order, "each reviewer has their own order");
     assert.ok(key.items.some((it, i) => it.arm !== key.items[0]!.arm && i < key.items.length / 2), "ids are not grouped by model");
     const twice = runCli(["diagnosis", "review", "export", runs[0]!, "--reviewers", "2", "--out", pack], { MELLAMA_QUIET: "1" });
-    assert.equal(twice.status, 1);
+    assert.equal(twice.status, 2);
     assert.match(twice.stderr, /already holds a review pack/, "an existing pack (and its imported verdicts) is never overwritten");
 
     const files = ["reviewer-1", "reviewer-2", "reviewer-3"].map((r) => {
@@ -119,7 +119,7 @@ test("a malformed file is refused by file and line and loses nothing imported; a
     assert.equal(readFileSync(join(pack, "verdicts.json"), "utf8"), before, "nothing already imported is lost or changed");
 
     const cli = runCli(["diagnosis", "review", "import", pack, bad], { MELLAMA_QUIET: "1" });
-    assert.equal(cli.status, 1);
+    assert.equal(cli.status, 2);
     assert.match(cli.stderr, /^bad\.csv:5: verdict is not one of/m);
     assert.match(cli.stderr, /^mellama: 1 review file\(s\) refused/m);
     for (const c of CASES.values()) {

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { createOpenaiLM } from "../../../src/eval/backends/createOpenaiLM.js";
 import { lmFromGenerator } from "../../../src/eval/backends/lmFromGenerator.js";
 import { evaluate, EvalFailedError } from "../../../src/eval/run/evaluate.js";
+import { DegenerateResultError } from "../../../src/errors/MellamaError.js";
 import type { SampleRecord } from "../../../src/eval/run/ResultsJson.js";
 import { startStub } from "../../fixtures/eval/harness/startStub.js";
 import { FIXTURE_DATA } from "../tasks/taskFixtures.js";
@@ -88,4 +89,11 @@ test("openai backend: garbage bodies are retried and recovered, persistent 500s 
         const expected = h % 4 === 1 ? 3 : h % 3 === 0 ? 2 : 1;
         assert.equal(hits[createHash("sha256").update(s.prompt).digest("hex")], expected);
     }
+});
+
+test("a task whose every request failed is an error, not a result; the run is kept for inspection", async (t) => {
+    const out = tempDir(t);
+    const down = lmFromGenerator("down", () => Promise.reject(new Error("connection refused")), { concurrency: 4 });
+    await assert.rejects(evaluate({ lm: down, tasks: [TASK], outputDir: out, dataDir: FIXTURE_DATA, limit: 4, progress: false }),
+        (e: unknown) => e instanceof DegenerateResultError && e.exitCode === 1 && new RegExp(`every request failed for ${TASK}`).test(e.message));
 });

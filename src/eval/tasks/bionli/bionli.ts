@@ -9,10 +9,10 @@
  * conclusion = entailment; any perturbation type = contradiction).
  */
 import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { parseCsv } from "../../../util/parseCsv.js";
 import type { Doc, Task } from "../../api/Task.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
-import { readJsonl } from "../../loaders/readJsonl.js";
+import { readJsonl } from "../../../util/readJsonl.js";
 import type { BadRecord } from "../../loaders/recordErrors.js";
 import { createClassificationTask } from "../classificationTask.js";
 import type { NliFields } from "../mednli/mednli.js";
@@ -53,8 +53,7 @@ function label(record: Record<string, unknown>): string | undefined {
 
 export function readBionli(file: string, bad: BadRecord): Doc[] {
     const rows: { line: number; value: Record<string, unknown> }[] = file.endsWith(".csv")
-        ? (parse(readFileSync(file), { columns: true, info: true, skip_empty_lines: true }) as
-            { record: Record<string, unknown>; info: { lines: number } }[]).map((r) => ({ line: r.info.lines, value: r.record }))
+        ? parseCsv(file, readFileSync(file), {}, bad).map((r) => ({ line: r.line, value: r.record as Record<string, unknown> }))
         : readJsonl(file, bad);
     const docs: Doc[] = [];
     for (const { line, value } of rows) {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { BadRecord } from "../../loaders/recordErrors.js";
 import { needString, RecordRejected, reject } from "../../loaders/recordErrors.js";
-import { parseJsonlLine } from "../../loaders/readJsonl.js";
+import { parseJsonlLine } from "../../../util/readJsonl.js";
 import type { DiagnosisCase } from "./DiagnosisCase.js";
 
 function optionalList(record: Record<string, unknown>, field: string): string[] {

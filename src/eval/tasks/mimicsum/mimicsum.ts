@@ -6,7 +6,7 @@
  */
 import type { Doc, Task } from "../../api/Task.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
-import { readJsonl } from "../../loaders/readJsonl.js";
+import { readJsonl } from "../../../util/readJsonl.js";
 import type { BadRecord } from "../../loaders/recordErrors.js";
 import { createSummarizationTask } from "../summarizationTask.js";
 

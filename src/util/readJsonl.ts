@@ -1,7 +1,10 @@
 /** JSON-lines reader: each non-blank line is parsed; a line that is not a JSON object is a malformed record. */
 import { readFileSync } from "node:fs";
-import type { BadRecord } from "./recordErrors.js";
-import { isObject } from "./recordErrors.js";
+
+/** Called for each malformed line: its number and the defect (never the line's text). */
+type BadRecord = (line: number, reason: string) => void;
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 export interface JsonlRecord {
     line: number;
