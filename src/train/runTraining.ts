@@ -2,7 +2,6 @@
  * `mellama pretrain` and `mellama sft` from their config files: reads and validates the config before any work,
  * opens the shards / instruction data and the tokenizer, refuses mismatches, runs, prints where things went.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors/MellamaError.js";
 import { readConfigValue } from "../util/readConfigValue.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
@@ -12,7 +11,8 @@ import { parsePretrainConfig, type PretrainConfig } from "./PretrainConfig.js";
 import { pretrain, type PretrainResult } from "./pretrain.js";
 import { parseSftConfig, type SftConfig } from "./SftConfig.js";
 import { sft, type SftResult } from "./sft.js";
-import type { SftExample } from "./sftSequences.js";
+import { readConversations } from "./readConversations.js";
+import { CHAT_TEMPLATE_NAMES } from "../tokenizer/chatTemplates.js";
 import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 
@@ -47,31 +47,6 @@ export function runPretrain(configPath: string, resume: boolean): PretrainResult
         data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
 }
 
-/** ShareGPT records ({conversations: [{from: human}, {from: agent|gpt}]}) or Alpaca ({instruction, input, output}). */
-export function readInstructionJsonl(path: string): SftExample[] {
-    const out: SftExample[] = [];
-    readFileSync(path, "utf8").split("\n").forEach((line, i) => {
-        if (line.trim() === "") {
-            return;
-        }
-        let r: Record<string, unknown>;
-        try {
-            r = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-            throw new ConfigError(`${path}:${i + 1}`, "is not valid JSON");
-        }
-        const conv = r.conversations as { from: string; value: string }[] | undefined;
-        if (Array.isArray(conv) && conv.length >= 2) {
-            out.push({ prompt: conv[0]!.value, answer: conv[1]!.value });
-        } else if (typeof r.instruction === "string" && typeof r.output === "string") {
-            out.push({ prompt: typeof r.input === "string" && r.input ? `${r.instruction}\n${r.input}` : r.instruction, answer: r.output });
-        } else {
-            throw new ConfigError(`${path}:${i + 1}`, "is neither a ShareGPT conversation nor an Alpaca record");
-        }
-    });
-    return out;
-}
-
 export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
     using base = openModel(config.base);
     const tokenizer = config.tokenizer !== undefined ? loadTokenizer(config.tokenizer) : base.tokenizer;
@@ -79,8 +54,8 @@ export function runSftConfig(config: SftConfig, resume: boolean): SftResult {
         throw new ConfigError("tokenizer", `the base model ${config.base} carries no tokenizer; give one with tokenizer:`);
     }
     return sft({ config, base, resume, tokenizer,
-        train: readInstructionJsonl(config.data.train),
-        validation: config.data.validation === undefined ? [] : readInstructionJsonl(config.data.validation) });
+        train: readConversations(config.data.train),
+        validation: config.data.validation === undefined ? [] : readConversations(config.data.validation) });
 }
 
 export function runSft(configPath: string, resume: boolean): SftResult {
@@ -88,5 +63,6 @@ export function runSft(configPath: string, resume: boolean): SftResult {
     const base = dirname(resolve(configPath));
     const at = (p: string): string => resolve(base, p);
     return runSftConfig({ ...config, output: at(config.output), base: at(config.base), tokenizer: config.tokenizer === undefined ? undefined : at(config.tokenizer),
+        template: (CHAT_TEMPLATE_NAMES as readonly string[]).includes(config.template) ? config.template : at(config.template),
         data: { train: at(config.data.train), validation: config.data.validation === undefined ? undefined : at(config.data.validation) } }, resume);
 }
