@@ -1,6 +1,8 @@
 /**
  * `mellama merge`: a base model (anything openModel takes) + PEFT adapter directory → a merged Hugging Face
- * directory, written under a temporary name and renamed.
+ * directory, written under a temporary name and renamed. The tokenizer files are the base's; tokenizer_config.json
+ * is the adapter's when it has one (it carries the chat template the adapter was tuned on), with the model's real
+ * context as model_max_length.
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +11,7 @@ import { LlamaModel } from "../model/LlamaModel.js";
 import { loadLoraAdapter, mergeLora } from "../model/lora/peftAdapter.js";
 import { openModel } from "../formats/model/openModel.js";
 import { loadWeights } from "../model/loadWeights.js";
+import { loadChatTemplate } from "../tokenizer/chatTemplates.js";
 import { saveHfModel } from "./modelCheckpoint.js";
 
 export function mergeAdapterDir(baseDir: string, adapterDir: string, outDir: string): void {
@@ -18,8 +21,11 @@ export function mergeAdapterDir(baseDir: string, adapterDir: string, outDir: str
     mergeLora(model, loadLoraAdapter(adapterDir, model));
     const tmp = `${outDir}.tmp-${process.pid}`;
     mkdirSync(tmp, { recursive: true });
-    const files = ["tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"].map((f) => join(baseDir, f)).filter((f) => existsSync(f));
-    saveHfModel(tmp, { model, tokenizerFiles: files });
+    const files = ["tokenizer.model", "tokenizer.json", "special_tokens_map.json"].map((f) => join(baseDir, f)).filter((f) => existsSync(f));
+    const config = [adapterDir, baseDir].map((d) => join(d, "tokenizer_config.json")).find((f) => existsSync(f));
+    const chatTemplate = loadChatTemplate(adapterDir) ?? base.chatTemplate;
+    saveHfModel(tmp, { model, tokenizerFiles: config === undefined ? files : [...files, config], ...(chatTemplate === undefined ? {} : { chatTemplate }),
+        ...(base.tokenizer === null ? {} : { bosTokenId: base.tokenizer.bosId, eosTokenId: base.tokenizer.eosId }) });
     rmSync(outDir, { recursive: true, force: true });
     renameSync(tmp, outDir);
 }

@@ -11,6 +11,7 @@ import { readF32Safetensors, writeF32Safetensors } from "../formats/checkpoint/t
 import { toHfConfig } from "../model/hfConfig.js";
 import type { LlamaModel } from "../model/LlamaModel.js";
 import type { AdamW } from "../optim/AdamW.js";
+import { writeTokenizerConfig } from "../tokenizer/writeTokenizerConfig.js";
 import { TRAINING_STATE_FILE } from "./CheckpointManager.js";
 
 export class ResumeMismatchError extends MellamaError {
@@ -32,19 +33,24 @@ export interface TrainingState {
 export interface SaveModelOptions {
     model: LlamaModel;
     tokenizerFiles?: readonly string[];
+    /** Written into tokenizer_config.json as chat_template (kept from the copied file when absent). */
+    chatTemplate?: string;
     bosTokenId?: number;
     eosTokenId?: number;
 }
 
 /** Writes config.json, generation_config.json, model.safetensors and the tokenizer files into dir. */
-export function saveHfModel(dir: string, { model, tokenizerFiles = [], bosTokenId, eosTokenId }: SaveModelOptions): void {
+export function saveHfModel(dir: string, { model, tokenizerFiles = [], chatTemplate, bosTokenId, eosTokenId }: SaveModelOptions): void {
     writeFileSync(join(dir, "config.json"), `${JSON.stringify(toHfConfig(model.config, { bosTokenId, eosTokenId }), null, 2)}\n`);
     writeFileSync(join(dir, "generation_config.json"), `${JSON.stringify({ _from_model_config: true, bos_token_id: bosTokenId, eos_token_id: eosTokenId }, null, 2)}\n`);
     writeF32Safetensors(join(dir, "model.safetensors"), model.layout.map((spec) => ({
         name: spec.hfName, data: model.tensor(spec.name), shape: spec.shape,
     })), { format: "pt" });
     for (const file of tokenizerFiles) {
-        if (existsSync(file)) {
+        // tokenizer_config.json says the model's real context (model_max_length) and the template it was tuned on.
+        if (basename(file) === "tokenizer_config.json") {
+            writeTokenizerConfig(join(dir, "tokenizer_config.json"), { from: file, modelMaxLength: model.config.maxSeqLen, chatTemplate });
+        } else if (existsSync(file)) {
             copyFileSync(file, join(dir, basename(file)));
         }
     }

@@ -140,7 +140,7 @@ function toHf(source: ModelSource, out: string, type: ExportType, maxShardBytes?
         bosTokenId: tok?.bosId, eosTokenId: tok?.eosId, copyFiles,
     });
     if (source.format === "gguf" && tok !== null) {
-        written.push(...saveTokenizer(out, tok.model, source.chatTemplate));
+        written.push(...saveTokenizer(out, tok.model, source.chatTemplate, source.config.maxSeqLen));
     }
     return written;
 }
