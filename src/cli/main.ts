@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { MellamaError } from "../errors/MellamaError.js";
+import { register as chatCommand } from "./commands/chat.js";
 import { register as corpusCommand } from "./commands/corpus.js";
 import { register as dataCommand } from "./commands/data.js";
 import { register as demoCommand } from "./commands/demo.js";
@@ -23,6 +24,7 @@ import { register as versionCommand } from "./commands/version.js";
 
 /** The commands in help order; test/cli/main.test.ts checks that every file in ./commands is here. */
 export const COMMANDS: readonly ((program: Command) => void)[] = [
+    chatCommand,
     corpusCommand,
     dataCommand,
     demoCommand,

@@ -35,7 +35,7 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
             const { createNativeLM } = await import("./createNativeLM.js");
             // Sequences decoded together; the decode kernels take at most 16 rows.
             return createNativeLM(rest, { timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
-                ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
+                ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.chat === true ? { chat: true } : {}), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });
