@@ -16,11 +16,13 @@ export interface TokenizerConfigOptions {
     chatTemplate?: string;
     bosToken?: string;
     eosToken?: string;
+    /** For the defaults: LlamaTokenizer (SentencePiece) unless given (PreTrainedTokenizerFast for byte-level BPE). */
+    tokenizerClass?: string;
 }
 
-export function writeTokenizerConfig(out: string, { from, modelMaxLength, chatTemplate, bosToken, eosToken }: TokenizerConfigOptions): void {
+export function writeTokenizerConfig(out: string, { from, modelMaxLength, chatTemplate, bosToken, eosToken, tokenizerClass = "LlamaTokenizer" }: TokenizerConfigOptions): void {
     let config: Record<string, unknown> = {
-        tokenizer_class: "LlamaTokenizer", add_bos_token: true, add_eos_token: false, clean_up_tokenization_spaces: false,
+        tokenizer_class: tokenizerClass, add_bos_token: true, add_eos_token: false, clean_up_tokenization_spaces: false,
         ...(bosToken === undefined ? {} : { bos_token: bosToken }), ...(eosToken === undefined ? {} : { eos_token: eosToken }),
     };
     if (from !== undefined && existsSync(from)) {

@@ -11,8 +11,7 @@ import { GgmlType, type GgufTensorInfo } from "../gguf/ggufTypes.js";
 import { ggufVocab, llamaConfigFromGguf } from "../gguf/llamaGguf.js";
 import { unpermuteQkFromGguf } from "../gguf/permuteQk.js";
 import { ggufToHfName } from "../hfNames.js";
-import { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
-import { sentencePieceFromGgufVocab } from "./ggufTokenizer.js";
+import { tokenizerFromGgufVocab } from "./ggufTokenizer.js";
 import type { ModelSource, ModelTensor, TensorStorage } from "./ModelSource.js";
 
 const STORAGE: Partial<Record<GgmlType, TensorStorage>> = {
@@ -56,7 +55,7 @@ export function openGgufModel(path: string): ModelSource {
         }
         return {
             path, dir: path, format: "gguf", config,
-            tokenizer: vocab === undefined ? null : new SentencePieceBpe(sentencePieceFromGgufVocab(vocab)),
+            tokenizer: vocab === undefined ? null : tokenizerFromGgufVocab(vocab, path),
             chatTemplate: vocab?.chatTemplate, addBos: vocab?.addBos ?? true, addEos: vocab?.addEos ?? false, tensors, weightBytes,
             close: () => gguf.close(),
             [Symbol.dispose]: () => gguf.close(),
