@@ -58,6 +58,12 @@ export function llamaGgufMetadata({ config, name, fileType, vocab }: LlamaGgufMe
         ["llama.vocab_size", u32(config.vocabSize)],
         ["llama.rope.dimension_count", u32(config.dim / config.nHeads)],
     ]);
+    // linear is metadata; llama3 (and GGUF-born factors) travel as the rope_freqs.weight tensor the exporter writes;
+    // dynamic NTK changes nothing inside the context, which is all llama.cpp and mellama run.
+    if (config.ropeScaling?.type === "linear") {
+        m.set("llama.rope.scaling.type", str("linear"));
+        m.set("llama.rope.scaling.factor", f32(config.ropeScaling.factor));
+    }
     if (vocab !== undefined) {
         const gpt2 = vocab.model === "gpt2";
         m.set("tokenizer.ggml.model", str(gpt2 ? "gpt2" : "llama"));
@@ -122,6 +128,12 @@ export function llamaConfigFromGguf(file: GgufFile): LlamaConfig {
         ropeTheta: shortestF32(file.number("llama.rope.freq_base", 10000)),
         tieEmbeddings: !file.has("output.weight"),
     };
+    const scalingType = file.scalar("llama.rope.scaling.type");
+    if (scalingType === "linear") {
+        config.ropeScaling = { type: "linear", factor: shortestF32(file.number("llama.rope.scaling.factor")) };
+    } else if (scalingType !== undefined && scalingType !== "none") {
+        throw new GgufError(file.name, "llama.rope.scaling.type", `${JSON.stringify(scalingType)} is not supported (none, linear; llama3 comes as rope_freqs.weight)`);
+    }
     const ropeDims = file.number("llama.rope.dimension_count", dim / heads);
     if (ropeDims !== dim / heads) {
         throw new GgufError(file.name, "llama.rope.dimension_count", `${ropeDims} (partial rotary) is not supported; LLaMA rotates the whole head of ${dim / heads}`);

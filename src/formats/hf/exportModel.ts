@@ -14,6 +14,7 @@ import { basename, join } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import { parameterLayout } from "../../model/parameterLayout.js";
+import { ropeFreqFactors } from "../../model/ropeFrequencies.js";
 import { saveTokenizer } from "../../tokenizer/saveTokenizer.js";
 import { ByteLevelBpe } from "../../tokenizer/ByteLevelBpe.js";
 import { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
@@ -115,6 +116,12 @@ function toGguf(source: ModelSource, out: string, type: ExportType, name: string
                 return encodeGgml(w, ggmlType);
             },
         });
+    }
+    const scaling = config.ropeScaling;
+    if (scaling?.type === "llama3" || scaling?.type === "factors") {
+        // convert_hf_to_gguf.py's form: per-frequency divisors of inv_freq, F32, read by llama.cpp's rope.
+        const factors = ropeFreqFactors(config);
+        tensors.push({ name: "rope_freqs.weight", dims: [factors.length], type: GgmlType.F32, data: () => new Uint8Array(factors.buffer) });
     }
     const vocab = vocabOf(source);
     writeGguf(out, { metadata: llamaGgufMetadata({ config, name, fileType, ...(vocab === undefined ? {} : { vocab }) }), tensors });
