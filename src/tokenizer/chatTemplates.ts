@@ -144,7 +144,7 @@ export function applyChatTemplate(messages: readonly ChatMessage[], options: Cha
  * piece between them is encoded on its own — for llama2 exactly Meta's reference (encode per turn, bos=True,
  * eos=True after each answer). `addGenerationPrompt` applies as in applyChatTemplate.
  */
-export function encodeChat(tokenizer: Pick<Tokenizer, "bosId" | "eosId" | "encode">, messages: readonly ChatMessage[], options: ChatTemplateOptions): number[] {
+export function encodeChat(tokenizer: Pick<Tokenizer, "bosId" | "eosId" | "encode"> & Partial<Pick<Tokenizer, "pieceToId">>, messages: readonly ChatMessage[], options: ChatTemplateOptions): number[] {
     const bosToken = options.bosToken ?? "<s>";
     const eosToken = options.eosToken ?? "</s>";
     const text = applyChatTemplate(messages, { ...options, bosToken, eosToken });
@@ -162,7 +162,8 @@ export function encodeChat(tokenizer: Pick<Tokenizer, "bosId" | "eosId" | "encod
             break;
         }
         const isBos = next === b;
-        ids.push(isBos ? tokenizer.bosId : tokenizer.eosId);
+        // The token the string names (LLaMA-3-Instruct ends turns with <|eot_id|>, not its tokenizer's EOS), else BOS/EOS.
+        ids.push(tokenizer.pieceToId?.(isBos ? bosToken : eosToken) ?? (isBos ? tokenizer.bosId : tokenizer.eosId));
         at = next + (isBos ? bosToken.length : eosToken.length);
     }
     return ids;
