@@ -170,14 +170,10 @@ export class ByteLevelBpe implements Tokenizer {
         this.addedSplitter = added.length === 0 ? null : new RegExp(added.map(escapeRegex).join("|"), "g");
         this.splitter = translatePattern(model.pattern);
         const h = createHash("sha256");
-        h.update("byte-level-bpe\n");
-        h.update(model.pattern);
-        for (const t of model.tokens) {
-            h.update(`${t}\n`);
-        }
-        for (const [a, b] of model.merges) {
-            h.update(`${a} ${b}\n`);
-        }
+        h.update(`byte-level-bpe\n${model.pattern}\n`);
+        h.update(model.tokens.join("\n"));
+        h.update("\n");
+        h.update(model.merges.map(([a, b]) => `${a} ${b}`).join("\n"));
         this.hash = h.digest("hex").slice(0, 16);
     }
 
