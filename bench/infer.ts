@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
-import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../src/tokenizer/loadTokenizer.js";
 import { PieceType } from "../src/tokenizer/Tokenizer.js";
 import { type BenchRow, printBenchTable, writeBenchResults } from "./lib/benchResults.js";
 import { benchLarge } from "./lib/inferLarge.js";
@@ -70,7 +70,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 // A 32000-piece tokenizer: the fixture's pieces padded with unused ones, so vocabulary and lm_head have LLaMA-2's size.
-const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
+const fixture = loadSentencePieceTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
 const pieces = [...fixture.pieces];
 for (let i = pieces.length; i < 32000; i++) {
     pieces.push({ piece: `<unused${i}>`, score: 0, type: PieceType.UNUSED });

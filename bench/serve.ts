@@ -22,7 +22,7 @@ import { referenceKernels } from "../src/kernels/reference/index.js";
 import { loadForInference } from "../src/model/inference/index.js";
 import { resolvePreset } from "../src/model/LlamaConfig.js";
 import { LlamaModel } from "../src/model/LlamaModel.js";
-import { loadTokenizer } from "../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../src/tokenizer/loadTokenizer.js";
 import { saveTokenizer } from "../src/tokenizer/saveTokenizer.js";
 import { PieceType } from "../src/tokenizer/Tokenizer.js";
 import { type BenchRow, median, writeBenchResults } from "./lib/benchResults.js";
@@ -38,7 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), "mellama-bench-serve-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 const bin = compiledCli();
 
-const fixture = loadTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
+const fixture = loadSentencePieceTokenizer(fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url))).model;
 const pieces = [...fixture.pieces];
 for (let i = pieces.length; i < 32000; i++) {
     pieces.push({ piece: `<unused${i}>`, score: 0, type: PieceType.UNUSED });

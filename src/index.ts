@@ -24,7 +24,10 @@ export { cosineSchedule } from "./optim/cosineSchedule.js";
 
 // Tokenizer
 export type { Tokenizer } from "./tokenizer/Tokenizer.js";
-export { loadTokenizer } from "./tokenizer/loadTokenizer.js";
+export { loadTokenizer, type LoadedTokenizer } from "./tokenizer/loadTokenizer.js";
+export { ByteLevelBpe } from "./tokenizer/ByteLevelBpe.js";
+export { applyChatTemplate, CHAT_TEMPLATES, type ChatMessage, encodeChat } from "./tokenizer/chatTemplates.js";
+export { readChatTemplate } from "./formats/model/readChatTemplate.js";
 export { trainBpe } from "./tokenizer/trainBpe.js";
 export { saveTokenizer } from "./tokenizer/saveTokenizer.js";
 
@@ -42,6 +45,7 @@ export { buildDocuments, packCorpus } from "./corpus/buildCorpus.js";
 export { parseCorpusConfig } from "./corpus/CorpusConfig.js";
 export { pretrain } from "./train/pretrain.js";
 export { sft } from "./train/sft.js";
+export { readConversations } from "./train/readConversations.js";
 export { runPretrain, runSft } from "./train/runTraining.js";
 export { buildInstructions } from "./instruct/buildInstructions.js";
 

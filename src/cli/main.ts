@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { exitWithError } from "./exitWithError.js";
+import { register as chatCommand } from "./commands/chat.js";
 import { register as corpusCommand } from "./commands/corpus.js";
 import { register as dataCommand } from "./commands/data.js";
 import { register as demoCommand } from "./commands/demo.js";
@@ -24,6 +25,7 @@ import { register as versionCommand } from "./commands/version.js";
 
 /** The commands in help order; test/cli/main.test.ts checks that every file in ./commands is here. */
 export const COMMANDS: readonly ((program: Command) => void)[] = [
+    chatCommand,
     corpusCommand,
     dataCommand,
     demoCommand,

@@ -3,6 +3,7 @@
  * with a message naming the field.
  */
 import { ConfigError } from "../errors/MellamaError.js";
+import type { RopeScaling } from "./ropeFrequencies.js";
 
 export interface LlamaConfig {
     dim: number;
@@ -14,6 +15,8 @@ export interface LlamaConfig {
     maxSeqLen: number;
     normEps: number;
     ropeTheta: number;
+    /** config.json rope_scaling (linear, dynamic, llama3), or a GGUF's rope_freqs factors; absent: plain RoPE. */
+    ropeScaling?: RopeScaling;
     /** lm_head shares the token embedding (tie_word_embeddings). */
     tieEmbeddings: boolean;
 }
@@ -24,6 +27,8 @@ export const PRESETS: Readonly<Record<string, LlamaConfig>> = {
     small110m: { dim: 768, nLayers: 12, nHeads: 12, nKvHeads: 12, hiddenDim: 2048, vocabSize: 32000, maxSeqLen: 1024, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
     "llama2-7b": { dim: 4096, nLayers: 32, nHeads: 32, nKvHeads: 32, hiddenDim: 11008, vocabSize: 32000, maxSeqLen: 4096, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
     "llama2-13b": { dim: 5120, nLayers: 40, nHeads: 40, nKvHeads: 40, hiddenDim: 13824, vocabSize: 32000, maxSeqLen: 4096, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
+    /** Meta-Llama-3-8B (Me-LLaMA's Med-LLaMA3-8B base): 128k byte-level vocabulary, GQA 8 kv heads, rope base 500000. */
+    "llama3-8b": { dim: 4096, nLayers: 32, nHeads: 32, nKvHeads: 8, hiddenDim: 14336, vocabSize: 128256, maxSeqLen: 8192, normEps: 1e-5, ropeTheta: 500000, tieEmbeddings: false },
     "llama2-70b": { dim: 8192, nLayers: 80, nHeads: 64, nKvHeads: 8, hiddenDim: 28672, vocabSize: 32000, maxSeqLen: 4096, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
 };
 
@@ -57,6 +62,31 @@ export function validateConfig(config: LlamaConfig): LlamaConfig {
     }
     if (!(config.ropeTheta > 0) || !Number.isFinite(config.ropeTheta)) {
         throw new ConfigError("ropeTheta", `must be a positive number, got ${String(config.ropeTheta)}`);
+    }
+    const scaling = config.ropeScaling;
+    if (scaling !== undefined) {
+        const positive = (field: string, value: unknown): void => {
+            if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+                throw new ConfigError(`ropeScaling.${field}`, `must be a positive number, got ${String(value)}`);
+            }
+        };
+        if (scaling.type === "linear" || scaling.type === "dynamic") {
+            positive("factor", scaling.factor);
+        } else if (scaling.type === "llama3") {
+            for (const field of ["factor", "lowFreqFactor", "highFreqFactor", "originalMaxPositionEmbeddings"] as const) {
+                positive(field, scaling[field]);
+            }
+            if (!(scaling.highFreqFactor > scaling.lowFreqFactor)) {
+                throw new ConfigError("ropeScaling.highFreqFactor", "must be larger than lowFreqFactor");
+            }
+        } else if (scaling.type === "factors") {
+            if (scaling.factors.length !== headDim(config) / 2) {
+                throw new ConfigError("ropeScaling.factors", `${scaling.factors.length} factors for ${headDim(config) / 2} frequencies`);
+            }
+            scaling.factors.forEach((x, i) => positive(`factors[${i}]`, x));
+        } else {
+            throw new ConfigError("ropeScaling.type", `"${String((scaling as { type: unknown }).type)}" is not supported (linear, dynamic, llama3)`);
+        }
     }
     if (typeof config.tieEmbeddings !== "boolean") {
         throw new ConfigError("tieEmbeddings", "must be true or false");

@@ -17,6 +17,7 @@ import { ConfigError } from "../errors/MellamaError.js";
 import { ModelInputError } from "../errors/ModelInputError.js";
 import { Rng } from "../util/rng.js";
 import { type LlamaConfig, headDim, kvDim, validateConfig } from "./LlamaConfig.js";
+import { fillRopeTables, ropeInvFreq } from "./ropeFrequencies.js";
 import type { LinearAdapters } from "./LinearAdapters.js";
 import { type LayerParam, type ParameterSpec, parameterLayout } from "./parameterLayout.js";
 
@@ -214,15 +215,8 @@ export class LlamaModel {
         const half = HS / 2;
         this.ropeCos = new Float32Array(config.maxSeqLen * half);
         this.ropeSin = new Float32Array(config.maxSeqLen * half);
-        for (let p = 0; p < config.maxSeqLen; p++) {
-            for (let i = 0; i < half; i++) {
-                // As Hugging Face computes it: inv_freq in float32, then the angle in float32.
-                const invFreq = Math.fround(1 / config.ropeTheta ** Math.fround((2 * i) / HS));
-                const angle = Math.fround(p * invFreq);
-                this.ropeCos[p * half + i] = Math.cos(angle);
-                this.ropeSin[p * half + i] = Math.sin(angle);
-            }
-        }
+        // As Hugging Face computes them, rope_scaling applied (ropeFrequencies.ts).
+        fillRopeTables(this.ropeCos, this.ropeSin, ropeInvFreq(config), 0, config.maxSeqLen);
     }
 
     /** One named parameter ("embedTokens", "layers.0.qProj", …). */

@@ -41,7 +41,8 @@ import { saveTokenizer } from "../tokenizer/saveTokenizer.js";
 import { trainBpe } from "../tokenizer/trainBpe.js";
 import { lossCurvePlot } from "../train/lossCurvePlot.js";
 import { parsePretrainConfig } from "../train/PretrainConfig.js";
-import { runPretrainConfig, readInstructionJsonl } from "../train/runTraining.js";
+import { runPretrainConfig } from "../train/runTraining.js";
+import { readConversations } from "../train/readConversations.js";
 import { openModel } from "../formats/model/openModel.js";
 import { loadWeights } from "../model/loadWeights.js";
 import { parseSftConfig } from "../train/SftConfig.js";
@@ -178,14 +179,14 @@ export async function runNanoMeLlama({ out, data, dataRequired = false, scale = 
         loadBenchmarkTrain: (task) => benchmarkTrainSplit(task, root), loadTestTexts: (tasks) => benchmarkTestTexts(tasks, root),
     });
     log(`instructions: ${instructReport.total} examples; ${instructReport.leakedTotal} dropped for overlapping a test document`);
-    const examples = readInstructionJsonl(join(instructDir, "instructions.jsonl"));
+    const examples = readConversations(join(instructDir, "instructions.jsonl"));
 
     // 6. LoRA instruction tuning of both, merged for serving.
     const tune = (name: string, baseDir: string): LlamaModel => {
         stage(`instruction-tune ${name}`);
         using base = openModel(baseDir);
         const r = sft({ config: parseSftConfig({ output: join(out, name), base: baseDir, data: { train: "instructions.jsonl" },
-            seqLen: Math.min(384, s.model.maxSeqLen), layout: "pad", microBatchSize: 4, gradAccum: 1, maxSteps: s.sftSteps, lora: { r: 8, alpha: 16, dropout: 0.05 },
+            seqLen: Math.min(384, s.model.maxSeqLen), layout: "pad", template: "plain", microBatchSize: 4, gradAccum: 1, maxSteps: s.sftSteps, lora: { r: 8, alpha: 16, dropout: 0.05 },
             optimizer: { lr: 2e-3 }, checkpointEvery: s.sftSteps, keepCheckpoints: 1, threads, seed: 7 }, name),
         base, tokenizer, train: examples, resume: true });
         log(`${name}: loss ${r.finalLoss.toFixed(3)} on ${r.rows} rows`);

@@ -10,7 +10,7 @@ import type { InferenceSession, LoraAdapter } from "../model/inference/index.js"
 import { applyChatTemplate, type ChatMessage, encodeChat } from "../tokenizer/chatTemplates.js";
 import { ConfigError } from "../errors/MellamaError.js";
 import { OpenaiError } from "./OpenaiError.js";
-import type { ChatTemplateSource } from "./readChatTemplate.js";
+import type { ChatTemplateSource } from "../formats/model/readChatTemplate.js";
 
 export interface ServedModelOptions {
     name: string;

@@ -16,7 +16,7 @@ import { basename, join } from "node:path";
 import { ConfigError } from "../errors/MellamaError.js";
 import { loadForInference, LoraAdapter, type SessionOptions } from "../model/inference/index.js";
 import { createServeApp } from "./createServeApp.js";
-import { readChatTemplate } from "./readChatTemplate.js";
+import { readChatTemplate } from "../formats/model/readChatTemplate.js";
 import { ServedModel } from "./ServedModel.js";
 
 export interface ServeModelSpec {

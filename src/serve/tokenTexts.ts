@@ -3,6 +3,7 @@
  * into their characters): token i's text is decode(ids[..i+1]) minus decode(ids[..i]), so the texts concatenate
  * to the decoded whole. Used for logprobs `tokens`/`token` and OpenAI's `bytes`.
  */
+import { ByteLevelBpe } from "../tokenizer/ByteLevelBpe.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 
 export function tokenTexts(tokenizer: Tokenizer, ids: readonly number[], prefix: readonly number[] = []): string[] {
@@ -18,7 +19,10 @@ export function tokenTexts(tokenizer: Tokenizer, ids: readonly number[], prefix:
     return out;
 }
 
-/** One token's piece on its own ("▁the" -> " the"), for top alternatives that were not generated. */
+/**
+ * One token's piece on its own ("▁the" -> " the"; byte-level "Ġthe" -> " the"), for top alternatives that were not
+ * generated.
+ */
 export function pieceText(tokenizer: Tokenizer, id: number): string {
-    return tokenizer.idToPiece(id).replaceAll("\u2581", " ");
+    return tokenizer instanceof ByteLevelBpe ? tokenizer.decode([id]) : tokenizer.idToPiece(id).replaceAll("\u2581", " ");
 }

@@ -22,7 +22,8 @@ export interface ChatMessage {
     content: string;
 }
 
-export type ChatTemplateName = "llama2" | "alpaca" | "mellama";
+export const CHAT_TEMPLATE_NAMES = ["llama2", "llama3", "mellama", "alpaca", "plain"] as const;
+export type ChatTemplateName = typeof CHAT_TEMPLATE_NAMES[number];
 
 export interface ChatTemplateOptions {
     /** A built-in template, or the source of a Jinja chat_template. */
@@ -37,13 +38,53 @@ const ALPACA_PREAMBLE = "Below is an instruction that describes a task. Write a 
 const ALPACA_INPUT_PREAMBLE = "Below is an instruction that describes a task, paired with an input that provides further context. "
     + "Write a response that appropriately completes the request.";
 
+/** Optional leading system message, then user/assistant alternating from user; anything else is refused by name. */
+const ALTERNATION = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}"
+    + "{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}";
+const CHECK_ROLE = "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}";
+
 /** The Llama-2-chat chat_template as Hugging Face ships it in meta-llama/Llama-2-7b-chat-hf. */
-export const LLAMA2_JINJA_TEMPLATE = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}"
-    + "{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}{% for message in loop_messages %}"
-    + "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+export const LLAMA2_JINJA_TEMPLATE = `${ALTERNATION}{% for message in loop_messages %}${CHECK_ROLE}`
     + "{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}"
     + "{% else %}{% set content = message['content'] %}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
     + "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
+
+/** The chat_template of meta-llama/Meta-Llama-3-8B-Instruct (header tokens, trimmed content, <|eot_id|> after every turn). */
+export const LLAMA3_JINJA_TEMPLATE = "{% set loop_messages = messages %}{% for message in loop_messages %}"
+    + "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}"
+    + "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+    + "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+
+/**
+ * Me-LLaMA's `Human:/Assistant:` wrapper (model_prompt.py) as a multi-turn template: a turn is exactly
+ * mellamaPrompt(user) followed by the answer and EOS; a system message comes first, followed by a blank line.
+ */
+export const MELLAMA_JINJA_TEMPLATE = `${ALTERNATION}{{ bos_token }}{% if system_message != false %}{{ system_message + '\\n\\n' }}{% endif %}`
+    + `{% for message in loop_messages %}${CHECK_ROLE}`
+    + "{% if message['role'] == 'user' %}{{ 'Human: \\n' + message['content'] + '\\n\\n' }}"
+    + "{% else %}{{ 'Assistant: \\n' + message['content'] + eos_token }}{% endif %}{% endfor %}"
+    + "{% if add_generation_prompt %}{{ 'Assistant: \\n' }}{% endif %}";
+
+/** Stanford Alpaca's prompt per turn (the system message replaces the preamble); EOS ends each response, a blank line follows it. */
+export const ALPACA_JINJA_TEMPLATE = `${ALTERNATION}{{ bos_token }}{% if system_message != false %}{{ system_message }}{% else %}{{ '${ALPACA_PREAMBLE}' }}{% endif %}{{ '\\n\\n' }}`
+    + `{% for message in loop_messages %}${CHECK_ROLE}`
+    + "{% if message['role'] == 'user' %}{% if loop.index0 > 0 %}{{ '\\n\\n' }}{% endif %}{{ '### Instruction:\\n' + message['content'] + '\\n\\n' }}"
+    + "{% else %}{{ '### Response:\\n' + message['content'] + eos_token }}{% endif %}{% endfor %}"
+    + "{% if add_generation_prompt %}{{ '### Response:\\n' }}{% endif %}";
+
+/** No wrapping: BOS, the prompt, the answer and EOS, turn after turn (what `sft` trained on before templates). */
+export const PLAIN_JINJA_TEMPLATE = `${ALTERNATION}{% for message in loop_messages %}${CHECK_ROLE}`
+    + "{% if message['role'] == 'user' %}{% if loop.index0 == 0 and system_message != false %}{{ bos_token + system_message + '\\n\\n' + message['content'] }}"
+    + "{% else %}{{ bos_token + message['content'] }}{% endif %}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
+
+/** The Jinja source of each built-in template: what is rendered, and what is written into tokenizer_config.json / GGUF. */
+export const CHAT_TEMPLATES: Readonly<Record<ChatTemplateName, string>> = {
+    llama2: LLAMA2_JINJA_TEMPLATE,
+    llama3: LLAMA3_JINJA_TEMPLATE,
+    mellama: MELLAMA_JINJA_TEMPLATE,
+    alpaca: ALPACA_JINJA_TEMPLATE,
+    plain: PLAIN_JINJA_TEMPLATE,
+};
 
 /** Me-LLaMA's `mellama_prompt` wrapper around an evaluation context (me-llama-spec §3.2). */
 export function mellamaPrompt(context: string): string {
@@ -58,30 +99,44 @@ export function alpacaPrompt({ instruction, input = "", output }: { instruction:
     return output === undefined ? head : head + output;
 }
 
+/** The Jinja source of a template option (a built-in by name, or the given source). */
+export function chatTemplateSource(template: ChatTemplateOptions["template"]): string {
+    if (typeof template === "object") {
+        return template.jinja;
+    }
+    const source = (CHAT_TEMPLATES as Record<string, string | undefined>)[template];
+    if (source === undefined) {
+        throw new ConfigError("template", `unknown chat template "${String(template)}" (${CHAT_TEMPLATE_NAMES.join(", ")}, or a Jinja file)`);
+    }
+    return source;
+}
+
+/**
+ * A `template:` setting: a built-in name, or the path of a Jinja file (at most 1 MiB). Returns the Jinja source.
+ */
+export function chatTemplateOfSetting(setting: string): string {
+    if ((CHAT_TEMPLATE_NAMES as readonly string[]).includes(setting)) {
+        return CHAT_TEMPLATES[setting as ChatTemplateName];
+    }
+    if (!existsSync(setting) || !statSync(setting).isFile()) {
+        throw new ConfigError("template", `"${setting}" is neither a built-in template (${CHAT_TEMPLATE_NAMES.join(", ")}) nor a Jinja file`);
+    }
+    if (statSync(setting).size > 1024 * 1024) {
+        throw new ConfigError("template", `${setting}: larger than 1 MiB, not a chat template`);
+    }
+    const source = readFileSync(setting, "utf8");
+    try {
+        new Template(source);
+    } catch (error) {
+        throw new ConfigError("template", `${setting} does not parse as Jinja: ${(error as Error).message}`);
+    }
+    return source;
+}
+
 /** The conversation as text, ready to be encoded (see encodeChat for the ids). */
 export function applyChatTemplate(messages: readonly ChatMessage[], options: ChatTemplateOptions): string {
     const { template, addGenerationPrompt = true, bosToken = "<s>", eosToken = "</s>" } = options;
-    if (typeof template === "object") {
-        return renderJinja(template.jinja, messages, { addGenerationPrompt, bosToken, eosToken });
-    }
-    const { system, turns } = splitTurns(messages);
-    switch (template) {
-        case "llama2":
-            return turns.map(([user, answer], i) => {
-                const content = i === 0 && system !== undefined ? `<<SYS>>\n${system}\n<</SYS>>\n\n${user}` : user;
-                return `${bosToken}[INST] ${content.trim()} [/INST]` + (answer === undefined ? "" : ` ${answer.trim()} ${eosToken}`);
-            }).join("");
-        case "alpaca":
-            return turns.map(([user, answer], i) => {
-                const preamble = i === 0 ? `${system ?? ALPACA_PREAMBLE}\n\n` : "";
-                return `${preamble}### Instruction:\n${user}\n\n### Response:\n` + (answer === undefined ? "" : `${answer}\n\n`);
-            }).join("");
-        case "mellama":
-            return (system === undefined ? "" : `${system}\n\n`)
-                + turns.map(([user, answer]) => mellamaPrompt(user) + (answer === undefined ? "" : `${answer}\n\n`)).join("");
-        default:
-            throw new ConfigError("template", `unknown chat template "${String(template)}" (llama2, alpaca, mellama, or a Jinja source)`);
-    }
+    return renderJinja(chatTemplateSource(template), messages, { addGenerationPrompt, bosToken, eosToken });
 }
 
 /**
@@ -89,7 +144,7 @@ export function applyChatTemplate(messages: readonly ChatMessage[], options: Cha
  * piece between them is encoded on its own — for llama2 exactly Meta's reference (encode per turn, bos=True,
  * eos=True after each answer). `addGenerationPrompt` applies as in applyChatTemplate.
  */
-export function encodeChat(tokenizer: Tokenizer, messages: readonly ChatMessage[], options: ChatTemplateOptions): number[] {
+export function encodeChat(tokenizer: Pick<Tokenizer, "bosId" | "eosId" | "encode"> & Partial<Pick<Tokenizer, "pieceToId">>, messages: readonly ChatMessage[], options: ChatTemplateOptions): number[] {
     const bosToken = options.bosToken ?? "<s>";
     const eosToken = options.eosToken ?? "</s>";
     const text = applyChatTemplate(messages, { ...options, bosToken, eosToken });
@@ -107,7 +162,8 @@ export function encodeChat(tokenizer: Tokenizer, messages: readonly ChatMessage[
             break;
         }
         const isBos = next === b;
-        ids.push(isBos ? tokenizer.bosId : tokenizer.eosId);
+        // The token the string names (LLaMA-3-Instruct ends turns with <|eot_id|>, not its tokenizer's EOS), else BOS/EOS.
+        ids.push(tokenizer.pieceToId?.(isBos ? bosToken : eosToken) ?? (isBos ? tokenizer.bosId : tokenizer.eosId));
         at = next + (isBos ? bosToken.length : eosToken.length);
     }
     return ids;
@@ -164,23 +220,4 @@ function renderJinja(source: string, messages: readonly ChatMessage[], ctx: { ad
     } catch (error) {
         throw new ConfigError("chat_template", `failed to render: ${(error as Error).message}`);
     }
-}
-
-/** Validates the roles (optional leading system, then user/assistant alternating from user) into turns. */
-function splitTurns(messages: readonly ChatMessage[]): { system: string | undefined; turns: [string, string | undefined][] } {
-    const system = messages[0]?.role === "system" ? messages[0].content : undefined;
-    const rest = system === undefined ? messages : messages.slice(1);
-    const turns: [string, string | undefined][] = [];
-    rest.forEach((m, i) => {
-        const expected = i % 2 === 0 ? "user" : "assistant";
-        if (m.role !== expected) {
-            throw new ConfigError(`messages[${i + (system === undefined ? 0 : 1)}].role`, `is "${m.role}"; roles must be an optional system, then user/assistant alternating`);
-        }
-        if (expected === "user") {
-            turns.push([m.content, undefined]);
-        } else {
-            turns[turns.length - 1]![1] = m.content;
-        }
-    });
-    return { system, turns };
 }

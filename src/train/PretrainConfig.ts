@@ -16,6 +16,13 @@ export const modelShapeSchema = z.object({
     maxSeqLen: z.number().int().positive(),
     normEps: z.number().positive().default(1e-5),
     ropeTheta: z.number().positive().default(10000),
+    /** As config.json's rope_scaling (camelCase): linear / dynamic {factor}, llama3 {factor, lowFreqFactor, highFreqFactor, originalMaxPositionEmbeddings}. */
+    ropeScaling: z.discriminatedUnion("type", [
+        z.object({ type: z.literal("linear"), factor: z.number().positive() }).strict(),
+        z.object({ type: z.literal("dynamic"), factor: z.number().positive() }).strict(),
+        z.object({ type: z.literal("llama3"), factor: z.number().positive(), lowFreqFactor: z.number().positive(), highFreqFactor: z.number().positive(),
+            originalMaxPositionEmbeddings: z.number().int().positive() }).strict(),
+    ]).optional(),
     tieEmbeddings: z.boolean().default(false),
 }).strict();
 

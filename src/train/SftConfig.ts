@@ -14,7 +14,7 @@ export const sftConfigSchema = z.object({
     /** Tokenizer directory or file; default: the base directory. */
     tokenizer: z.string().optional(),
     data: z.object({
-        /** ShareGPT jsonl (mellama instruct build) or Alpaca jsonl. */
+        /** jsonl of ShareGPT conversations (mellama instruct build), OpenAI `messages` or Alpaca records. */
         train: z.string(),
         validation: z.string().optional(),
     }).strict(),
@@ -27,7 +27,15 @@ export const sftConfigSchema = z.object({
     epochs: z.number().positive().default(3),
     maxSteps: z.number().int().positive().optional(),
     seqLen: z.number().int().min(8).default(512),
-    layout: z.enum(["pad", "pack"]).default("pad"),
+    /**
+     * One conversation per row. "pack" is refused by name: the attention kernels are causal over the whole row
+     * (no block-diagonal mask), so packed conversations would attend to each other.
+     */
+    layout: z.literal("pad", { error: "only \"pad\" is supported: packing conversations into one row would let them attend to each other" }).default("pad"),
+    /** The chat template the conversations are rendered with: a built-in name or a Jinja file (relative to the config). */
+    template: z.string().min(1).default("mellama"),
+    /** Loss on every assistant turn (default), or on the last only. */
+    lossOn: z.enum(["all_assistant_turns", "last_assistant_turn"]).default("all_assistant_turns"),
     microBatchSize: z.number().int().positive().default(4),
     gradAccum: z.number().int().positive().default(4),
     optimizer: z.object({

@@ -28,16 +28,21 @@ export interface TrainingState {
 export interface SaveModelOptions {
     model: LlamaModel;
     tokenizerFiles?: readonly string[];
+    /** Written into tokenizer_config.json as chat_template (kept from the copied file when absent). */
+    chatTemplate?: string;
     bosTokenId?: number;
     eosTokenId?: number;
 }
 
-/** Writes config.json, generation_config.json, the F32 weights and the tokenizer files into dir. */
-export function saveHfModel(dir: string, { model, tokenizerFiles = [], bosTokenId, eosTokenId }: SaveModelOptions): void {
+/**
+ * Writes config.json, generation_config.json, the F32 weights and the tokenizer files into dir; tokenizer_config.json
+ * gets the model's real context and the chat template it was tuned on.
+ */
+export function saveHfModel(dir: string, { model, tokenizerFiles = [], chatTemplate, bosTokenId, eosTokenId }: SaveModelOptions): void {
     writeHfCheckpoint({
         dir, config: model.config, dtype: "F32", bosTokenId, eosTokenId,
         tensors: model.layout.map((spec) => ({ name: spec.hfName, shape: spec.shape, data: () => model.tensor(spec.name) })),
-        copyFiles: tokenizerFiles.filter((file) => existsSync(file)),
+        copyFiles: tokenizerFiles.filter((file) => existsSync(file)), ...(chatTemplate === undefined ? {} : { chatTemplate }),
     });
 }
 

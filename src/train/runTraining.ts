@@ -2,7 +2,6 @@
  * `mellama pretrain` and `mellama sft` from their config files: reads and validates the config before any work,
  * opens the shards / instruction data and the tokenizer, refuses mismatches, runs, prints where things went.
  */
-import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors/MellamaError.js";
 import { loadConfig } from "../util/loadConfig.js";
 import { openShardDataset } from "../formats/shards/openShardDataset.js";
@@ -12,8 +11,9 @@ import { pretrainConfigSchema, type PretrainConfig } from "./PretrainConfig.js";
 import { pretrain, type PretrainResult } from "./pretrain.js";
 import { sftConfigSchema, type SftConfig } from "./SftConfig.js";
 import { sft, type SftResult } from "./sft.js";
-import type { SftExample } from "./sftSequences.js";
-import { dirname, join } from "node:path";
+import { readConversations } from "./readConversations.js";
+import { CHAT_TEMPLATE_NAMES } from "../tokenizer/chatTemplates.js";
+import { dirname, join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 
 function tokenizerFiles(path: string): string[] {
@@ -44,31 +44,6 @@ export function runPretrain(configPath: string, resume: boolean, overwrite = fal
     return runPretrainConfig(config, resume, overwrite);
 }
 
-/** ShareGPT records ({conversations: [{from: human}, {from: agent|gpt}]}) or Alpaca ({instruction, input, output}). */
-export function readInstructionJsonl(path: string): SftExample[] {
-    const out: SftExample[] = [];
-    readFileSync(path, "utf8").split("\n").forEach((line, i) => {
-        if (line.trim() === "") {
-            return;
-        }
-        let r: Record<string, unknown>;
-        try {
-            r = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-            throw new ConfigError(`${path}:${i + 1}`, "is not valid JSON");
-        }
-        const conv = r.conversations as { from: string; value: string }[] | undefined;
-        if (Array.isArray(conv) && conv.length >= 2) {
-            out.push({ prompt: conv[0]!.value, answer: conv[1]!.value });
-        } else if (typeof r.instruction === "string" && typeof r.output === "string") {
-            out.push({ prompt: typeof r.input === "string" && r.input ? `${r.instruction}\n${r.input}` : r.instruction, answer: r.output });
-        } else {
-            throw new ConfigError(`${path}:${i + 1}`, "is neither a ShareGPT conversation nor an Alpaca record");
-        }
-    });
-    return out;
-}
-
 export function runSftConfig(config: SftConfig, resume: boolean, overwrite = false): SftResult {
     using base = openModel(config.base);
     const tokenizer = config.tokenizer !== undefined ? loadTokenizer(config.tokenizer) : base.tokenizer;
@@ -76,11 +51,13 @@ export function runSftConfig(config: SftConfig, resume: boolean, overwrite = fal
         throw new ConfigError("tokenizer", `the base model ${config.base} carries no tokenizer; give one with tokenizer:`);
     }
     return sft({ config, base, resume, overwrite, tokenizer,
-        train: readInstructionJsonl(config.data.train),
-        validation: config.data.validation === undefined ? [] : readInstructionJsonl(config.data.validation) });
+        train: readConversations(config.data.train),
+        validation: config.data.validation === undefined ? [] : readConversations(config.data.validation) });
 }
 
 export function runSft(configPath: string, resume: boolean, overwrite = false): SftResult {
     const config = loadConfig(configPath, sftConfigSchema, { what: "sft config", paths: ["output", "base", "tokenizer", "data.train", "data.validation"] });
-    return runSftConfig(config, resume, overwrite);
+    // template: a built-in name, or a Jinja file relative to the config's directory.
+    const template = (CHAT_TEMPLATE_NAMES as readonly string[]).includes(config.template) ? config.template : resolve(dirname(resolve(configPath)), config.template);
+    return runSftConfig({ ...config, template }, resume, overwrite);
 }

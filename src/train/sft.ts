@@ -1,10 +1,13 @@
 /**
- * LoRA instruction tuning the Me-LLaMA way: the base frozen, adapters on the chosen linear layers, the loss on
- * response tokens only, 3 epochs at learning rate 1e-5 by default, cosine schedule with warmup, checkpoints of
- * the adapter in PEFT layout with the optimizer state, bit-for-bit resume. The library function behind
+ * LoRA instruction tuning the Me-LLaMA way: the base frozen, adapters on the chosen linear layers, conversations
+ * rendered with the chosen chat template and the loss on assistant turns only (sftSequences.ts), 3 epochs at learning rate 1e-5 by default, cosine schedule with warmup, checkpoints of
+ * the adapter in PEFT layout with the optimizer state, bit-for-bit resume. Each adapter directory carries the
+ * base's tokenizer files and a tokenizer_config.json whose chat_template is the template trained on, so merging,
+ * exporting and serving use the same one. The library function behind
  * `mellama sft`. Not here: reading files (runSft.ts), the loop (trainingLoop.ts), merging (lora/peftAdapter.ts).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ConfigError } from "../errors/MellamaError.js";
 import { readF32Safetensors } from "../formats/checkpoint/trainingState.js";
@@ -18,7 +21,9 @@ import { TRAINING_STATE_FILE } from "./CheckpointManager.js";
 import { readTrainingState, type TrainingState } from "./modelCheckpoint.js";
 import { readOptimizerState, writeOptimizerState } from "./optimizerState.js";
 import type { SftConfig } from "./SftConfig.js";
-import { buildSftSequences, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
+import { buildSftSequences, encodeConversation, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
+import { chatTemplateOfSetting } from "../tokenizer/chatTemplates.js";
+import { writeTokenizerConfig } from "../tokenizer/writeTokenizerConfig.js";
 import { EpochOrder } from "./TokenDataset.js";
 import { runTrainingLoop, type TrainingLoopResult } from "./trainingLoop.js";
 import type { ModelSource } from "../formats/model/ModelSource.js";
@@ -39,9 +44,22 @@ export interface SftInputs {
 export interface SftResult extends TrainingLoopResult {
     model: LlamaModel;
     adapters: LoraAdapters;
-    /** Rows trained on and response tokens carrying loss per epoch. */
+    /** Rows trained on and assistant tokens carrying loss per epoch. */
     rows: number;
     lossTokens: number;
+    /** The Jinja source of the chat template trained on (written into each adapter's tokenizer_config.json). */
+    chatTemplate: string;
+}
+
+/** The base's tokenizer files, and its tokenizer_config.json with the template trained on and the real context. */
+function saveTokenizerFiles(dir: string, base: ModelSource, chatTemplate: string, tokenizer: SftTokenizer): void {
+    for (const name of ["tokenizer.model", "tokenizer.json", "special_tokens_map.json"]) {
+        if (existsSync(join(base.dir, name))) {
+            copyFileSync(join(base.dir, name), join(dir, name));
+        }
+    }
+    writeTokenizerConfig(join(dir, "tokenizer_config.json"), { from: join(base.dir, "tokenizer_config.json"), modelMaxLength: base.config.maxSeqLen, chatTemplate,
+        bosToken: tokenizer.idToPiece(tokenizer.bosId), eosToken: tokenizer.idToPiece(tokenizer.eosId) });
 }
 
 /** Drops rows whose targets are all ignored (a packed row of prompt only carries no loss). */
@@ -69,13 +87,16 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     const B = config.microBatchSize;
     const K = config.gradAccum;
     const padId = tokenizer.padId ?? tokenizer.eosId;
-    const built = buildSftSequences(tokenizer, train, T, config.layout, padId);
+    const chatTemplate = chatTemplateOfSetting(config.template);
+    const encode = (examples: readonly SftExample[]): ReturnType<typeof buildSftSequences> =>
+        buildSftSequences(examples.map((e) => encodeConversation(tokenizer, e, { jinja: chatTemplate }, config.lossOn)), T, padId);
+    const built = encode(train);
     const data = keepLearnable(built.tokens, built.targets, built.rows, T);
     if (data.rows < B) {
         throw new ConfigError("data.train", `${data.rows} training rows are fewer than one micro-batch of ${B}`);
     }
     const val = validation.length > 0 ? (() => {
-        const v = buildSftSequences(tokenizer, validation, T, config.layout, padId);
+        const v = encode(validation);
         return keepLearnable(v.tokens, v.targets, v.rows, T);
     })() : null;
     const totalSteps = config.maxSteps ?? Math.floor(Math.floor((config.epochs * data.rows) / B) / K);
@@ -103,6 +124,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     const identity = {
         base: base.config, tokenizer: tokenizer.hash, seed: config.seed, microBatchSize: B, gradAccum: K, seqLen: T,
         rows: data.rows, totalSteps, lora: config.lora, optimizer: opt, layout: config.layout,
+        template: createHash("sha256").update(chatTemplate).digest("hex").slice(0, 16), lossOn: config.lossOn,
     };
     const validate = val === null ? undefined : (): number => {
         adapters.training = false;
@@ -129,6 +151,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         logEvery: config.logEvery, resume, overwrite,
         saveCheckpoint: (dir, step) => {
             saveLoraAdapter(dir, adapters, base.path);
+            saveTokenizerFiles(dir, base, chatTemplate, tokenizer);
             writeOptimizerState(dir, optimizer);
             const state: TrainingState = { step, optimizerStep: optimizer.stepCount, identity, rng: { dropout: adapters.rngState() } };
             writeFileSync(join(dir, TRAINING_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
@@ -148,5 +171,5 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         },
         tokensPerStep: Math.round((built.lossTokens / Math.max(1, built.rows)) * B * K),
     });
-    return { ...result, model, adapters, rows: data.rows, lossTokens: built.lossTokens };
+    return { ...result, model, adapters, rows: data.rows, lossTokens: built.lossTokens, chatTemplate };
 }

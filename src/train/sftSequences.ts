@@ -1,21 +1,38 @@
 /**
- * Turns instruction examples into training sequences with the loss on response tokens only: the prompt's
- * tokens get target -100 (ignored by the cross-entropy), the response and its EOS are learned. The prompt is
- * tokenized with the full text and its length taken as the common prefix with the prompt tokenized alone, so a
- * merge across the prompt/response boundary never misplaces the mask.
+ * Turns conversations into training sequences with the loss on assistant turns only. The whole conversation is
+ * rendered with the chat template's Jinja source (the one written beside the adapter) and encoded as serving
+ * encodes it (encodeChat: BOS/EOS strings become their ids). Which ids carry loss is read off the same template:
+ * for assistant turn i, the conversation before it rendered with the generation prompt, and the conversation
+ * through it, are encoded; the common prefix of each with the full ids bounds the turn. A merge across a
+ * boundary puts the merged token on the later side, so the mask never claims a token the prompt does not own.
  *
- * Two layouts: `pad` (one example per row, right-padded, long prompts cut from the left so the response
- * survives) and `pack` (examples concatenated across rows; cheaper, at the price of attention across example
- * boundaries within a row, as most packing trainers accept).
+ * One layout: `pad`, one conversation per row, right-padded; a conversation longer than the row loses its
+ * leading prompt tokens (up to its first learned token) and then its tail. Conversations are never packed into
+ * one row: the attention kernels are causal over the whole row, so packed examples would attend to each other.
  */
+import { ConfigError } from "../errors/MellamaError.js";
+import { applyChatTemplate, type ChatMessage, chatTemplateSource, type ChatTemplateOptions, encodeChat } from "../tokenizer/chatTemplates.js";
+
 export interface SftTokenizer {
+    readonly bosId: number;
     readonly eosId: number;
     encode(text: string, options?: { bos?: boolean; eos?: boolean }): number[];
+    idToPiece(id: number): string;
 }
 
 export interface SftExample {
-    prompt: string;
-    answer: string;
+    messages: readonly ChatMessage[];
+    /** Where the example came from ("file:line"), for errors. */
+    source?: string;
+}
+
+/** Which assistant turns carry loss: all of them (default), or the last only. */
+export type SftLossOn = "all_assistant_turns" | "last_assistant_turn";
+
+export interface EncodedConversation {
+    ids: number[];
+    /** learn[i]: ids[i] is predicted with loss (it lies in an assistant turn). */
+    learn: boolean[];
 }
 
 export interface SftSequences {
@@ -25,77 +42,98 @@ export interface SftSequences {
     targets: Int32Array;
     rows: number;
     T: number;
-    /** Response tokens that carry loss. */
+    /** Assistant tokens that carry loss. */
     lossTokens: number;
-    /** Examples whose response alone exceeded the row and was cut (pad layout). */
+    /** Conversations cut at the end because their learned tokens did not fit the row. */
     truncated: number;
 }
 
 export const IGNORE_INDEX = -100;
 
-/** ids = BOS prompt response EOS; labels mask the prompt. */
-export function tokenizeExample(tokenizer: SftTokenizer, example: SftExample): { ids: number[]; promptLength: number } {
-    const promptIds = tokenizer.encode(example.prompt, { bos: true });
-    const ids = tokenizer.encode(example.prompt + example.answer, { bos: true });
-    ids.push(tokenizer.eosId);
-    let common = 0;
-    while (common < promptIds.length && common < ids.length && promptIds[common] === ids[common]) {
-        common++;
+/** Checks the roles: an optional system message, then user/assistant alternating from user, ending with an answer. */
+export function checkConversation(messages: readonly ChatMessage[], where: string): void {
+    const start = messages[0]?.role === "system" ? 1 : 0;
+    if (messages.length - start < 2) {
+        throw new ConfigError(where, "has no assistant turn (a conversation needs a user turn and its answer)");
     }
-    // A boundary merge makes the last prompt token differ; it then belongs to the response side.
-    return { ids, promptLength: Math.min(common, promptIds.length) };
+    for (let i = start; i < messages.length; i++) {
+        const expected = (i - start) % 2 === 0 ? "user" : "assistant";
+        if (messages[i]!.role !== expected) {
+            throw new ConfigError(where, `message ${i} is "${messages[i]!.role}" where "${expected}" belongs (roles: an optional system, then user/assistant alternating)`);
+        }
+    }
+    if (messages[messages.length - 1]!.role !== "assistant") {
+        throw new ConfigError(where, "ends with a user turn that has no answer");
+    }
 }
 
-export function buildSftSequences(tokenizer: SftTokenizer, examples: readonly SftExample[], T: number,
-    layout: "pad" | "pack", padId: number): SftSequences {
-    const encoded = examples.map((e) => tokenizeExample(tokenizer, e));
-    // Inputs are ids[0..n-2], targets ids[1..n-1]: a row of T inputs consumes T+1 ids.
-    const rowsIds: number[][] = [];
-    const rowsLabels: number[][] = [];
-    let truncated = 0;
-    if (layout === "pad") {
-        for (const { ids, promptLength } of encoded) {
-            let start = 0;
-            if (ids.length > T + 1) {
-                start = Math.min(ids.length - (T + 1), promptLength);
-                if (ids.length - start > T + 1) {
-                    truncated++;
-                }
-            }
-            const slice = ids.slice(start, start + T + 1);
-            rowsIds.push(slice);
-            rowsLabels.push(slice.map((id, i) => (start + i < promptLength ? IGNORE_INDEX : id)));
-        }
-    } else {
-        const flatIds: number[] = [];
-        const flatLabels: number[] = [];
-        for (const { ids, promptLength } of encoded) {
-            ids.forEach((id, i) => {
-                flatIds.push(id);
-                flatLabels.push(i < promptLength ? IGNORE_INDEX : id);
-            });
-        }
-        for (let start = 0; start + 1 < flatIds.length; start += T) {
-            rowsIds.push(flatIds.slice(start, start + T + 1));
-            rowsLabels.push(flatLabels.slice(start, start + T + 1));
-        }
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) {
+        n++;
     }
-    const rows = rowsIds.length;
+    return n;
+}
+
+/** The ids of one conversation and the mask of its assistant turns, both taken from `template`. */
+export function encodeConversation(tokenizer: SftTokenizer, example: SftExample, template: ChatTemplateOptions["template"],
+    lossOn: SftLossOn = "all_assistant_turns"): EncodedConversation {
+    const where = example.source ?? "conversation";
+    const { messages } = example;
+    checkConversation(messages, where);
+    const options = { template: { jinja: chatTemplateSource(template) }, bosToken: tokenizer.idToPiece(tokenizer.bosId), eosToken: tokenizer.idToPiece(tokenizer.eosId) };
+    const render = (upTo: number, addGenerationPrompt: boolean): string => {
+        try {
+            return applyChatTemplate(messages.slice(0, upTo), { ...options, addGenerationPrompt });
+        } catch (error) {
+            throw new ConfigError(where, `the chat template failed on this conversation: ${(error as Error).message}`);
+        }
+    };
+    const full = render(messages.length, false);
+    const ids = encodeChat(tokenizer, messages, { ...options, addGenerationPrompt: false });
+    const learn = new Array<boolean>(ids.length).fill(false);
+    const turns = messages.flatMap((m, i) => (m.role === "assistant" ? [i] : []));
+    for (const i of lossOn === "last_assistant_turn" ? turns.slice(-1) : turns) {
+        const before = render(i, true);
+        const through = render(i + 1, false);
+        if (!full.startsWith(before) || !full.startsWith(through)) {
+            throw new ConfigError(where, `the chat template renders the conversation before message ${i} differently once later turns follow; its assistant turns cannot be located`);
+        }
+        const from = commonPrefix(encodeChat(tokenizer, messages.slice(0, i), { ...options, addGenerationPrompt: true }), ids);
+        const to = commonPrefix(encodeChat(tokenizer, messages.slice(0, i + 1), { ...options, addGenerationPrompt: false }), ids);
+        learn.fill(true, from, to);
+    }
+    return { ids, learn };
+}
+
+export function buildSftSequences(encoded: readonly EncodedConversation[], T: number, padId: number): SftSequences {
+    // Inputs are ids[0..n-2], targets ids[1..n-1]: a row of T inputs consumes T+1 ids.
+    const rows = encoded.length;
     const tokens = new Int32Array(rows * T).fill(padId);
     const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
     let lossTokens = 0;
-    for (let r = 0; r < rows; r++) {
-        const ids = rowsIds[r]!;
-        const labels = rowsLabels[r]!;
-        for (let t = 0; t < T && t < ids.length; t++) {
-            tokens[r * T + t] = ids[t]!;
-            if (t + 1 < ids.length) {
-                targets[r * T + t] = labels[t + 1]!;
-                if (labels[t + 1] !== IGNORE_INDEX) {
-                    lossTokens++;
-                }
+    let truncated = 0;
+    encoded.forEach(({ ids, learn }, r) => {
+        let start = 0;
+        if (ids.length > T + 1) {
+            const firstLearned = learn.indexOf(true);
+            // Keep the token before the first learned one: it is the input that predicts it.
+            start = Math.max(0, Math.min(ids.length - (T + 1), firstLearned - 1));
+            if (learn.lastIndexOf(true) >= start + T + 1) {
+                truncated++;
             }
         }
-    }
+        const end = Math.min(ids.length, start + T + 1);
+        for (let i = start; i < end; i++) {
+            const t = i - start;
+            if (t < T) {
+                tokens[r * T + t] = ids[i]!;
+            }
+            if (t > 0 && learn[i]) {
+                targets[r * T + t - 1] = ids[i]!;
+                lossTokens++;
+            }
+        }
+    });
     return { tokens, targets, rows, T, lossTokens, truncated };
 }

@@ -17,12 +17,12 @@ import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
 import { f32ArrayToBf16, bf16ArrayToF32 } from "../../src/formats/quant/halfFloat.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { parameterLayout } from "../../src/model/parameterLayout.js";
-import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-export-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const tokenizerModel = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
-const tokenizer = loadTokenizer(tokenizerModel);
+const tokenizer = loadSentencePieceTokenizer(tokenizerModel);
 
 // hiddenDim 80: down_proj rows have 80 values, not a multiple of 32, so Q8_0 falls back to F16 there.
 const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 80, vocabSize: tokenizer.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
@@ -73,7 +73,7 @@ test("HF -> GGUF f32 -> HF: llama.cpp layout in between, identical weights and t
     }
     const cfg = JSON.parse(readFileSync(join(back, "config.json"), "utf8")) as Record<string, unknown>;
     assert.deepEqual([cfg.architectures, cfg.model_type, cfg.torch_dtype, cfg.bos_token_id], [["LlamaForCausalLM"], "llama", "float32", 1]);
-    const rebuilt = loadTokenizer(join(back, "tokenizer.model"));
+    const rebuilt = loadSentencePieceTokenizer(join(back, "tokenizer.model"));
     const text = "The patient has 2 fevers, naïve café ☃ and 頭痛.";
     assert.deepEqual(rebuilt.encode(text), tokenizer.encode(text));
     assert.ok(existsSync(join(back, "tokenizer.json")) && existsSync(join(back, "generation_config.json")));

@@ -7,7 +7,7 @@
  * llama.cpp's CPU path also rounds the activations to those types.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -19,11 +19,13 @@ import { getKernelSet } from "../../src/kernels/index.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { applyChatTemplate, type ChatMessage, CHAT_TEMPLATE_NAMES, CHAT_TEMPLATES, encodeChat } from "../../src/tokenizer/chatTemplates.js";
 
 interface LlamaCpp {
     getLlama(o: Record<string, unknown>): Promise<{
         loadModel(o: { modelPath: string }): Promise<{
-            tokenize(text: string): number[];
+            tokenize(text: string, specialTokens?: boolean): number[];
+            fileInfo: { metadata: { tokenizer?: { chat_template?: string } } };
             createContext(o: { contextSize: number; threads: number; lora?: { adapters: { filePath: string }[] } }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
             dispose(): Promise<void>;
         }>;
@@ -171,6 +173,47 @@ test("llama.cpp: base GGUF + mellama's GGUF LoRA adapter decodes like the merged
         const plain = await greedy(llama, base, prompt, 12);
         assert.notDeepEqual(plain, want, "the adapter must change the output for this test to mean anything");
         assert.deepEqual(await greedy(llama, base, prompt, 12, lora), want);
+    } finally {
+        await llama.dispose();
+    }
+});
+
+test("llama.cpp reads the chat template a GGUF carries, and its tokens of the rendered chat are mellama's (every built-in template)", async (t) => {
+    const mod = await loadLlamaCpp();
+    if (typeof mod === "string") {
+        t.skip(mod);
+        return;
+    }
+    let llama: Awaited<ReturnType<LlamaCpp["getLlama"]>>;
+    try {
+        llama = await mod.getLlama({ build: "never", gpu: false, logLevel: "error" });
+    } catch (error) {
+        t.skip(`no prebuilt llama.cpp binary (${(error as Error).message.split("\n")[0]})`);
+        return;
+    }
+    const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
+    const tok = loadTokenizer(tokPath);
+    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: tok.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
+    model.initWeights(2, 0.3);
+    const messages: ChatMessage[] = [{ role: "system", content: "Be brief." }, { role: "user", content: "The patient has a fever" },
+        { role: "assistant", content: "Rest and fluids." }, { role: "user", content: "And then?" }];
+    try {
+        for (const name of CHAT_TEMPLATE_NAMES) {
+            const hf = join(dir, `chat-${name}`);
+            writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+            copyFileSync(tokPath, join(hf, "tokenizer.model"));
+            writeFileSync(join(hf, "tokenizer_config.json"), JSON.stringify({ chat_template: CHAT_TEMPLATES[name] }));
+            const path = join(dir, `chat-${name}.gguf`);
+            exportModel({ from: hf, to: "gguf", out: path, type: "f32" });
+            const lm = await llama.loadModel({ modelPath: path });
+            const template = lm.fileInfo.metadata.tokenizer?.chat_template;
+            assert.equal(template, CHAT_TEMPLATES[name], `${name}: llama.cpp reads tokenizer.chat_template`);
+            // llama-server's path: render the embedded template, then tokenize the text with special tokens parsed.
+            const text = applyChatTemplate(messages, { template: { jinja: template! }, bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId) });
+            assert.deepEqual(lm.tokenize(text, true), encodeChat(tok, messages, { template: { jinja: template! } }), `${name}: llama.cpp vs mellama chat ids`);
+            await lm.dispose();
+        }
     } finally {
         await llama.dispose();
     }

@@ -11,7 +11,7 @@ import { referenceKernels } from "../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { LLAMA2_JINJA_TEMPLATE } from "../../src/tokenizer/chatTemplates.js";
-import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { saveTokenizer } from "../../src/tokenizer/saveTokenizer.js";
 
 const WORDS = fileURLToPath(new URL("../fixtures/tokenizer/words.model", import.meta.url));
@@ -28,7 +28,7 @@ export interface TinyModelOptions {
 
 /** Writes the model and returns its directory. */
 export function tinyServeModel({ dir = mkdtempSync(join(tmpdir(), "mellama-serve-model-")), chatTemplate = LLAMA2_JINJA_TEMPLATE, maxSeqLen = 256, seed = 5, dim = 32, noEos = false }: TinyModelOptions = {}): string {
-    const tokenizer = loadTokenizer(WORDS);
+    const tokenizer = loadSentencePieceTokenizer(WORDS);
     const config: LlamaConfig = { dim, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: dim + dim / 2, vocabSize: tokenizer.vocabSize, maxSeqLen,
         normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });

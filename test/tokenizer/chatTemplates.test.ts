@@ -24,8 +24,8 @@ test("llama2 snapshot", () => {
 
 test("alpaca snapshot, and the Stanford Alpaca prompts", () => {
     assert.equal(applyChatTemplate(conversation.slice(1), { template: "alpaca" }),
-        "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n"
-        + "### Instruction:\n What does BP 140/90 suggest? \n\n### Response:\nStage 2 hypertension.\n\n### Instruction:\nAnd 118/76?\n\n### Response:\n");
+        "<s>Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n"
+        + "### Instruction:\n What does BP 140/90 suggest? \n\n### Response:\nStage 2 hypertension.</s>\n\n### Instruction:\nAnd 118/76?\n\n### Response:\n");
     assert.equal(alpacaPrompt({ instruction: "Summarize.", input: "Note text", output: "Done." }),
         "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n"
         + "### Instruction:\nSummarize.\n\n### Input:\nNote text\n\n### Response:\nDone.");
@@ -33,10 +33,16 @@ test("alpaca snapshot, and the Stanford Alpaca prompts", () => {
 
 test("Me-LLaMA wrapper is byte-exact (model_prompt.py mellama_prompt)", () => {
     assert.equal(mellamaPrompt("Q: x?"), "Human: \nQ: x?\n\nAssistant: \n");
-    assert.equal(applyChatTemplate([{ role: "user", content: "Q: x?" }], { template: "mellama" }), "Human: \nQ: x?\n\nAssistant: \n");
+    assert.equal(applyChatTemplate([{ role: "user", content: "Q: x?" }], { template: "mellama" }), `<s>${mellamaPrompt("Q: x?")}`);
+    assert.equal(applyChatTemplate(conversation, { template: "mellama" }),
+        "<s>You are a careful clinician.\n\nHuman: \n What does BP 140/90 suggest? \n\nAssistant: \nStage 2 hypertension.</s>Human: \nAnd 118/76?\n\nAssistant: \n");
+    assert.equal(applyChatTemplate(conversation, { template: "llama3", bosToken: "<|begin_of_text|>" }),
+        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are a careful clinician.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n"
+        + "What does BP 140/90 suggest?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nStage 2 hypertension.<|eot_id|>"
+        + "<|start_header_id|>user<|end_header_id|>\n\nAnd 118/76?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n");
 });
 
-test("built-in llama2 renders exactly as Hugging Face's Llama-2 Jinja chat_template", () => {
+test("built-in templates are their Jinja sources; roles are checked", () => {
     const conversations: ChatMessage[][] = [
         conversation,
         conversation.slice(1),

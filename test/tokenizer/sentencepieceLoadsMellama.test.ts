@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TokenIdError } from "../../src/errors/TokenIdError.js";
-import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { saveTokenizer } from "../../src/tokenizer/saveTokenizer.js";
 
 // Oracle: reference/py/check_mellama_tokenizer.py trained mellama_trained.model with `mellama tokenizer train`
@@ -17,7 +17,7 @@ const recorded = JSON.parse(readFileSync(`${fixtures}mellama_trained_cases.json`
 };
 
 test("a tokenizer.model mellama wrote encodes in mellama exactly as python3-sentencepiece encoded it", () => {
-    const tokenizer = loadTokenizer(`${fixtures}mellama_trained.model`);
+    const tokenizer = loadSentencePieceTokenizer(`${fixtures}mellama_trained.model`);
     assert.equal(tokenizer.vocabSize, recorded.pieces);
     for (const [i, c] of recorded.cases.entries()) {
         assert.deepEqual(tokenizer.encode(c.text), c.ids, `case ${i}`);
@@ -30,15 +30,15 @@ test("a tokenizer.model mellama wrote encodes in mellama exactly as python3-sent
 
 test("the tokenizer.json written for the same model encodes identically", () => {
     const dir = mkdtempSync(join(tmpdir(), "tok-"));
-    saveTokenizer(dir, loadTokenizer(`${fixtures}mellama_trained.model`).model);
-    const fromJson = loadTokenizer(join(dir, "tokenizer.json"));
+    saveTokenizer(dir, loadSentencePieceTokenizer(`${fixtures}mellama_trained.model`).model);
+    const fromJson = loadSentencePieceTokenizer(join(dir, "tokenizer.json"));
     for (const [i, c] of recorded.cases.entries()) {
         assert.deepEqual(fromJson.encode(c.text), c.ids, `case ${i}`);
     }
 });
 
 test("ids outside the vocabulary are TokenIdErrors", () => {
-    const tokenizer = loadTokenizer(`${fixtures}mellama_trained.model`);
+    const tokenizer = loadSentencePieceTokenizer(`${fixtures}mellama_trained.model`);
     assert.throws(() => tokenizer.decode([5, tokenizer.vocabSize]), TokenIdError);
     assert.throws(() => tokenizer.idToPiece(-1), TokenIdError);
 });

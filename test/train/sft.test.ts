@@ -13,7 +13,7 @@ import { inMemoryModel } from "../../src/formats/model/inMemoryModel.js";
 
 // Characters as tokens: id = code - 94 for 'a'..'z' (3..28), BOS 1, EOS 2, pad 0.
 const tokenizer = {
-    vocabSize: 32, bosId: 1, eosId: 2, padId: 0, hash: "chars",
+    vocabSize: 32, bosId: 1, eosId: 2, padId: 0, hash: "chars", idToPiece: (id: number): string => ["<pad>", "<s>", "</s>"][id] ?? String.fromCharCode(id + 94),
     encode: (text: string, options?: { bos?: boolean }): number[] => [...(options?.bos ? [1] : []), ...[...text].map((c) => Math.min(31, Math.max(3, c.charCodeAt(0) - 94)))],
 };
 const baseConfig: LlamaConfig = { dim: 16, nLayers: 2, nHeads: 2, nKvHeads: 1, hiddenDim: 32, vocabSize: 32, maxSeqLen: 16, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
@@ -22,11 +22,11 @@ baseModel.initWeights(5, 0.2);
 const weights = new Map(baseModel.layout.map((s) => [s.hfName, baseModel.tensor(s.name).slice()]));
 const base = inMemoryModel({ path: "base", config: baseConfig, tensors: new Map(baseModel.layout.map((s) => [s.hfName, { shape: s.shape, data: weights.get(s.hfName)! }])) });
 // Learn to answer each question letter with the next letter.
-const examples = "abcdefghijklmnopqrstuvwx".split("").map((c) => ({ prompt: `q${c}`, answer: String.fromCharCode(c.charCodeAt(0) + 1) }));
+const examples = "abcdefghijklmnopqrstuvwx".split("").map((c) => ({ messages: [{ role: "user" as const, content: `q${c}` }, { role: "assistant" as const, content: String.fromCharCode(c.charCodeAt(0) + 1) }] }));
 
 function config(output: string, extra: Record<string, unknown> = {}): ReturnType<typeof parseSftConfig> {
     return parseSftConfig({ output, base: "base", data: { train: "t.jsonl" }, seqLen: 8, microBatchSize: 4, gradAccum: 1, epochs: 6,
-        lora: { r: 4, alpha: 8, dropout: 0.1 }, optimizer: { lr: 2e-2 }, kernels: "reference", checkpointEvery: 6, keepCheckpoints: 10, evalEvery: 6, ...extra });
+        lora: { r: 4, alpha: 8, dropout: 0.1 }, optimizer: { lr: 2e-2 }, kernels: "reference", template: "plain", checkpointEvery: 6, keepCheckpoints: 10, evalEvery: 6, ...extra });
 }
 
 test("LoRA SFT learns the responses, saves a PEFT adapter, and resumes bit for bit with dropout on", () => {

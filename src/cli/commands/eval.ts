@@ -24,7 +24,7 @@ export function register(program: Command): void {
         .option("--task-path <task=file...>", "read a task's docs from this file (e.g. a fetched BLURB tsv or Hub parquet)")
         .option("--cache <file>", "response cache (default <output>/.cache/responses.sqlite)")
         .option("--resume <runDir>", "continue an interrupted run in its own directory, with its recorded options", pathArg("dir"))
-        .option("--chat", "use /v1/chat/completions with one user message (openai)")
+        .option("--chat", "one user message per prompt: openai uses /v1/chat/completions; native renders it with the model's own chat template")
         .action(async (options: EvalCommandOptions) => {
             const { runEvalCommand } = await import("../../eval/run/runEvalCommand.js");
             await runEvalCommand(options);

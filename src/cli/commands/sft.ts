@@ -2,7 +2,7 @@ import type { Command } from "commander";
 
 export function register(program: Command): void {
     program.command("sft")
-        .description("LoRA instruction tuning (loss on responses only); saves PEFT adapters")
+        .description("LoRA instruction tuning on conversations rendered with a chat template (loss on assistant turns); saves PEFT adapters that carry the template")
         .requiredOption("--config <file>", "sft config (YAML or JSON)")
         .option("--resume", "continue from the run's latest checkpoint, bit for bit")
         .option("--overwrite", "start over in an output directory that holds an earlier run's checkpoints (they are removed)")

@@ -1,6 +1,8 @@
 /**
  * The llama-architecture metadata llama.cpp reads (llama.* hyperparameters, general.*, tokenizer.ggml.*), built
- * from a LlamaConfig and a SentencePiece vocabulary, and read back. Key names and value types follow what
+ * from a LlamaConfig and a vocabulary, and read back: SentencePiece (`tokenizer.ggml.model = llama`: tokens, scores,
+ * token types) or byte-level BPE (`gpt2`: tokens, token types, merges, and `tokenizer.ggml.pre`, the pre-tokenizer
+ * llama.cpp selects by name: `llama-bpe` for LLaMA-3's regex). Key names and value types follow what
  * convert_hf_to_gguf.py writes (u32 sizes, f32 epsilon and rope base, i32 token types, f32 scores).
  */
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
@@ -11,7 +13,13 @@ import type { GgufFile } from "./GgufFile.js";
 import { LLAMA_FILE_TYPE, type GgufValue, GgufValueType } from "./ggufTypes.js";
 
 export interface GgufVocab {
+    /** llama: SentencePiece (scores matter); gpt2: byte-level BPE (merges matter). Default llama. */
+    model?: "llama" | "gpt2";
     pieces: readonly Piece[];
+    /** gpt2: the merges in rank order, "a b". */
+    merges?: readonly string[];
+    /** gpt2: llama.cpp's pre-tokenizer name (llama-bpe, gpt-2). */
+    pre?: string;
     bosId: number;
     eosId: number;
     unkId: number;
@@ -50,14 +58,31 @@ export function llamaGgufMetadata({ config, name, fileType, vocab }: LlamaGgufMe
         ["llama.vocab_size", u32(config.vocabSize)],
         ["llama.rope.dimension_count", u32(config.dim / config.nHeads)],
     ]);
+    // linear is metadata; llama3 (and GGUF-born factors) travel as the rope_freqs.weight tensor the exporter writes;
+    // dynamic NTK changes nothing inside the context, which is all llama.cpp and mellama run.
+    if (config.ropeScaling?.type === "linear") {
+        m.set("llama.rope.scaling.type", str("linear"));
+        m.set("llama.rope.scaling.factor", f32(config.ropeScaling.factor));
+    }
     if (vocab !== undefined) {
-        m.set("tokenizer.ggml.model", str("llama"));
+        const gpt2 = vocab.model === "gpt2";
+        m.set("tokenizer.ggml.model", str(gpt2 ? "gpt2" : "llama"));
+        if (gpt2) {
+            m.set("tokenizer.ggml.pre", str(vocab.pre ?? "default"));
+        }
         m.set("tokenizer.ggml.tokens", { type: GgufValueType.ARRAY, itemType: GgufValueType.STRING, value: vocab.pieces.map((p) => p.piece) });
-        m.set("tokenizer.ggml.scores", { type: GgufValueType.ARRAY, itemType: GgufValueType.FLOAT32, value: vocab.pieces.map((p) => Math.fround(p.score)) });
+        if (!gpt2) {
+            m.set("tokenizer.ggml.scores", { type: GgufValueType.ARRAY, itemType: GgufValueType.FLOAT32, value: vocab.pieces.map((p) => Math.fround(p.score)) });
+        }
         m.set("tokenizer.ggml.token_type", { type: GgufValueType.ARRAY, itemType: GgufValueType.INT32, value: vocab.pieces.map((p) => p.type) });
+        if (gpt2) {
+            m.set("tokenizer.ggml.merges", { type: GgufValueType.ARRAY, itemType: GgufValueType.STRING, value: [...(vocab.merges ?? [])] });
+        }
         m.set("tokenizer.ggml.bos_token_id", u32(vocab.bosId));
         m.set("tokenizer.ggml.eos_token_id", u32(vocab.eosId));
-        m.set("tokenizer.ggml.unknown_token_id", u32(vocab.unkId));
+        if (vocab.unkId >= 0) {
+            m.set("tokenizer.ggml.unknown_token_id", u32(vocab.unkId));
+        }
         if (vocab.padId !== undefined && vocab.padId !== null && vocab.padId >= 0) {
             m.set("tokenizer.ggml.padding_token_id", u32(vocab.padId));
         }
@@ -103,6 +128,12 @@ export function llamaConfigFromGguf(file: GgufFile): LlamaConfig {
         ropeTheta: shortestF32(file.number("llama.rope.freq_base", 10000)),
         tieEmbeddings: !file.has("output.weight"),
     };
+    const scalingType = file.scalar("llama.rope.scaling.type");
+    if (scalingType === "linear") {
+        config.ropeScaling = { type: "linear", factor: shortestF32(file.number("llama.rope.scaling.factor")) };
+    } else if (scalingType !== undefined && scalingType !== "none") {
+        throw new GgufError(file.name, "llama.rope.scaling.type", `${JSON.stringify(scalingType)} is not supported (none, linear; llama3 comes as rope_freqs.weight)`);
+    }
     const ropeDims = file.number("llama.rope.dimension_count", dim / heads);
     if (ropeDims !== dim / heads) {
         throw new GgufError(file.name, "llama.rope.dimension_count", `${ropeDims} (partial rotary) is not supported; LLaMA rotates the whole head of ${dim / heads}`);
@@ -125,11 +156,18 @@ export function ggufVocab(file: GgufFile): GgufVocab | undefined {
     }));
     const pad = file.scalar("tokenizer.ggml.padding_token_id");
     const template = file.scalar("tokenizer.chat_template");
+    const model = file.scalar("tokenizer.ggml.model") ?? "llama";
+    if (model !== "llama" && model !== "gpt2") {
+        throw new GgufError(file.name, "tokenizer.ggml.model", `${JSON.stringify(model)} is not supported (llama: SentencePiece, gpt2: byte-level BPE)`);
+    }
+    const pre = file.scalar("tokenizer.ggml.pre");
     return {
+        model,
+        ...(model === "gpt2" ? { merges: (file.array("tokenizer.ggml.merges") ?? []).map(String), pre: typeof pre === "string" ? pre : "default" } : {}),
         pieces,
         bosId: file.number("tokenizer.ggml.bos_token_id", 1),
         eosId: file.number("tokenizer.ggml.eos_token_id", 2),
-        unkId: file.number("tokenizer.ggml.unknown_token_id", 0),
+        unkId: file.number("tokenizer.ggml.unknown_token_id", model === "gpt2" ? -1 : 0),
         padId: pad === undefined ? null : Number(pad),
         addBos: file.scalar("tokenizer.ggml.add_bos_token") !== false,
         addEos: file.scalar("tokenizer.ggml.add_eos_token") === true,

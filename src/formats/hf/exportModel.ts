@@ -14,7 +14,14 @@ import { basename, join } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import { parameterLayout } from "../../model/parameterLayout.js";
+import { ropeFreqFactors } from "../../model/ropeFrequencies.js";
 import { saveTokenizer } from "../../tokenizer/saveTokenizer.js";
+import { ByteLevelBpe } from "../../tokenizer/ByteLevelBpe.js";
+import { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
+import { toByteLevelTokenizerJson } from "../../tokenizer/byteLevelTokenizerJson.js";
+import { writeTokenizerConfig } from "../../tokenizer/writeTokenizerConfig.js";
+import { atomicWriteFileSync } from "../../util/atomicWrite.js";
+import { ggufVocabOfByteLevel } from "../model/ggufTokenizer.js";
 import { GgmlType } from "../gguf/ggufTypes.js";
 import { type GgufVocab, llamaGgufMetadata } from "../gguf/llamaGguf.js";
 import { permuteQkToGguf } from "../gguf/permuteQk.js";
@@ -81,6 +88,9 @@ function vocabOf(source: ModelSource): GgufVocab | undefined {
     if (tok === null) {
         return undefined;
     }
+    if (tok instanceof ByteLevelBpe) {
+        return { ...ggufVocabOfByteLevel(tok), addBos: source.addBos, addEos: source.addEos, ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }) };
+    }
     return {
         pieces: tok.model.pieces, bosId: tok.bosId, eosId: tok.eosId, unkId: tok.unkId, padId: tok.padId, addBos: source.addBos, addEos: source.addEos,
         ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }),
@@ -112,6 +122,12 @@ function toGguf(source: ModelSource, out: string, type: ExportType, name: string
                 return encodeGgml(w, ggmlType);
             },
         });
+    }
+    const scaling = config.ropeScaling;
+    if (scaling?.type === "llama3" || scaling?.type === "factors") {
+        // convert_hf_to_gguf.py's form: per-frequency divisors of inv_freq, F32, read by llama.cpp's rope.
+        const factors = ropeFreqFactors(config);
+        tensors.push({ name: "rope_freqs.weight", dims: [factors.length], type: GgmlType.F32, data: () => new Uint8Array(factors.buffer) });
     }
     const vocab = vocabOf(source);
     writeGguf(out, { metadata: llamaGgufMetadata({ config, name, fileType, ...(vocab === undefined ? {} : { vocab }) }), tensors });
@@ -145,8 +161,13 @@ function toHf(source: ModelSource, out: string, type: ExportType, maxShardBytes?
         tensors: tensorOrder(source).map((n) => ({ name: n, shape: source.tensors.get(n)!.shape, data: () => source.tensors.get(n)!.readF32() })),
         bosTokenId: tok?.bosId, eosTokenId: tok?.eosId, copyFiles,
     });
-    if (source.format === "gguf" && tok !== null) {
-        written.push(...saveTokenizer(out, tok.model, source.chatTemplate));
+    if (source.format === "gguf" && tok instanceof ByteLevelBpe) {
+        atomicWriteFileSync(join(out, "tokenizer.json"), toByteLevelTokenizerJson(tok.model));
+        writeTokenizerConfig(join(out, "tokenizer_config.json"), { modelMaxLength: source.config.maxSeqLen, tokenizerClass: "PreTrainedTokenizerFast",
+            bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId), ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }) });
+        written.push(join(out, "tokenizer.json"), join(out, "tokenizer_config.json"));
+    } else if (source.format === "gguf" && tok instanceof SentencePieceBpe) {
+        written.push(...saveTokenizer(out, tok.model, source.chatTemplate, source.config.maxSeqLen));
     }
     return written;
 }

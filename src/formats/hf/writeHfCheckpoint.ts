@@ -2,7 +2,8 @@
  * Writes a Hugging Face LLaMA checkpoint directory: config.json, generation_config.json, model.safetensors (or
  * shards model-0000i-of-0000n.safetensors of at most `maxShardBytes` each plus model.safetensors.index.json with
  * metadata.total_size and weight_map, as transformers' save_pretrained does), and the tokenizer files. Tensors are
- * produced one at a time by their callbacks and converted to the target dtype as they are written.
+ * produced one at a time by their callbacks and converted to the target dtype as they are written. A copied
+ * tokenizer_config.json gets the model's real context as model_max_length and, when given, the chat template.
  */
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -12,6 +13,7 @@ import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { SAFETENSORS_DTYPE_BYTES } from "../safetensors/dtypes.js";
 import { type FloatDtype, f32ToBytes } from "../safetensors/decodeTensor.js";
 import { writeSafetensors } from "../safetensors/writeSafetensors.js";
+import { writeTokenizerConfig } from "../../tokenizer/writeTokenizerConfig.js";
 import { INDEX_FILE } from "./HfCheckpoint.js";
 
 export interface HfTensorSource {
@@ -33,12 +35,14 @@ export interface WriteHfCheckpointOptions {
     eosTokenId?: number;
     /** Files copied into the directory as they are (tokenizer.model, tokenizer.json, ...). */
     copyFiles?: readonly string[];
+    /** Written into tokenizer_config.json as chat_template (kept from the copied file when absent). */
+    chatTemplate?: string;
 }
 
 const TORCH_DTYPE: Record<FloatDtype, string> = { F32: "float32", F16: "float16", BF16: "bfloat16" };
 
 export function writeHfCheckpoint({
-    dir, config, tensors, dtype = "F32", maxShardBytes = 5_000_000_000, bosTokenId, eosTokenId, copyFiles = [],
+    dir, config, tensors, dtype = "F32", maxShardBytes = 5_000_000_000, bosTokenId, eosTokenId, copyFiles = [], chatTemplate,
 }: WriteHfCheckpointOptions): string[] {
     mkdirSync(dir, { recursive: true });
     const size = (t: HfTensorSource): number => t.shape.reduce((a, b) => a * b, 1) * SAFETENSORS_DTYPE_BYTES[dtype];
@@ -81,7 +85,10 @@ export function writeHfCheckpoint({
     });
     for (const file of copyFiles) {
         // Rewriting a checkpoint in place (same directory) leaves its tokenizer files where they are.
-        if (existsSync(file) && resolve(file) !== resolve(join(dir, basename(file)))) {
+        if (basename(file) === "tokenizer_config.json") {
+            writeTokenizerConfig(join(dir, "tokenizer_config.json"), { from: file, modelMaxLength: config.maxSeqLen, chatTemplate });
+            written.push(join(dir, basename(file)));
+        } else if (existsSync(file) && resolve(file) !== resolve(join(dir, basename(file)))) {
             copyFileSync(file, join(dir, basename(file)));
             written.push(join(dir, basename(file)));
         }

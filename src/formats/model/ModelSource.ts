@@ -6,7 +6,7 @@
  * code never knows which format it is looking at.
  */
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
-import type { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
+import type { LoadedTokenizer } from "../../tokenizer/loadTokenizer.js";
 
 /** How a tensor's values are stored: as float32, IEEE half, bfloat16 or ggml Q8_0 blocks (32 int8 and an f16 scale). */
 export type TensorStorage = "F32" | "F16" | "BF16" | "Q8_0";
@@ -39,7 +39,7 @@ export interface ModelSource extends Disposable {
     readonly format: ModelFormat;
     readonly config: LlamaConfig;
     /** The model's tokenizer; null when the directory carries none. */
-    readonly tokenizer: SentencePieceBpe | null;
+    readonly tokenizer: LoadedTokenizer | null;
     /** Whether the tokenizer adds BOS / EOS (tokenizer_config.json add_bos_token, GGUF tokenizer.ggml.add_bos_token). */
     readonly addBos: boolean;
     readonly addEos: boolean;

@@ -3,7 +3,7 @@
  * converted in memory goes through the same loadWeights checks as one opened from a file.
  */
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
-import type { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
+import type { LoadedTokenizer } from "../../tokenizer/loadTokenizer.js";
 import type { ModelSource, ModelTensor } from "./ModelSource.js";
 
 export interface InMemoryTensor {
@@ -12,7 +12,7 @@ export interface InMemoryTensor {
 }
 
 export function inMemoryModel({ path, config, tensors, tokenizer = null, chatTemplate }: {
-    path: string; config: LlamaConfig; tensors: ReadonlyMap<string, InMemoryTensor>; tokenizer?: SentencePieceBpe | null; chatTemplate?: string;
+    path: string; config: LlamaConfig; tensors: ReadonlyMap<string, InMemoryTensor>; tokenizer?: LoadedTokenizer | null; chatTemplate?: string;
 }): ModelSource {
     const out = new Map<string, ModelTensor>();
     let weightBytes = 0;

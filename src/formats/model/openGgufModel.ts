@@ -9,10 +9,10 @@ import { GgufError } from "../gguf/GgufError.js";
 import { GgufFile } from "../gguf/GgufFile.js";
 import { GgmlType, type GgufTensorInfo } from "../gguf/ggufTypes.js";
 import { ggufVocab, llamaConfigFromGguf } from "../gguf/llamaGguf.js";
+import { validateConfig } from "../../model/LlamaConfig.js";
 import { unpermuteQkFromGguf } from "../gguf/permuteQk.js";
 import { ggufToHfName } from "../hfNames.js";
-import { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
-import { sentencePieceFromGgufVocab } from "./ggufTokenizer.js";
+import { tokenizerFromGgufVocab } from "./ggufTokenizer.js";
 import type { ModelSource, ModelTensor, TensorStorage } from "./ModelSource.js";
 
 const STORAGE: Partial<Record<GgmlType, TensorStorage>> = {
@@ -25,7 +25,15 @@ export const MAX_CONTEXT_LENGTH = 1 << 20;
 export function openGgufModel(path: string): ModelSource {
     const gguf = GgufFile.open(path);
     try {
-        const config = llamaConfigFromGguf(gguf);
+        let config = llamaConfigFromGguf(gguf);
+        if (gguf.has("rope_freqs.weight")) {
+            // llama.cpp's form of LLaMA-3.1 rope scaling: per-frequency divisors of inv_freq.
+            const half = config.dim / config.nHeads / 2;
+            if (gguf.info("rope_freqs.weight").dims.reduce((a, b) => a * b, 1) !== half) {
+                throw new GgufError(path, "rope_freqs.weight", `must hold ${half} factors (half the head size)`);
+            }
+            config = validateConfig({ ...config, ropeScaling: { type: "factors", factors: Array.from(gguf.readF32("rope_freqs.weight")) } });
+        }
         checkAgainstTensors(gguf, config.nLayers, config.vocabSize, config.maxSeqLen);
         const vocab = ggufVocab(gguf);
         if (vocab !== undefined && vocab.pieces.length !== config.vocabSize) {
@@ -57,7 +65,7 @@ export function openGgufModel(path: string): ModelSource {
         }
         return {
             path, dir: path, format: "gguf", config,
-            tokenizer: vocab === undefined ? null : new SentencePieceBpe(sentencePieceFromGgufVocab(vocab)),
+            tokenizer: vocab === undefined ? null : tokenizerFromGgufVocab(vocab, path),
             chatTemplate: vocab?.chatTemplate, addBos: vocab?.addBos ?? true, addEos: vocab?.addEos ?? false, tensors, weightBytes,
             close: () => gguf.close(),
             [Symbol.dispose]: () => gguf.close(),

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
 import { loadTokenizer } from "../../tokenizer/loadTokenizer.js";
-import type { SentencePieceBpe } from "../../tokenizer/SentencePieceBpe.js";
+import type { LoadedTokenizer } from "../../tokenizer/loadTokenizer.js";
 import { HfCheckpoint } from "../hf/HfCheckpoint.js";
 import { f32ToBytes } from "../safetensors/decodeTensor.js";
 import type { ModelFormat, ModelSource, ModelTensor, TensorStorage } from "./ModelSource.js";
@@ -55,7 +55,7 @@ export function openHfModel(path: string, dir: string, format: ModelFormat): Mod
     }
 }
 
-function hfTokenizer(dir: string): SentencePieceBpe | null {
+function hfTokenizer(dir: string): LoadedTokenizer | null {
     return ["tokenizer.model", "tokenizer.json"].some((f) => existsSync(join(dir, f))) ? loadTokenizer(dir) : null;
 }
 

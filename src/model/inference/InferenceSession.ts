@@ -20,6 +20,7 @@ import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
 import { type LlamaConfig, headDim, kvDim } from "../LlamaConfig.js";
 import type { LlamaModel } from "../LlamaModel.js";
+import { fillRopeTables, ropeInvFreq } from "../ropeFrequencies.js";
 import { type InferenceWeights, LINEAR_NAMES, type StoredWeight, inferenceWeightsFromModel, readRowF32 } from "./InferenceWeights.js";
 import { KvCache } from "./KvCache.js";
 import type { LinearName, LoraAdapter } from "./LoraAdapter.js";
@@ -304,7 +305,7 @@ export class InferenceSession {
         }
     }
 
-    /** RoPE tables for positions [0, positions), computed as Hugging Face does (float32 inv_freq, float32 angle). */
+    /** RoPE tables for positions [0, positions), computed as Hugging Face does, rope_scaling applied (ropeFrequencies.ts). */
     private reserveRope(positions: number): void {
         const half = headDim(this.config) / 2;
         const have = this.cos.length / half;
@@ -316,15 +317,7 @@ export class InferenceSession {
         const sin = new Float32Array(n * half);
         cos.set(this.cos);
         sin.set(this.sin);
-        const HS = 2 * half;
-        for (let p = have; p < n; p++) {
-            for (let i = 0; i < half; i++) {
-                const invFreq = Math.fround(1 / this.config.ropeTheta ** Math.fround((2 * i) / HS));
-                const angle = Math.fround(p * invFreq);
-                cos[p * half + i] = Math.cos(angle);
-                sin[p * half + i] = Math.sin(angle);
-            }
-        }
+        fillRopeTables(cos, sin, ropeInvFreq(this.config), have, n);
         this.cos = cos;
         this.sin = sin;
     }

@@ -24,7 +24,7 @@ import { LINEAR_NAMES } from "../../../src/model/inference/InferenceWeights.js";
 import { LoraSidePath, loraRowGroups, loraSidePathReference } from "../../../src/model/inference/LoraSidePath.js";
 import type { LlamaConfig } from "../../../src/model/LlamaConfig.js";
 import type { SentencePieceBpe } from "../../../src/tokenizer/SentencePieceBpe.js";
-import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 import { mergeAdapterDir } from "../../../src/train/mergeAdapterDir.js";
 import { tinyServeModel } from "../../serve/tinyServeModel.js";
 import { oracleConfig, oracleTokens } from "./hfOracleModel.js";
@@ -48,7 +48,7 @@ test("unmerged LoRA logits equal PEFT's arithmetic in a float64 numpy LLaMA (all
     writeLoraOracle(root);
     using source = openModel(join(root, "base"));
     const weights = new Map([...source.tensors.values()].map((t) => [t.name, t.readF32()]));
-    const tokenizer: SentencePieceBpe = loadTokenizer(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url).pathname);
+    const tokenizer: SentencePieceBpe = loadSentencePieceTokenizer(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url).pathname);
     for (const kernels of ["reference", "auto"] as const) {
         const session = createInferenceSession({ config: source.config, weights, tokenizer, source: root }, { kernels, threads: 1 });
         for (const [name, logits] of Object.entries(fixture.logits)) {

@@ -11,7 +11,7 @@ import { after, test } from "node:test";
 import { openModel } from "../../../src/formats/model/openModel.js";
 import { createInferenceSession } from "../../../src/model/inference/index.js";
 import type { SentencePieceBpe } from "../../../src/tokenizer/SentencePieceBpe.js";
-import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
+import { loadSentencePieceTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 import { oracleTokens, writeOracleModel } from "./hfOracleModel.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/inference/hf_logits.json", import.meta.url), "utf8")) as { tokens: number[]; weightSum: number; logits: number[][] };
@@ -31,7 +31,7 @@ test("mellama's logits on its own HF directory equal plain PyTorch's on the same
     }
     assert.ok(Math.abs(sum - fixture.weightSum) < 1e-6 * Math.max(1, Math.abs(sum)), "the fixture was made from this model");
     // Any tokenizer will do: the logits are asked for by token id.
-    const tokenizer: SentencePieceBpe = loadTokenizer(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url).pathname);
+    const tokenizer: SentencePieceBpe = loadSentencePieceTokenizer(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url).pathname);
     for (const kernels of ["reference", "auto"] as const) {
         const session = createInferenceSession({ config: source.config, weights, tokenizer, source: dir }, { kernels, threads: 1 });
         for (let t = 1; t <= oracleTokens.length; t++) {

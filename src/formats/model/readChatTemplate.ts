@@ -1,12 +1,12 @@
 /**
- * Where a served model's chat template comes from, in order: `--chat-template FILE` (a Jinja source), the
+ * Where a model's chat template comes from (serve, chat, eval --chat), in order: `--chat-template FILE` (a Jinja source), the
  * model's tokenizer_config.json `chat_template` (a directory), the GGUF's `tokenizer.chat_template` (a file).
  * Undefined when there is none: chat is then refused for that model, never given a default template.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { ConfigError } from "../errors/MellamaError.js";
-import { GgufFile } from "../formats/gguf/GgufFile.js";
-import { loadChatTemplate } from "../tokenizer/chatTemplates.js";
+import { ConfigError } from "../../errors/MellamaError.js";
+import { GgufFile } from "../gguf/GgufFile.js";
+import { loadChatTemplate } from "../../tokenizer/chatTemplates.js";
 
 export interface ChatTemplateSource {
     jinja: string;
