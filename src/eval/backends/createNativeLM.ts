@@ -4,12 +4,13 @@
  * `maxBatch` requests decode together (SequenceBatcher: each weight read once per step for all of them), each
  * answer the same as decoding it alone, so scores do not depend on the batch. A prompt longer than the context
  * keeps its BOS and its last tokens (lm-evaluation-harness truncates from the left the same way), leaving room
- * for the generation.
+ * for the generation. Multiple-choice and perplexity scoring run on the same session (src/eval/scoring).
  */
 import type { LM } from "../api/LM.js";
 import { loadForInference } from "../../model/inference/index.js";
 import type { InferenceSession } from "../../model/inference/InferenceSession.js";
 import { SequenceBatcher } from "../../model/inference/SequenceBatcher.js";
+import { sessionLoglikelihood, sessionLoglikelihoodRolling } from "../scoring/sessionScoring.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
 
 export interface NativeLMOptions {
@@ -23,7 +24,7 @@ export interface NativeLMOptions {
 /** An LM over an inference session: greedy, stop strings, left-truncated prompts, maxBatch requests decoded together. */
 export function lmFromSession(id: string, session: InferenceSession, timeoutMs = 0, maxBatch = 8, ownsSession = false): LM {
     const batcher = new SequenceBatcher(session, { maxBatch });
-    return lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
+    const lm = lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
         let ids = session.tokenizer.encode(prompt, { bos: true });
         const room = session.maxContext - Math.min(maxTokens, session.maxContext - 2);
         if (ids.length > room) {
@@ -32,6 +33,11 @@ export function lmFromSession(id: string, session: InferenceSession, timeoutMs =
         const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length), stop: until, temperature, ...(signal ? { signal } : {}) });
         return out.text;
     }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}) });
+    return {
+        ...lm,
+        loglikelihood: (requests, onResult) => sessionLoglikelihood(session, requests, onResult),
+        loglikelihoodRolling: (texts, onResult) => sessionLoglikelihoodRolling(session, texts, onResult),
+    };
 }
 
 export async function createNativeLM(path: string, options: NativeLMOptions = {}): Promise<LM> {
