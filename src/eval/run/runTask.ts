@@ -14,10 +14,13 @@ import { createProgress } from "../../util/progress.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { buildPrompts, orderDocs } from "./buildPrompts.js";
 import type { SampleRecord } from "./ResultsJson.js";
+import { runScoringTask } from "./runScoringTask.js";
 
 export interface RunTaskOptions {
     task: Task;
     pool: readonly Doc[];
+    /** The task's train split, the population of few-shot examples (required when numFewshot > 0). */
+    trainDocs?: readonly Doc[];
     lm: LM;
     cache: ResponseCache;
     limit?: number;
@@ -43,6 +46,8 @@ export interface TaskRun {
     cached: number;
     requested: number;
     seconds: number;
+    /** Log-likelihood tasks: documents cut from the left to fit the model's window. */
+    truncated?: number;
 }
 
 export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
@@ -51,7 +56,13 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     // lm-eval: `int(len(docs) * limit) if limit < 1.0 else int(limit)`.
     const limit = options.limit === undefined ? undefined : options.limit < 1 ? Math.trunc(options.pool.length * options.limit) : options.limit;
     const docs = orderDocs(options.pool, limit);
-    const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt);
+    const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt, {
+        ...(options.trainDocs === undefined ? {} : { train: options.trainDocs }),
+        ...(task.outputType === "multiple_choice" ? { target: (x: Doc) => task.choiceContinuations!(x)[x.gold as number] ?? "" } : {}),
+    });
+    if (task.outputType === "multiple_choice" || task.outputType === "loglikelihood_rolling") {
+        return runScoringTask({ task, pool: options.pool, docs, prompts, lm, cache, progress: options.progress, started });
+    }
     const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
         temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
     const hashes = requests.map(requestHash);
