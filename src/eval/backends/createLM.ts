@@ -38,7 +38,7 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
                 ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":
-            return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });
+            return createLlamacppLM(rest, { timeoutMs: options.timeoutMs, ...(options.threads === undefined ? {} : { threads: options.threads }) });
         case "openai": {
             const hash = rest.indexOf("#");
             return createOpenaiLM({

@@ -39,6 +39,8 @@ export interface ResultsJson {
     timings: Record<string, { seconds: number; cached: number; requested: number; judge?: { cached: number; requested: number; unjudged: number } }>;
     /** Documents whose prompt was cut from the left to fit the model's window, per task (log-likelihood tasks). */
     truncated?: Record<string, number>;
+    /** Reported metrics a task did not compute, and why (BERTScore without a BERT model). */
+    not_computed?: Record<string, Record<string, string>>;
     /** Tasks of the run that were not evaluated, and why (their data is missing, say). */
     skipped?: Record<string, string>;
     /** Per-task results beyond scalar metrics (Task.details), e.g. diagnosis accuracy-vs-K curves with CIs. */

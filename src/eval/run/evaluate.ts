@@ -16,6 +16,7 @@ import type { Doc, OnError, Scoring, Task } from "../api/Task.js";
 import { createLM } from "../backends/createLM.js";
 import { ResponseCache } from "../cache/ResponseCache.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { getTask, TASK_GROUPS, TASK_NAMES } from "../tasks/registry.js";
 import { renderReport } from "../report/renderReport.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
@@ -64,7 +65,10 @@ export interface EvaluateOptions {
     /** What the model was given as (the SPEC), and its backend settings, recorded in results.json. */
     modelSpec?: string;
     modelArgs?: Record<string, unknown>;
-    embedder?: TokenEmbedder;
+    /** BERTScore for the summarization tasks: a real BERT scorer (--bertscore-model) or a TokenEmbedder (tests). */
+    bertScorer?: BertScorer | TokenEmbedder;
+    /** native and llamacpp: compute threads. */
+    threads?: number;
     progress?: boolean;
     /**
      * The judge of tasks graded by a second model (diagnosis): an LM or a SPEC as `lm` (built with the same
@@ -156,7 +160,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     }
     const lm = typeof options.lm === "function" ? await options.lm(docsByTask)
         : typeof options.lm === "string" ? await createLM(options.lm, { concurrency: options.concurrency, timeoutMs: options.timeoutMs,
-            retries: options.retries, rateLimit: options.rateLimit, chat: options.chat, docsByTask })
+            retries: options.retries, rateLimit: options.rateLimit, chat: options.chat, docsByTask,
+            ...(options.threads === undefined ? {} : { threads: options.threads }) })
             : options.lm;
     const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
@@ -178,7 +183,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     try {
         for (const task of tasks) {
             const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache, limit: options.limit, numFewshot,
-                scoring, modelPrompt, maxTokens, embedder: options.embedder, progress });
+                scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
             runs.set(task.name, run);
             if (judge !== undefined && task.judge !== undefined) {
                 run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });
@@ -204,6 +209,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         judge: judge === undefined ? undefined : typeof options.judge === "string" ? options.judge : judge.id });
     if (Object.keys(skipped).length > 0) {
         results.skipped = skipped;
+    }
+    // A reported metric this run could not compute is named as such, never given a number.
+    for (const task of tasks) {
+        if (task.reportedMetrics.includes("bert_score_f1") && runs.get(task.name)?.metrics.bert_score_f1 === undefined) {
+            (results.not_computed ??= {})[task.name] = { bert_score_f1: "no BERT model given (--bertscore-model DIR)" };
+        }
     }
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {

@@ -9,6 +9,8 @@ import { ConfigError } from "../../errors/MellamaError.js";
 import type { OnError, Scoring } from "../api/Task.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
+import { formatResultsTable } from "./formatResultsTable.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { CASE_TASK_NAMES } from "../tasks/registry.js";
 
 export interface EvalCommandOptions {
@@ -34,6 +36,11 @@ export interface EvalCommandOptions {
     cases?: string;
     /** Judge backend SPEC for tasks graded by a second model (diagnosis). */
     judge?: string;
+    threads?: string;
+    bertscoreModel?: string;
+    bertscoreLayer?: string;
+    bertscoreIdf?: boolean;
+    bertscoreBaseline?: string;
 }
 
 function num(field: string, text: string, { integer = true, min = 0 } = {}): number {
@@ -107,9 +114,19 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
     const chat = recorded?.model_args?.chat ?? o.chat === true;
     const backend = { concurrency: num("--concurrency", o.concurrency, { min: 1 }), timeoutMs: num("--timeout", o.timeout, { integer: false }) * 1000,
         retries: num("--retries", o.retries), rateLimit: num("--rate-limit", o.rateLimit, { integer: false }), chat };
+    const threads = o.threads === undefined ? undefined : num("--threads", o.threads, { min: 1 });
+    let bertScorer: BertScorer | undefined;
+    if (o.bertscoreModel !== undefined) {
+        const { createBertScorer } = await import("../bertscore/createBertScorer.js");
+        bertScorer = createBertScorer({ dir: resolve(o.bertscoreModel), idf: o.bertscoreIdf === true,
+            ...(o.bertscoreLayer === undefined ? {} : { layer: num("--bertscore-layer", o.bertscoreLayer) }),
+            ...(o.bertscoreBaseline === undefined ? {} : { baselineFile: resolve(o.bertscoreBaseline) }) });
+    }
     const { runDir, results } = await evaluate({
         lm: model,
         ...backend,
+        ...(threads === undefined ? {} : { threads }),
+        ...(bertScorer === undefined ? {} : { bertScorer }),
         tasks,
         outputDir: o.resume !== undefined ? dirname(o.resume) : o.output,
         runDir: o.resume,
@@ -127,6 +144,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         modelArgs: { chat, concurrency: backend.concurrency, timeout_s: backend.timeoutMs / 1000, retries: backend.retries, rate_limit: backend.rateLimit },
     });
     const failed = Object.values(results.failures).reduce((s, f) => s + f.count, 0);
+    process.stderr.write(formatResultsTable(results));
     process.stdout.write(`${runDir}\n`);
     if (failed > 0) {
         process.stderr.write(`eval: ${failed} failed request(s); see results.json "failures" and samples_<task>.jsonl\n`);

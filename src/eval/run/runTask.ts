@@ -9,6 +9,7 @@ import type { Doc, MetricValue, Scoring, Task } from "../api/Task.js";
 import type { ResponseCache } from "../cache/ResponseCache.js";
 import { requestHash } from "../cache/ResponseCache.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { summarizationBertScore } from "../tasks/summarizationTask.js";
 import { createProgress } from "../../util/progress.js";
 import type { ModelPrompt } from "./buildPrompts.js";
@@ -28,7 +29,7 @@ export interface RunTaskOptions {
     scoring: Scoring;
     modelPrompt: ModelPrompt;
     maxTokens: number;
-    embedder?: TokenEmbedder;
+    bertScorer?: BertScorer | TokenEmbedder;
     progress: boolean;
 }
 
@@ -110,8 +111,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     }
     const metrics = answered.length > 0 ? task.aggregate(answeredDocs, answered, options.scoring) : {};
     const details = answered.length > 0 ? task.details?.(answeredDocs, answered) : undefined;
-    if (options.embedder !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
-        metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.embedder);
+    if (options.bertScorer !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
+        metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.bertScorer);
     }
     const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
     return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };
