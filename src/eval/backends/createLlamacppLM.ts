@@ -51,7 +51,9 @@ export async function createLlamacppLM(modelPath: string, options: { timeoutMs?:
         const completion = new mod.LlamaCompletion({ contextSequence: sequence });
         const bos = model.tokens.bos;
         const tokenizer: Pick<Tokenizer, "bosId" | "encode"> = { bosId: bos ?? -1, encode: (text: string, o?: { bos?: boolean }) => [...(o?.bos === true && bos !== null ? [bos] : []), ...model.tokenize(text)] };
-        const scorer = createLlamacppScorer(sequence, tokenizer, context.contextSize);
+        // One slot kept free: node-llama-cpp shifts the context (dropping early tokens) when an evaluation fills the
+        // last slot, which changes the last row's logits; scoring inputs are cut to contextSize - 1 instead.
+        const scorer = createLlamacppScorer(sequence, tokenizer, context.contextSize - 1);
         const lm = lmFromGenerator(`llamacpp:${modelPath}`, (prompt, settings) => completion.generateCompletion(prompt, {
             maxTokens: settings.maxTokens, temperature: 0, signal: settings.signal,
             ...(settings.until.length > 0 ? { customStopTriggers: [...settings.until] } : {}),
