@@ -4,6 +4,7 @@
  * < 1 ms. (2) Throughput against a local OpenAI stub (fixed 20 ms latency, server-side cap of 16 requests at once)
  * at concurrency 1, 8 and 32: samples/s of evaluate() through the openai backend vs an ideal client (a bare fetch
  * loop at the same concurrency, same prompts) measured alternately in the same run; medians of 3.
+ * (3) Multiple choice by log-likelihood (bench/lib/mcScoring.ts): scored choices/s, native vs the llamacpp backend.
  * Uses the shared PubMedQA/MedQA/DDI data when present, else the MedNLI fixture.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +22,7 @@ import { dataDir } from "../src/util/dataDir.js";
 import type { BenchRow } from "./lib/benchResults.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";
 import { startStub } from "../test/fixtures/eval/harness/startStub.js";
+import { benchMultipleChoice } from "./lib/mcScoring.js";
 
 process.env.MELLAMA_QUIET = "1";
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/eval/data/", import.meta.url));
@@ -118,4 +120,15 @@ for (const concurrency of [1, 8, 32]) {
         config: { concurrency, task: bigTask, samples: n, latencyMs: LATENCY, serverCap: CAP, serverMax: Math.min(concurrency, CAP) * 1000 / LATENCY } });
 }
 stub.stop();
+
+// (3) multiple choice by log-likelihood: the first 16 questions' choices.
+const mcTask = shared ? "pubmedqa_mc" : "mednli_mc";
+const mc = getTask(mcTask);
+const mcPool = await mc.loadDocs({ dataDir: shared ? DATA : FIXTURES, onError: "fail" });
+const mcDocs = orderDocs(mcPool, 16);
+const mcPrompts = buildPrompts(mcDocs, mcPool, 0, "no_prompt");
+const mcDir = tmp();
+rows.push(await benchMultipleChoice({ dir: mcDir, tokenizerModel: fileURLToPath(new URL("../test/fixtures/tokenizer/llama_like.model", import.meta.url)),
+    task: mcTask, reps: 3, requests: mcDocs.flatMap((d, i) => mc.choiceContinuations!(d).map((continuation) => ({ context: mcPrompts[i]!, continuation }))) }));
+rmSync(mcDir, { recursive: true, force: true });
 writeBenchResults("eval", rows);

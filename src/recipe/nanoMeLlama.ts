@@ -86,6 +86,11 @@ const SCALES: Record<"smoke" | "nano" | "small", Scale> = {
 };
 
 const TASKS = ["pubmedqa", "medqa", "medmcqa", "hoc", "ddi2013", "mtsample"];
+/**
+ * Scored by log-likelihood: graded even for models that never learned the answer format (their generative rows
+ * are 0), and the held-out perplexity pair that shows medical gain beside general-domain change.
+ */
+const SCORED_TASKS = ["pubmedqa_mc", "medqa_mc", "medmcqa_mc", "ddi2013_mc", "perplexity_medical", "perplexity_general"];
 const REQUIRED = ["pubmedqa/ori_pqal.json", "pubmedqa/test_ground_truth.json", "hoc/blue_split/test.tsv", "mtsamples/mtsamples.csv", "wikitext2/test.txt",
     "medqa/test.jsonl", "medmcqa/test_medagentsbench_singlechoice_dev.jsonl", "ddi2013/blurb_format/test.tsv"];
 
@@ -215,10 +220,10 @@ export async function runNanoMeLlama({ out, data, dataRequired = false, scale = 
             inference.tensor(spec.name).set(model.tensor(spec.name));
         }
         const session = new InferenceSession({ model: inference, tokenizer });
-        const result = await evaluate({ lm: lmFromSession(`demo:${name}`, session), tasks: TASKS, outputDir: join(out, "eval"), limit: s.evalLimit,
+        const result = await evaluate({ lm: lmFromSession(`demo:${name}`, session), tasks: [...TASKS, ...SCORED_TASKS], outputDir: join(out, "eval"), limit: s.evalLimit,
             maxTokens: s.evalTokens, scoring: "paper", dataDir: root, modelSpec: `demo:${name}`, progress: false,
             // The sample data carries DDI as BLURB's tsv only (the same 5716 pairs as the XML on the real data).
-            taskPaths: existsSync(join(root, "ddi2013", "Test")) ? undefined : { ddi2013: join(root, "ddi2013", "blurb_format", "test.tsv") } });
+            taskPaths: existsSync(join(root, "ddi2013", "Test")) ? undefined : { ddi2013: join(root, "ddi2013", "blurb_format", "test.tsv"), ddi2013_mc: join(root, "ddi2013", "blurb_format", "test.tsv") } });
         // The diagnosis row: the shipped SYNTHETIC cases, a ranked differential per case, judged by normalised match
         // and the deterministic judge-oracle (a real study names an LLM judge: --judge openai:URL#model).
         const diag = await evaluate({ lm: lmFromSession(`demo:${name}`, session), tasks: ["diagnosis"], outputDir: join(out, "eval"),

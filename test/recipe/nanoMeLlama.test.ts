@@ -15,10 +15,15 @@ test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic samp
     assert.deepEqual(r.table.map((t) => t.model), ["base", "Me", "base-instruct", "Me-chat"]);
     for (const row of r.table) {
         assert.ok(Number.isFinite(row.pubmedPpl) && row.pubmedPpl > 1);
-        assert.deepEqual(Object.keys(row.results.results).sort(), ["ddi2013", "hoc", "medmcqa", "medqa", "mtsample", "pubmedqa"]);
+        assert.deepEqual(Object.keys(row.results.results).sort(), ["ddi2013", "ddi2013_mc", "hoc", "medmcqa", "medmcqa_mc", "medqa", "medqa_mc",
+            "mtsample", "perplexity_general", "perplexity_medical", "pubmedqa", "pubmedqa_mc"]);
+        // Log-likelihood rows are graded (not the generative rows' zeros) and the perplexity pair is finite.
+        assert.equal(typeof row.results.results.pubmedqa_mc?.["acc_norm,none"], "number");
+        assert.ok((row.results.results.perplexity_general?.["bits_per_byte,none"] as number) > 0);
     }
     const page = readFileSync(r.report, "utf8");
     assert.ok(page.includes("Table 3") && page.includes("Me-chat") && page.includes("<svg"));
+    assert.ok(page.includes("Medical gain beside general-domain change") && page.includes("pubmedqa_mc"));
     assert.ok(existsSync(join(out, "me", "checkpoints")) && existsSync(join(out, "me-chat", "log.jsonl")));
     // The diagnosis row: every model on the synthetic cases, judged; a paired comparison; a review pack.
     for (const row of r.table) {

@@ -20,15 +20,23 @@ export interface GenerateRequest {
     docId?: string;
 }
 
+/**
+ * lm-eval's loglikelihood request: log p(continuation | context). Trailing whitespace of the context belongs to the
+ * continuation (lm-eval's _encode_pair), and a backend truncates context + continuation from the left to its window.
+ */
 export interface LoglikelihoodRequest {
     context: string;
     continuation: string;
 }
 
-export interface LoglikelihoodResult {
-    logprob: number;
-    isGreedy: boolean;
-}
+/**
+ * A scored continuation (isGreedy: greedy decoding would produce it; truncated: the context was cut from the left to
+ * fit the window), or a failure the harness records (a choice that tokenizes to nothing, a server without logprobs).
+ */
+export type LoglikelihoodResult = { ok: true; logprob: number; isGreedy: boolean; truncated: boolean } | { ok: false; error: string };
+
+/** lm-eval's loglikelihood_rolling: the summed log-probability of a whole text over disjoint windows, and their count. */
+export type RollingResult = { ok: true; logprob: number; tokens: number; windows: number } | { ok: false; error: string };
 
 /** The outcome of one request: text, or a failure the harness records as a failed sample. */
 export type GenerateResult = { ok: true; text: string } | { ok: false; error: string };
@@ -47,7 +55,13 @@ export interface LM {
      */
     generateUntil(requests: readonly GenerateRequest[],
         onResult?: (index: number, result: GenerateResult) => void): Promise<GenerateResult[]>;
-    /** Where the backend can score continuations. */
-    loglikelihood?(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResult[]>;
+    /**
+     * Where the backend can score continuations (multiple choice). Requests sharing a context are scored with the
+     * context run once where the backend allows; onResult as for generateUntil.
+     */
+    loglikelihood?(requests: readonly LoglikelihoodRequest[],
+        onResult?: (index: number, result: LoglikelihoodResult) => void): Promise<LoglikelihoodResult[]>;
+    /** Where the backend can score whole texts (perplexity): lm-eval's loglikelihood_rolling. */
+    loglikelihoodRolling?(texts: readonly string[], onResult?: (index: number, result: RollingResult) => void): Promise<RollingResult[]>;
     dispose?(): Promise<void>;
 }

@@ -82,6 +82,18 @@ export interface Task {
     processResult(doc: Doc, output: string, scoring: Scoring): SampleResult;
     /** Aggregates all samples into the task's metrics. */
     aggregate(docs: readonly Doc[], samples: readonly SampleResult[], scoring: Scoring): Record<string, MetricValue>;
+    /**
+     * lm-eval's output_type; absent means generate_until. multiple_choice tasks score `choiceContinuations` after
+     * the prompt by log-likelihood; loglikelihood_rolling tasks score `doc.query` as a whole text (perplexity).
+     * Both turn the backend's scores into a sample with processLoglikelihoods; processResult is then unused.
+     */
+    outputType?: "generate_until" | "multiple_choice" | "loglikelihood_rolling";
+    /** multiple_choice: the continuations scored after the prompt, in choice order (lm-eval: target_delimiter + choice). */
+    choiceContinuations?(doc: Doc): string[];
+    /** multiple_choice: one score per continuation; loglikelihood_rolling: one for the text (isGreedy false). */
+    processLoglikelihoods?(doc: Doc, results: readonly { logprob: number; isGreedy: boolean }[]): SampleResult;
+    /** Whether the task's docs have a train split that few-shot examples are drawn from (loadTrainDocs). */
+    loadTrainDocs?(options: LoadOptions): Promise<Doc[]>;
     /** A second-model grader of the answers (the diagnosis LLM judge), used when the run names a judge. */
     judge?: TaskJudge;
     /** Extra results beyond scalar metrics (diagnosis: accuracy-vs-K curves with CIs), written to results.json "details". */

@@ -42,7 +42,7 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
                 ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.chat === true ? { chat: true } : {}), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":
-            return createLlamacppLM(rest, { timeoutMs: options.timeoutMs });
+            return createLlamacppLM(rest, { timeoutMs: options.timeoutMs, ...(options.threads === undefined ? {} : { threads: options.threads }) });
         case "openai": {
             const hash = rest.indexOf("#");
             return createOpenaiLM({

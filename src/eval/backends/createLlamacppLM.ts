@@ -9,11 +9,17 @@ import { BackendUnavailableError } from "./BackendUnavailableError.js";
 import { describeError } from "./describeError.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
 import { modelFingerprint } from "../../formats/model/modelFingerprint.js";
+import type { LlamacppSequence } from "../scoring/llamacppScoring.js";
+import { createLlamacppScorer } from "../scoring/llamacppScoring.js";
+import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
 
 interface LlamaCppModule {
     getLlama(options?: Record<string, unknown>): Promise<{
         loadModel(options: { modelPath: string }): Promise<{
-            createContext(): Promise<{ getSequence(): unknown; dispose(): Promise<void> }>;
+            createContext(options: { threads?: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string; flashAttention?: boolean }):
+                Promise<{ readonly contextSize: number; getSequence(): LlamacppSequence; dispose(): Promise<void> }>;
+            tokenize(text: string): number[];
+            readonly tokens: { readonly bos: number | null; readonly eos: number | null };
             dispose(): Promise<void>;
         }>;
     }>;
@@ -22,7 +28,7 @@ interface LlamaCppModule {
     };
 }
 
-export async function createLlamacppLM(modelPath: string, options: { timeoutMs?: number } = {}): Promise<LM> {
+export async function createLlamacppLM(modelPath: string, options: { timeoutMs?: number; threads?: number } = {}): Promise<LM> {
     if (!existsSync(modelPath)) {
         throw new BackendUnavailableError("llamacpp", `no GGUF file at ${modelPath}`);
     }
@@ -38,13 +44,23 @@ export async function createLlamacppLM(modelPath: string, options: { timeoutMs?:
     try {
         const llama = await mod.getLlama({ build: "never" });
         const model = await llama.loadModel({ modelPath });
-        const context = await model.createContext();
-        const completion = new mod.LlamaCompletion({ contextSequence: context.getSequence() });
-        return lmFromGenerator(`llamacpp:${modelPath}`, (prompt, settings) => completion.generateCompletion(prompt, {
+        // An F32 KV cache and no flash attention: llama.cpp's defaults round K, V (and Q) to F16, which moves
+        // log-likelihoods by ~1e-3 and breaks parity with the native backend's F32 cache.
+        const context = await model.createContext({ ...(options.threads === undefined ? {} : { threads: options.threads }),
+            experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32", flashAttention: false });
+        const sequence = context.getSequence();
+        const completion = new mod.LlamaCompletion({ contextSequence: sequence });
+        const bos = model.tokens.bos;
+        const tokenizer: Pick<Tokenizer, "bosId" | "encode"> = { bosId: bos ?? -1, encode: (text: string, o?: { bos?: boolean }) => [...(o?.bos === true && bos !== null ? [bos] : []), ...model.tokenize(text)] };
+        // One slot kept free: node-llama-cpp shifts the context (dropping early tokens) when an evaluation fills the
+        // last slot, which changes the last row's logits; scoring inputs are cut to contextSize - 1 instead.
+        const scorer = createLlamacppScorer(sequence, tokenizer, context.contextSize - 1);
+        const lm = lmFromGenerator(`llamacpp:${modelPath}`, (prompt, settings) => completion.generateCompletion(prompt, {
             maxTokens: settings.maxTokens, temperature: 0, signal: settings.signal,
             ...(settings.until.length > 0 ? { customStopTriggers: [...settings.until] } : {}),
         }), { concurrency: 1, timeoutMs: options.timeoutMs, dispose: async () => { await context.dispose(); await model.dispose(); },
             cacheKey: `llamacpp:${modelFingerprint(modelPath)}` });
+        return { ...lm, loglikelihood: scorer.loglikelihood, loglikelihoodRolling: scorer.loglikelihoodRolling };
     } catch (error) {
         throw new BackendUnavailableError("llamacpp", `node-llama-cpp could not load its binary or the model (${describeError(error)}). `
             + "HINT: run `npx node-llama-cpp source download` to build llama.cpp here, or serve the GGUF with llama.cpp's "

@@ -8,7 +8,7 @@
  * prompt is one user message rendered with the chat template (the adapter's own, else the model's:
  * tokenizer_config.json chat_template or GGUF tokenizer.chat_template), as `eval --chat` asks; a model without a
  * template is refused rather than given a default one. Cached answers are keyed by the model's (and adapter's)
- * content, not their paths.
+ * content, not their paths. Multiple-choice and perplexity scoring run on the same session (src/eval/scoring).
  */
 import type { LM } from "../api/LM.js";
 import { loadForInference, LoraAdapter } from "../../model/inference/index.js";
@@ -17,6 +17,7 @@ import { SequenceBatcher } from "../../model/inference/SequenceBatcher.js";
 import { ConfigError } from "../../errors/MellamaError.js";
 import { readChatTemplate } from "../../formats/model/readChatTemplate.js";
 import { encodeChat } from "../../tokenizer/chatTemplates.js";
+import { sessionLoglikelihood, sessionLoglikelihoodRolling } from "../scoring/sessionScoring.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
 import { modelFingerprint } from "../../formats/model/modelFingerprint.js";
 
@@ -63,7 +64,7 @@ export function lmFromSession(id: string, session: InferenceSession, {
     encodePrompt = (prompt) => session.tokenizer.encode(prompt, { bos: true }),
 }: SessionLMOptions = {}): LM {
     const batcher = new SequenceBatcher(session, { maxBatch });
-    return lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
+    const lm = lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
         let ids = encodePrompt(prompt);
         const room = session.maxContext - Math.min(maxTokens, session.maxContext - 2);
         if (ids.length > room) {
@@ -73,6 +74,11 @@ export function lmFromSession(id: string, session: InferenceSession, {
             ...(adapter === null ? {} : { adapter }) });
         return out.text;
     }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}), ...(cacheKey === undefined ? {} : { cacheKey }) });
+    return {
+        ...lm,
+        loglikelihood: (requests, onResult) => sessionLoglikelihood(session, requests, onResult, adapter),
+        loglikelihoodRolling: (texts, onResult) => sessionLoglikelihoodRolling(session, texts, onResult, adapter),
+    };
 }
 
 export async function createNativeLM(path: string, options: NativeLMOptions = {}): Promise<LM> {

@@ -6,7 +6,8 @@
  * garbage bodies (bad JSON, no choices). A request that still fails becomes a failed sample; the run goes on. Greedy: temperature 0, top_p 1.
  */
 import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
-import type { GenerateRequest, GenerateResult, LM } from "../api/LM.js";
+import type { GenerateRequest, GenerateResult, LM, LoglikelihoodRequest, LoglikelihoodResult, RollingResult } from "../api/LM.js";
+import { splitTrailingSpace } from "../scoring/encodePair.js";
 import { ConfigError } from "../../errors/MellamaError.js";
 import { describeError } from "./describeError.js";
 import { runPool } from "./lmFromGenerator.js";
@@ -64,8 +65,7 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
         }
     };
 
-    const attempt = async (request: GenerateRequest): Promise<string> => {
-        await waitForSlot();
+    const generateBody = (request: GenerateRequest): Record<string, unknown> => {
         const body: Record<string, unknown> = { model, max_tokens: request.maxTokens, temperature: request.temperature, top_p: 1 };
         if (chat) {
             body.messages = [{ role: "user", content: request.prompt }];
@@ -75,6 +75,12 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
         if (request.until.length > 0) {
             body.stop = request.until;
         }
+        return body;
+    };
+
+    /** One POST to `url`; the body's text, or a (retryable) error naming the status. */
+    const attempt = async (url: string, body: Record<string, unknown>): Promise<string> => {
+        await waitForSlot();
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (apiKey !== undefined && apiKey !== "") {
             headers.authorization = `Bearer ${apiKey}`;
@@ -88,7 +94,7 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
         let text: string;
         try {
             try {
-                response = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal });
+                response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal: controller.signal });
             } catch (error) {
                 throw new RetryableError(timedOut ? `request timed out after ${timeoutMs} ms` : `network error: ${describeError(error)}`);
             }
@@ -103,17 +109,18 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
         if (!response.ok) {
             const retryable = response.status === 408 || response.status === 409 || response.status === 429 || response.status >= 500;
             // The body is not quoted: servers echo the prompt in some error bodies.
-            const error = `HTTP ${response.status} from ${endpoint}`;
+            const error = `HTTP ${response.status} from ${url}`;
             throw retryable ? new RetryableError(error, retryAfterMs(response.headers.get("retry-after"))) : new Error(error);
         }
-        return extractText(text, chat);
+        return text;
     };
 
-    const one = async (request: GenerateRequest): Promise<GenerateResult> => {
+    /** attempt() with retries; `parse` may throw a RetryableError for a garbage body, or a plain Error to stop. */
+    const withRetries = async <T>(url: string, body: Record<string, unknown>, parse: (text: string) => T): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
         let last = "";
         for (let i = 0; i <= retries; i++) {
             try {
-                return { ok: true, text: await attempt(request) };
+                return { ok: true, value: parse(await attempt(url, body)) };
             } catch (error) {
                 last = error instanceof Error ? error.message : String(error);
                 if (!(error instanceof RetryableError) || i === retries) {
@@ -125,9 +132,36 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
         return { ok: false, error: `${last} (after ${retries} retries)` };
     };
 
+    const one = async (request: GenerateRequest): Promise<GenerateResult> => {
+        const result = await withRetries(endpoint, generateBody(request), (text) => extractText(text, chat));
+        return result.ok ? { ok: true, text: result.value } : result;
+    };
+
+    // Scoring needs the legacy completions endpoint (echo + logprobs), whatever `chat` says: chat endpoints cannot echo.
+    const completions = `${root.href.replace(/\/+$/, "")}/v1/completions`;
+    const scoreBody = (prompt: string): Record<string, unknown> => ({ model, prompt, max_tokens: 1, temperature: 0, logprobs: 1, echo: true });
+    const scoreOne = async (request: LoglikelihoodRequest): Promise<LoglikelihoodResult> => {
+        const pair = splitTrailingSpace(request.context, request.continuation);
+        const prompt = pair.context + pair.continuation;
+        const result = await withRetries(completions, scoreBody(prompt), (text) => echoedSpan(text, pair.context.length, prompt.length));
+        if (!result.ok) {
+            return result;
+        }
+        if (result.value.tokens === 0) {
+            return { ok: false, error: "the continuation tokenizes to nothing (an empty choice?)" };
+        }
+        return { ok: true, logprob: result.value.logprob, isGreedy: result.value.isGreedy, truncated: false };
+    };
+    const rollingOne = async (text: string): Promise<RollingResult> => {
+        const result = await withRetries(completions, scoreBody(text), (body) => echoedSpan(body, 0, text.length));
+        return result.ok ? { ok: true, logprob: result.value.logprob, tokens: result.value.tokens, windows: 1 } : result;
+    };
+
     return {
         id: `openai:${root.href.replace(/\/+$/, "")}#${model}${chat ? ";chat" : ""}`,
         generateUntil: (requests, onResult) => runPool(requests, concurrency, one, onResult),
+        loglikelihood: (requests, onResult) => runPool(requests, concurrency, scoreOne, onResult),
+        loglikelihoodRolling: (texts, onResult) => runPool(texts, concurrency, rollingOne, onResult),
     };
 }
 
@@ -149,6 +183,53 @@ export function extractText(body: string, chat: boolean): string {
         throw new RetryableError(`response has no string choices[0].${chat ? "message.content" : "text"}`);
     }
     return text;
+}
+
+/**
+ * The echoed prompt's tokens whose text starts in [from, to) (the continuation; with from = 0, the whole text but
+ * its first token, which has no context and a null logprob), from an OpenAI legacy `logprobs` object: summed
+ * token_logprobs and whether each was the top alternative. A body without logprobs or text_offset means the
+ * server does not do completions with echo + logprobs: a plain (not retried) error that says so.
+ */
+export function echoedSpan(body: string, from: number, to: number): { logprob: number; isGreedy: boolean; tokens: number } {
+    let value: unknown;
+    try {
+        value = JSON.parse(body);
+    } catch {
+        throw new RetryableError("response is not JSON");
+    }
+    const choices = (value as { choices?: unknown } | null)?.choices;
+    if (!Array.isArray(choices) || choices.length === 0) {
+        throw new RetryableError("response has no choices");
+    }
+    const lp = (choices[0] as { logprobs?: unknown } | null)?.logprobs as
+        { tokens?: unknown; token_logprobs?: unknown; top_logprobs?: unknown; text_offset?: unknown } | null | undefined;
+    if (lp === null || lp === undefined || !Array.isArray(lp.token_logprobs) || !Array.isArray(lp.text_offset) || !Array.isArray(lp.tokens)) {
+        throw new Error("the server returned no choices[0].logprobs {tokens, token_logprobs, text_offset} for echo: true, logprobs: 1: "
+            + "it does not support scoring by completions with echo + logprobs (vLLM and `mellama serve` do; OpenAI's chat models do not)");
+    }
+    const tops = Array.isArray(lp.top_logprobs) ? lp.top_logprobs as unknown[] : [];
+    let logprob = 0;
+    let isGreedy = true;
+    let tokens = 0;
+    for (let i = 0; i < lp.text_offset.length; i++) {
+        const offset = lp.text_offset[i] as unknown;
+        const score = lp.token_logprobs[i] as unknown;
+        if (typeof offset !== "number" || offset < from || offset >= to || score === null) {
+            continue;
+        }
+        if (typeof score !== "number") {
+            throw new RetryableError(`choices[0].logprobs.token_logprobs[${i}] is not a number`);
+        }
+        logprob += score;
+        tokens++;
+        const top = tops[i] as Record<string, number> | null | undefined;
+        if (top !== null && top !== undefined && typeof top === "object") {
+            const best = Object.entries(top).reduce<[string, number] | null>((b, e) => (b === null || e[1] > b[1] ? e : b), null);
+            isGreedy &&= best === null || best[0] === lp.tokens[i];
+        }
+    }
+    return { logprob, isGreedy, tokens };
 }
 
 function sleep(ms: number): Promise<void> {

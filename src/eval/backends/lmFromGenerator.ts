@@ -67,10 +67,10 @@ export function lmFromGenerator(id: string, generate: GenerateFn, options: LmFro
 }
 
 /** Runs `fn` over the requests with at most `concurrency` in flight; results in request order. */
-export async function runPool(requests: readonly GenerateRequest[], concurrency: number,
-    fn: (request: GenerateRequest) => Promise<GenerateResult>,
-    onResult?: (index: number, result: GenerateResult) => void): Promise<GenerateResult[]> {
-    const results: GenerateResult[] = new Array<GenerateResult>(requests.length);
+export async function runPool<Req, Res>(requests: readonly Req[], concurrency: number,
+    fn: (request: Req) => Promise<Res>,
+    onResult?: (index: number, result: Res) => void): Promise<Res[]> {
+    const results: Res[] = new Array<Res>(requests.length);
     let next = 0;
     const worker = async (): Promise<void> => {
         while (next < requests.length) {

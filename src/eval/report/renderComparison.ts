@@ -9,6 +9,7 @@ import type { ResultsJson } from "../run/ResultsJson.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { escapeHtml, fmt } from "./htmlEscape.js";
 import { PAGE_CSS } from "./pageStyle.js";
+import { renderDomainShift } from "./renderDomainShift.js";
 
 export interface ModelResults {
     /** Row label, e.g. "Me-LLaMA-13B-chat". */
@@ -31,7 +32,9 @@ export function renderComparison(models: readonly ModelResults[], title = "Model
         const v = m.results.results[c.task]?.[`${c.metric},none`];
         return typeof v === "number" ? v : undefined;
     };
-    const best = columns.map((c) => Math.max(...models.map((m) => value(m, c) ?? -Infinity)));
+    // Best per column: the highest, or the lowest for metrics a run marks as lower-is-better (perplexities).
+    const lowerIsBetter = (c: { task: string; metric: string }): boolean => models.some((m) => m.results.higher_is_better[c.task]?.[c.metric] === false);
+    const best = columns.map((c) => (lowerIsBetter(c) ? Math.min(...models.map((m) => value(m, c) ?? Infinity)) : Math.max(...models.map((m) => value(m, c) ?? -Infinity))));
     const head = `<tr><th rowspan="2">Model</th>${[...new Set(columns.map((c) => c.task))].map((t) =>
         `<th colspan="${columns.filter((c) => c.task === t).length}">${escapeHtml(t)}</th>`).join("")}</tr>`
         + `<tr>${columns.map((c) => `<th>${escapeHtml(c.metric)}</th>`).join("")}</tr>`;
@@ -41,7 +44,7 @@ export function renderComparison(models: readonly ModelResults[], title = "Model
     }).join("")}</tr>`).join("");
     return `<section class="comparison"><h2>${escapeHtml(title)}</h2><table id="comparison">${head}${body}</table>`
         + `<p class="note">Scoring: ${escapeHtml([...new Set(models.map((m) => m.results.config.scoring))].join(", "))}; `
-        + "values as in each run's results.json.</p></section>";
+        + "values as in each run's results.json.</p></section>" + renderDomainShift(models);
 }
 
 export function renderComparisonPage(models: readonly ModelResults[], title = "mellama: model comparison"): string {

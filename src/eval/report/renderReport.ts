@@ -55,7 +55,9 @@ export function renderReport({ results, samples, title }: ReportInput): string {
         const r = results.results[task]!;
         // The headline metrics, then accuracy and the missing-answer rate where the task has them.
         const bars = [...new Set([...(results.reported[task] ?? []), "acc", "missing"])]
-            .filter((m) => typeof r[`${m},none`] === "number").map((m) => ({ label: m, value: r[`${m},none`] as number }));
+            // Perplexities (lower is better, unbounded) are tabled, not drawn on the 0..1 bars.
+            .filter((m) => typeof r[`${m},none`] === "number" && results.higher_is_better[task]?.[m] !== false)
+            .map((m) => ({ label: m, value: r[`${m},none`] as number }));
         const n = results["n-samples"][task]!;
         bars.push({ label: "failure rate", value: n.effective === 0 ? 0 : n.failed / n.effective });
         return barChart(task, bars.slice(0, 12));
@@ -65,6 +67,11 @@ export function renderReport({ results, samples, title }: ReportInput): string {
     })));
     const failures = tasks.flatMap((task) => results.failures[task]!.examples.slice(0, 5).map((e) =>
         `<li>${escapeHtml(task)} / ${escapeHtml(e.doc_id)}: ${escapeHtml(e.error)}</li>`)).join("");
+    const notRun = [...Object.entries(results.skipped ?? {}).map(([task, why]) => `<li>${escapeHtml(task)} skipped: ${escapeHtml(why)}</li>`),
+        ...Object.entries(results.not_computed ?? {}).flatMap(([task, metrics]) => Object.entries(metrics).map(([m, why]) =>
+            `<li>${escapeHtml(task)} ${escapeHtml(m)} not computed: ${escapeHtml(why)}</li>`)),
+        ...Object.entries(results.truncated ?? {}).filter(([, n]) => n > 0).map(([task, n]) =>
+            `<li>${escapeHtml(task)}: ${n} prompt(s) cut from the left to fit the model's window</li>`)].join("");
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(pageTitle)}</title>
 <style>${PAGE_CSS}</style></head><body>
 <h1>${escapeHtml(pageTitle)}</h1>
@@ -74,6 +81,7 @@ git ${escapeHtml(results.git_hash ?? "unknown")} · ${escapeHtml(results.date)} 
 <h2>Results</h2>
 <table id="results"><tr><th>Task</th><th>Metrics</th><th>Samples</th><th>Missing rate</th><th>Failures</th></tr>${rows}</table>
 ${failures === "" ? "" : `<h3>Failed requests (first per task)</h3><ul id="failures">${failures}</ul>`}
+${notRun === "" ? "" : `<h3>Not evaluated</h3><ul id="not-run">${notRun}</ul>`}
 <h2>Charts</h2><div class="charts">${charts}</div>
 ${renderDiagnosisSection(results)}
 ${renderComparison([{ name: results.config.model, results }], "Comparison row (paper Table 3 layout)")}

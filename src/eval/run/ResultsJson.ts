@@ -37,6 +37,12 @@ export interface ResultsJson {
     missing_rate: Record<string, number | null>;
     failures: Record<string, TaskFailures>;
     timings: Record<string, { seconds: number; cached: number; requested: number; judge?: { cached: number; requested: number; unjudged: number } }>;
+    /** Documents whose prompt was cut from the left to fit the model's window, per task (log-likelihood tasks). */
+    truncated?: Record<string, number>;
+    /** Reported metrics a task did not compute, and why (BERTScore without a BERT model). */
+    not_computed?: Record<string, Record<string, string>>;
+    /** Tasks of the run that were not evaluated, and why (their data is missing, say). */
+    skipped?: Record<string, string>;
     /** Per-task results beyond scalar metrics (Task.details), e.g. diagnosis accuracy-vs-K curves with CIs. */
     details?: Record<string, Record<string, unknown>>;
     git_hash: string | null;
@@ -57,6 +63,10 @@ export interface SampleRecord {
     cached: boolean;
     /** The judge's grading (tasks with a judge, when the run names one). */
     judge?: SampleJudgement;
+    /** Log-likelihood tasks: the score of each choice (multiple choice) or of the text (perplexity). */
+    loglikelihoods?: number[];
+    /** Log-likelihood tasks: whether the context was cut from the left to fit the model's window. */
+    truncated?: boolean;
 }
 
 export interface SampleJudgement {

@@ -22,6 +22,8 @@ export interface BuildResultsOptions {
     judge?: string;
 }
 
+const LOWER_IS_BETTER = new Set(["missing", "unjudged", "word_perplexity", "byte_perplexity", "bits_per_byte"]);
+
 export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
     const out: ResultsJson = {
         results: {}, configs: {}, versions: {}, "n-shot": {}, higher_is_better: {}, "n-samples": {}, reported: {},
@@ -43,14 +45,16 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
         }
         out.results[task.name] = row;
         out.configs[task.name] = {
-            task: task.name, description: task.description, test_split: "test", output_type: "generate_until",
-            generation_kwargs: { until: task.generation.until, max_gen_toks: o.maxTokens, do_sample: false, temperature: 0 },
+            task: task.name, description: task.description, test_split: "test", output_type: task.outputType ?? "generate_until",
+            ...(task.outputType === undefined || task.outputType === "generate_until"
+                ? { generation_kwargs: { until: task.generation.until, max_gen_toks: o.maxTokens, do_sample: false, temperature: 0 } }
+                : task.outputType === "multiple_choice" ? { target_delimiter: " " } : {}),
             num_fewshot: o.numFewshot, metric_list: Object.keys(run.metrics), reported_metrics: task.reportedMetrics,
             strict_differences: task.strictDifferences, metadata: { version: task.version },
         };
         out.versions[task.name] = task.version;
-        // Every metric is a score except the missing-answer rate and the count of unjudged samples.
-        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, m !== "missing" && m !== "unjudged"]));
+        // Every metric is a score except the missing-answer rate, the count of unjudged samples and perplexities.
+        out.higher_is_better[task.name] = Object.fromEntries(Object.keys(run.metrics).map((m) => [m, !LOWER_IS_BETTER.has(m)]));
         out["n-shot"][task.name] = o.numFewshot;
         const failed = run.samples.filter((s) => s.error !== null);
         out["n-samples"][task.name] = { original: run.poolSize, effective: run.docs.length,
@@ -62,6 +66,9 @@ export function buildResultsJson(o: BuildResultsOptions): ResultsJson {
             examples: failed.slice(0, 20).map((s) => ({ doc_id: s.doc_id, error: s.error! })) };
         out.timings[task.name] = { seconds: run.seconds, cached: run.cached, requested: run.requested,
             ...(run.judgeStats === undefined ? {} : { judge: run.judgeStats }) };
+        if (run.truncated !== undefined) {
+            (out.truncated ??= {})[task.name] = run.truncated;
+        }
         if (run.details !== undefined) {
             (out.details ??= {})[task.name] = run.details;
         }

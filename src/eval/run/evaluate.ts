@@ -17,11 +17,13 @@ import type { Doc, OnError, Scoring, Task } from "../api/Task.js";
 import { createLM } from "../backends/createLM.js";
 import { ResponseCache } from "../cache/ResponseCache.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
-import { getTask, TASK_NAMES } from "../tasks/registry.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
+import { getTask, TASK_GROUPS, TASK_NAMES } from "../tasks/registry.js";
 import { renderReport } from "../report/renderReport.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { dataDir as defaultDataDir } from "../../util/dataDir.js";
 import { ConfigError, DegenerateResultError, MellamaError } from "../../errors/MellamaError.js";
+import { DatasetMissingError } from "../../errors/DatasetMissingError.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { SHUFFLE_SEED } from "./buildPrompts.js";
 import { buildResultsJson } from "./buildResultsJson.js";
@@ -64,7 +66,10 @@ export interface EvaluateOptions {
     /** What the model was given as (the SPEC), and its backend settings, recorded in results.json. */
     modelSpec?: string;
     modelArgs?: Record<string, unknown>;
-    embedder?: TokenEmbedder;
+    /** BERTScore for the summarization tasks: a real BERT scorer (--bertscore-model) or a TokenEmbedder (tests). */
+    bertScorer?: BertScorer | TokenEmbedder;
+    /** native and llamacpp: compute threads. */
+    threads?: number;
     progress?: boolean;
     /**
      * The judge of tasks graded by a second model (diagnosis): an LM or a SPEC as `lm` (built with the same
@@ -89,10 +94,17 @@ export class EvalFailedError extends MellamaError {
     }
 }
 
+/** Every task of the run was skipped: names each with its reason. */
+export class NothingToEvaluateError extends MellamaError {
+    public constructor(public readonly skipped: Readonly<Record<string, string>>) {
+        super("NOTHING_TO_EVALUATE", `no task could be evaluated: ${Object.entries(skipped).map(([t, why]) => `${t}: ${why}`).join("; ")}`);
+    }
+}
+
 export function resolveTasks(names: readonly string[]): Task[] {
-    const list = names.length === 1 && names[0] === "all" ? [...TASK_NAMES] : names;
+    const list = names.flatMap((name) => TASK_GROUPS[name] ?? [name]);
     if (list.length === 0) {
-        throw new ConfigError("tasks", `no task given; valid tasks: ${TASK_NAMES.join(", ")}, or all`);
+        throw new ConfigError("tasks", `no task given; valid tasks: ${TASK_NAMES.join(", ")}, or a group: ${Object.keys(TASK_GROUPS).join(", ")}`);
     }
     return [...new Set(list)].map((name) => getTask(name));
 }
@@ -108,23 +120,53 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         throw new ConfigError("num_fewshot", `must be a non-negative integer, got ${numFewshot}`);
     }
     const started = performance.now();
-    const tasks = resolveTasks(options.tasks);
+    const requested = resolveTasks(options.tasks);
     const data = options.dataDir ?? defaultDataDir();
     const docsByTask = new Map<string, Doc[]>();
-    for (const task of tasks) {
-        const skipped: string[] = [];
-        docsByTask.set(task.name, await task.loadDocs({ dataDir: data, path: options.taskPaths?.[task.name], onError,
-            onSkip: (where) => skipped.push(`${where.file}:${where.line}`) }));
-        if (skipped.length > 0) {
-            process.stderr.write(`eval ${task.name}: skipped ${skipped.length} malformed record(s), first at ${skipped[0]}\n`);
+    const trainByTask = new Map<string, Doc[]>();
+    // A task that cannot run (its data is missing, or few-shot was asked of a task without a train split) is
+    // skipped with the reason, and the others run; only a run where nothing can run fails.
+    const skipped: Record<string, string> = {};
+    for (const task of requested) {
+        if (numFewshot > 0 && task.loadTrainDocs === undefined) {
+            skipped[task.name] = `no train split to draw ${numFewshot}-shot examples from (Me-LLaMA's harness draws them from train); run it with --num-fewshot 0`;
+            continue;
+        }
+        const malformed: string[] = [];
+        const loadOptions = { dataDir: data, path: options.taskPaths?.[task.name], onError,
+            onSkip: (where: { file: string; line: number }) => malformed.push(`${where.file}:${where.line}`) };
+        try {
+            docsByTask.set(task.name, await task.loadDocs(loadOptions));
+            if (numFewshot > 0) {
+                trainByTask.set(task.name, await task.loadTrainDocs!(loadOptions));
+            }
+        } catch (error) {
+            if (!(error instanceof DatasetMissingError)) {
+                throw error;
+            }
+            docsByTask.delete(task.name);
+            skipped[task.name] = error.message;
+            continue;
+        }
+        if (malformed.length > 0) {
+            process.stderr.write(`eval ${task.name}: skipped ${malformed.length} malformed record(s), first at ${malformed[0]}\n`);
         }
         if (docsByTask.get(task.name)!.length === 0) {
-            throw new DegenerateResultError(`task ${task.name}`, `its data (${options.taskPaths?.[task.name] ?? data}) holds no usable documents; nothing to evaluate`);
+            docsByTask.delete(task.name);
+            skipped[task.name] = `its data (${options.taskPaths?.[task.name] ?? data}) holds no usable documents`;
         }
+    }
+    for (const [name, reason] of Object.entries(skipped)) {
+        process.stderr.write(`eval: task ${name} skipped: ${reason}\n`);
+    }
+    const tasks = requested.filter((t) => docsByTask.has(t.name));
+    if (tasks.length === 0) {
+        throw new NothingToEvaluateError(skipped);
     }
     const lm = typeof options.lm === "function" ? await options.lm(docsByTask)
         : typeof options.lm === "string" ? await createLM(options.lm, { concurrency: options.concurrency, timeoutMs: options.timeoutMs,
-            retries: options.retries, rateLimit: options.rateLimit, chat: options.chat, docsByTask })
+            retries: options.retries, rateLimit: options.rateLimit, chat: options.chat, docsByTask,
+            ...(options.threads === undefined ? {} : { threads: options.threads }) })
             : options.lm;
     const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
@@ -147,8 +189,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const runs = new Map<string, TaskRun>();
     try {
         for (const task of tasks) {
-            const run = await runTask({ task, pool: docsByTask.get(task.name)!, lm, cache, limit: options.limit, numFewshot,
-                scoring, modelPrompt, maxTokens, embedder: options.embedder, progress });
+            const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache, limit: options.limit, numFewshot,
+                scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
             runs.set(task.name, run);
             if (judge !== undefined && task.judge !== undefined) {
                 run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });
@@ -172,6 +214,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
         seconds: (performance.now() - started) / 1000,
         judge: judge === undefined ? undefined : typeof options.judge === "string" ? options.judge : judge.id });
+    if (Object.keys(skipped).length > 0) {
+        results.skipped = skipped;
+    }
+    // A reported metric this run could not compute is named as such, never given a number.
+    for (const task of tasks) {
+        if (task.reportedMetrics.includes("bert_score_f1") && runs.get(task.name)?.metrics.bert_score_f1 === undefined) {
+            (results.not_computed ??= {})[task.name] = { bert_score_f1: "no BERT model given (--bertscore-model DIR)" };
+        }
+    }
     atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     if (report) {
         atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));

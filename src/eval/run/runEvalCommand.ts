@@ -11,6 +11,8 @@ import type { ModelPrompt } from "./buildPrompts.js";
 import { evaluate } from "./evaluate.js";
 import { loadConfig } from "../../util/loadConfig.js";
 import { refuseUrlCredentials } from "../../util/refuseUrlCredentials.js";
+import { formatResultsTable } from "./formatResultsTable.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { CASE_TASK_NAMES } from "../tasks/registry.js";
 
 /** The options as the CLI parsed them (src/cli/options.ts: numbers and choices already checked). */
@@ -38,6 +40,11 @@ export interface EvalCommandOptions {
     cases?: string;
     /** Judge backend SPEC for tasks graded by a second model (diagnosis). */
     judge?: string;
+    threads?: number;
+    bertscoreModel?: string;
+    bertscoreLayer?: number;
+    bertscoreIdf?: boolean;
+    bertscoreBaseline?: string;
 }
 
 /** The options an interrupted run recorded in its run.json (other keys are kept by the run, not read here). */
@@ -93,9 +100,19 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
     }
     const chat = recorded?.model_args?.chat ?? o.chat === true;
     const backend = { concurrency: o.concurrency, timeoutMs: o.timeout * 1000, retries: o.retries, rateLimit: o.rateLimit, chat };
+    const threads = o.threads;
+    let bertScorer: BertScorer | undefined;
+    if (o.bertscoreModel !== undefined) {
+        const { createBertScorer } = await import("../bertscore/createBertScorer.js");
+        bertScorer = createBertScorer({ dir: resolve(o.bertscoreModel), idf: o.bertscoreIdf === true,
+            ...(o.bertscoreLayer === undefined ? {} : { layer: o.bertscoreLayer }),
+            ...(o.bertscoreBaseline === undefined ? {} : { baselineFile: resolve(o.bertscoreBaseline) }) });
+    }
     const { runDir, results } = await evaluate({
         lm: model,
         ...backend,
+        ...(threads === undefined ? {} : { threads }),
+        ...(bertScorer === undefined ? {} : { bertScorer }),
         tasks,
         outputDir: o.resume !== undefined ? dirname(o.resume) : o.output,
         runDir: o.resume,
@@ -113,6 +130,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<string> {
         modelArgs: { chat, concurrency: backend.concurrency, timeout_s: backend.timeoutMs / 1000, retries: backend.retries, rate_limit: backend.rateLimit },
     });
     const failed = Object.values(results.failures).reduce((s, f) => s + f.count, 0);
+    process.stderr.write(formatResultsTable(results));
     process.stdout.write(`${runDir}\n`);
     if (failed > 0) {
         process.stderr.write(`eval: ${failed} failed request(s); see results.json "failures" and samples_<task>.jsonl\n`);

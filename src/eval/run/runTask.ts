@@ -9,15 +9,19 @@ import type { Doc, MetricValue, Scoring, Task } from "../api/Task.js";
 import type { ResponseCache } from "../cache/ResponseCache.js";
 import { requestHash } from "../cache/ResponseCache.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { summarizationBertScore } from "../tasks/summarizationTask.js";
 import { createProgress } from "../../util/progress.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { buildPrompts, orderDocs } from "./buildPrompts.js";
 import type { SampleRecord } from "./ResultsJson.js";
+import { runScoringTask } from "./runScoringTask.js";
 
 export interface RunTaskOptions {
     task: Task;
     pool: readonly Doc[];
+    /** The task's train split, the population of few-shot examples (required when numFewshot > 0). */
+    trainDocs?: readonly Doc[];
     lm: LM;
     cache: ResponseCache;
     limit?: number;
@@ -25,7 +29,7 @@ export interface RunTaskOptions {
     scoring: Scoring;
     modelPrompt: ModelPrompt;
     maxTokens: number;
-    embedder?: TokenEmbedder;
+    bertScorer?: BertScorer | TokenEmbedder;
     progress: boolean;
 }
 
@@ -43,6 +47,8 @@ export interface TaskRun {
     cached: number;
     requested: number;
     seconds: number;
+    /** Log-likelihood tasks: documents cut from the left to fit the model's window. */
+    truncated?: number;
 }
 
 export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
@@ -51,7 +57,13 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     // lm-eval: `int(len(docs) * limit) if limit < 1.0 else int(limit)`.
     const limit = options.limit === undefined ? undefined : options.limit < 1 ? Math.trunc(options.pool.length * options.limit) : options.limit;
     const docs = orderDocs(options.pool, limit);
-    const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt);
+    const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt, {
+        ...(options.trainDocs === undefined ? {} : { train: options.trainDocs }),
+        ...(task.outputType === "multiple_choice" ? { target: (x: Doc) => task.choiceContinuations!(x)[x.gold as number] ?? "" } : {}),
+    });
+    if (task.outputType === "multiple_choice" || task.outputType === "loglikelihood_rolling") {
+        return runScoringTask({ task, pool: options.pool, docs, prompts, lm, cache, progress: options.progress, started });
+    }
     const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
         temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
     const hashes = requests.map(requestHash);
@@ -99,8 +111,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     }
     const metrics = answered.length > 0 ? task.aggregate(answeredDocs, answered, options.scoring) : {};
     const details = answered.length > 0 ? task.details?.(answeredDocs, answered) : undefined;
-    if (options.embedder !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
-        metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.embedder);
+    if (options.bertScorer !== undefined && task.reportedMetrics.includes("bert_score_f1") && answered.length > 0) {
+        metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.bertScorer);
     }
     const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
     return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };

@@ -22,6 +22,8 @@ export interface ClassificationTaskSpec {
     /** "first": first choice in list order; "exactlyOne": DDI's rule. */
     rule: "first" | "exactlyOne";
     loadDocs(options: LoadOptions): Promise<Doc[]>;
+    /** The train split few-shot examples are drawn from, where the task has one. */
+    loadTrainDocs?(options: LoadOptions): Promise<Doc[]>;
 }
 
 export function goldLabel(doc: Doc): string {
@@ -72,6 +74,7 @@ export function createClassificationTask(spec: ClassificationTaskSpec): Task {
         generation: { until: [], maxTokens: 256 },
         fetchHint: spec.fetchHint,
         loadDocs: (options) => spec.loadDocs(options),
+        ...(spec.loadTrainDocs === undefined ? {} : { loadTrainDocs: spec.loadTrainDocs }),
         processResult: (doc, output, scoring) => classificationResult(doc, output, scoring, spec.lowerCase, spec.rule),
         aggregate: (_docs, samples, scoring) => classificationAggregate(samples, scoring),
     };

@@ -2,11 +2,12 @@
  * What PubMed and MIMIC-CXR summarization share (vital_measure.py AbstractiveSummarization): the output is the
  * summary as generated (no parsing), scored per doc with ROUGE-1/2/L F-measure against the gold summary and
  * averaged. BERTScore needs a token-embedding model, so it is not part of `aggregate`: the harness calls
- * `summarizationBertScore` when it has a TokenEmbedder. BARTScore is not implemented.
+ * `summarizationBertScore` when the run has a BERT model (--bertscore-model) or a TokenEmbedder. BARTScore is not implemented.
  */
 import type { Doc, MetricValue, SampleResult, Scoring, Task } from "../api/Task.js";
 import type { TokenEmbedder } from "../metrics/bertScore.js";
 import { bertScore } from "../metrics/bertScore.js";
+import type { BertScorer } from "../bertscore/createBertScorer.js";
 import { meanWithStderr } from "../metrics/mean.js";
 import { rougeScores } from "../metrics/rouge.js";
 
@@ -34,8 +35,10 @@ export function summarizationAggregate(samples: readonly SampleResult[], scoring
 }
 
 /** Mean BERTScore F1 of the outputs against the gold summaries (Me-LLaMA's bert_score_f1), analytic stderr. */
-export async function summarizationBertScore(docs: readonly Doc[], outputs: readonly string[], embedder: TokenEmbedder): Promise<MetricValue> {
-    const scores = await bertScore(outputs, docs.map((d) => d.answer), embedder);
+/** Mean BERTScore F1 of the outputs against the gold summaries, with a real BERT scorer or a TokenEmbedder. */
+export async function summarizationBertScore(docs: readonly Doc[], outputs: readonly string[], scorer: BertScorer | TokenEmbedder): Promise<MetricValue> {
+    const references = docs.map((d) => d.answer);
+    const scores = "embed" in scorer ? await bertScore(outputs, references, scorer) : await scorer.score(outputs, references);
     return meanWithStderr(scores.map((s) => s.f1));
 }
 

@@ -167,6 +167,24 @@ export class InferenceSession {
     }
 
     /**
+     * Logits at EVERY row of tokens run at positions pos0.. of one sequence (filling its cache): row t of the
+     * (T, vocab) result predicts the token after tokens[t]. Scoring (log-likelihood, perplexity) needs each
+     * position's distribution; generation only the last (step). A fresh array, prompt-chunked like step.
+     */
+    public stepAllLogits(tokens: Int32Array, pos0: number, cache: KvCache = this.cache, adapter: LoraAdapter | null = null): Float32Array {
+        if (pos0 + tokens.length > this.maxContext) {
+            throw new ContextLengthError(pos0 + tokens.length, this.maxContext);
+        }
+        const V = this.config.vocabSize;
+        const out = new Float32Array(tokens.length * V);
+        for (let start = 0; start < tokens.length; start += this.chunk) {
+            const T = Math.min(this.chunk, tokens.length - start);
+            out.set(this.forward(tokens.subarray(start, start + T), [{ cache, pos0: pos0 + start, start: 0, T, adapter }], true), start * V);
+        }
+        return out;
+    }
+
+    /**
      * One decode step for B sequences at once: row b is token tokens[b] at position positions[b] of the sequence
      * whose cache is caches[b] (which already holds its earlier positions). Every linear layer runs as one B-row
      * matmul, so each weight is read once for all B. Returns the (B, vocab) logits, valid until the next call.
@@ -194,8 +212,11 @@ export class InferenceSession {
         }
     }
 
-    /** The layer sequence over the rows of `segments`; returns the logits of each segment's last row, (segments, vocab). */
-    private forward(tokens: Int32Array, segments: readonly Segment[]): Float32Array {
+    /**
+     * The layer sequence over the rows of `segments`; returns the logits of each segment's last row, (segments, vocab),
+     * or with allRows (one segment) the logits of every row, (T, vocab).
+     */
+    private forward(tokens: Int32Array, segments: readonly Segment[], allRows = false): Float32Array {
         if (this.disposed) {
             throw new MellamaError("SESSION", "this inference session has been disposed");
         }
@@ -255,13 +276,15 @@ export class InferenceSession {
             project(o, gate, l, "downProj", H, D);
             k.addInPlace(x, o, N * D);
         }
-        const S = segments.length;
-        const last = this.buf.last.subarray(0, S * D);
-        segments.forEach((s, i) => last.set(x.subarray((s.start + s.T - 1) * D, (s.start + s.T) * D), i * D));
+        const S = allRows ? N : segments.length;
+        const last = allRows ? x : this.buf.last.subarray(0, S * D);
+        if (!allRows) {
+            segments.forEach((s, i) => last.set(x.subarray((s.start + s.T - 1) * D, (s.start + s.T) * D), i * D));
+        }
         const hl = h.subarray(0, S * D);
         k.rmsnormForward(hl, rstd, last, W.norm, S, D, c.normEps);
         if (this.logitsBuf.length < S * c.vocabSize) {
-            this.logitsBuf = new Float32Array(MAX_DECODE_BATCH * c.vocabSize);
+            this.logitsBuf = new Float32Array(Math.max(S, MAX_DECODE_BATCH) * c.vocabSize);
         }
         const logits = this.logitsBuf.subarray(0, S * c.vocabSize);
         this.linear(logits, hl, W.lmHead, S, D, c.vocabSize);

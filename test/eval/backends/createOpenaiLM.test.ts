@@ -106,3 +106,27 @@ test("429 with Retry-After is retried after the server's delay", async (t) => {
     assert.deepEqual(await lm.generateUntil([req("x")]), [{ ok: true, text: "after wait" }]);
     assert.equal(seen.length, 2);
 });
+
+test("loglikelihood: echo + logprobs on /v1/completions; continuation tokens by text_offset; no logprobs is a clear failure", async (t) => {
+    const { url, seen } = await serve(t, (s, _n, res) => {
+        const prompt = s.body.prompt as string;
+        if (prompt.startsWith("bare")) {
+            res.end(JSON.stringify({ choices: [{ text: prompt }] }));
+            return;
+        }
+        // "Q:" + "\n yes": tokens "Q", ":", "\n", " yes" and one generated token after the prompt.
+        res.end(JSON.stringify({ choices: [{ text: `${prompt}!`, logprobs: { tokens: ["Q", ":", "\n", " yes", "!"],
+            token_logprobs: [null, -1, -0.5, -2, -9], top_logprobs: [null, { ":": -1 }, { "\n": -0.5 }, { " no": -1.5 }, { "!": -9 }],
+            text_offset: [0, 1, 2, 3, 7] } }] }));
+    });
+    const lm = createOpenaiLM({ baseUrl: url, model: "m", chat: true, retries: 0 });
+    const [r] = await lm.loglikelihood!([{ context: "Q:\n", continuation: " yes" }]);
+    assert.equal(seen[0]!.url, "/v1/completions", "scoring uses completions even for a chat backend");
+    assert.deepEqual(seen[0]!.body, { model: "m", prompt: "Q:\n yes", max_tokens: 1, temperature: 0, logprobs: 1, echo: true });
+    // Context "Q:" after moving its trailing "\n" to the continuation: tokens at offsets 2 and 3, not the generated one.
+    assert.deepEqual(r, { ok: true, logprob: -2.5, isGreedy: false, truncated: false });
+    const bare = (await lm.loglikelihood!([{ context: "bare", continuation: " x" }]))[0]!;
+    assert.ok(!bare.ok && /no choices\[0\]\.logprobs.*does not support scoring/.test(bare.error), bare.ok ? "" : bare.error);
+    const [rolling] = await lm.loglikelihoodRolling!(["Q:\n yes"]);
+    assert.deepEqual(rolling, { ok: true, logprob: -3.5, tokens: 3, windows: 1 });
+});

@@ -40,3 +40,16 @@ test("few-shot examples are the ones lm-evaluation-harness draws with the same R
         assert.equal(prompt, `${shots.map((s) => `Q${s}:\nA${s}`).join("\n\n")}\n\nQ${target}:\n`);
     });
 });
+
+// Recorded from CPython 3 (lm-eval 0.3's fewshot_context for a task with training docs):
+//   r = random.Random(42); docs = list(range(12)); sh = docs[:]; r.shuffle(sh); train = list(range(100, 108))
+//   for d in sh: ex = r.sample(train, 3)
+test("few-shot from the train split: rnd.sample(training_docs, K) after the shuffle, with the task's doc_to_target", () => {
+    const expected = [[7, 100, 107, 106], [5, 103, 101, 104], [2, 100, 104, 101], [8, 106, 101, 103], [9, 104, 106, 100], [6, 102, 105, 103],
+        [11, 105, 102, 101], [3, 103, 106, 102], [4, 101, 100, 103], [0, 101, 102, 106], [1, 104, 106, 100], [10, 107, 104, 100]];
+    const train: Doc[] = Array.from({ length: 8 }, (_, i) => ({ id: `t${100 + i}`, query: `Q${100 + i}:`, answer: `A${100 + i}`, choices: [], gold: -1 }));
+    buildPrompts(orderDocs(docs), docs, 3, "no_prompt", { train, target: (x) => ` ${x.answer}` }).forEach((prompt, i) => {
+        const [target, ...shots] = expected[i]!;
+        assert.equal(prompt, `${shots.map((s) => `Q${s}: A${s}`).join("\n\n")}\n\nQ${target}:\n`);
+    });
+});

@@ -19,7 +19,7 @@ for (const name of TASK_NAMES) {
         t.after(() => rmSync(out, { recursive: true, force: true }));
         const { runDir, results } = await evaluate({
             lm: (docs) => createOracleLM(docs), tasks: [name], outputDir: out, dataDir: dataDirFor(name), limit: 150,
-            numFewshot: 1, modelPrompt: "mellama_prompt", scoring: STRICT.has(name) ? "strict" : "paper", progress: false,
+            numFewshot: getTask(name).loadTrainDocs === undefined ? 0 : 1, modelPrompt: "mellama_prompt", scoring: STRICT.has(name) ? "strict" : "paper", progress: false,
         });
         const row = results.results[name]!;
         for (const metric of getTask(name).reportedMetrics.filter((m) => m !== "bert_score_f1")) {

@@ -46,4 +46,11 @@ export const ddi2013: Task = createClassificationTask({
         defaultPath: "ddi2013/Test/Test for DDI Extraction task",
         read: (file, bad) => (file.endsWith(".tsv") ? readDdiTsv(file, bad) : readDdiXml(file, bad)).map(toDoc),
     }, options),
+    // The corpus's Train folder (DrugBank and MedLine XML).
+    loadTrainDocs: (options) => loadTaskDocs({
+        task: "ddi2013_train",
+        fetchHint: "mellama data fetch ddi2013",
+        defaultPath: "ddi2013/Train",
+        read: (file, bad) => readDdiXml(file, bad).map(toDoc),
+    }, { ...options, path: undefined }),
 });

@@ -59,6 +59,10 @@ function aggregate(docs: readonly Doc[], samples: readonly SampleResult[], scori
     return out;
 }
 
+function toDoc(r: { pmid: string; text: string; labels: string[] }): Doc {
+    return { id: `hoc-${r.pmid}`, query: hocPrompt(r), answer: r.labels.join(";"), choices: HOC_CHOICES, gold: vectorOf(r.labels, HOC_CHOICES) };
+}
+
 export const hoc: Task = {
     name: "hoc",
     version: 1,
@@ -73,14 +77,15 @@ export const hoc: Task = {
         task: "hoc",
         fetchHint: "mellama data fetch hoc",
         defaultPath: "hoc/blue_split/test.tsv",
-        read: (file, bad) => readHoc(file, bad, HOC_CHOICES).map((r): Doc => ({
-            id: `hoc-${r.pmid}`,
-            query: hocPrompt(r),
-            answer: r.labels.join(";"),
-            choices: HOC_CHOICES,
-            gold: vectorOf(r.labels, HOC_CHOICES),
-        })),
+        read: (file, bad) => readHoc(file, bad, HOC_CHOICES).map(toDoc),
     }, options),
+    // BLUE's train split.
+    loadTrainDocs: (options) => loadTaskDocs({
+        task: "hoc_train",
+        fetchHint: "mellama data fetch hoc",
+        defaultPath: "hoc/blue_split/train.tsv",
+        read: (file, bad) => readHoc(file, bad, HOC_CHOICES).map(toDoc),
+    }, { ...options, path: undefined }),
     processResult,
     aggregate,
 };

@@ -4,6 +4,7 @@
  * LOWER_CASE=True). The test split is mellama's seeded one (readMtsamples.ts), not the paper's unknown split.
  */
 import type { Doc, Task } from "../../api/Task.js";
+import type { BadRecord } from "../../loaders/recordErrors.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
 import { mtsampleSplit, readMtsamples } from "../../loaders/readMtsamples.js";
 import { createClassificationTask } from "../classificationTask.js";
@@ -29,6 +30,17 @@ export function mtsamplePrompt({ text }: { text: string }): string {
         + `###\nINPUT: ${text}\nOUTPUT:\n`;
 }
 
+function splitDocs(records: ReturnType<typeof readMtsamples>, split: "test" | "train", bad: BadRecord): Doc[] {
+    return mtsampleSplit(records, split).flatMap((r): Doc[] => {
+        const gold = MTSAMPLE_CHOICES.indexOf(r.specialty);
+        if (gold < 0) {
+            bad(r.line, `specialty of note ${r.id} is not one of the 40 choices`);
+            return [];
+        }
+        return [{ id: `mtsample-${r.id}`, query: mtsamplePrompt({ text: r.transcription }), answer: r.specialty, choices: MTSAMPLE_CHOICES, gold }];
+    });
+}
+
 export const mtsample: Task = createClassificationTask({
     name: "mtsample",
     version: 1,
@@ -45,16 +57,13 @@ export const mtsample: Task = createClassificationTask({
         task: "mtsample",
         fetchHint: "mellama data fetch mtsample",
         defaultPath: "mtsamples/mtsamples.csv",
-        read: (file, bad) => {
-            const records = readMtsamples(file, bad);
-            return mtsampleSplit(records, "test").flatMap((r): Doc[] => {
-                const gold = MTSAMPLE_CHOICES.indexOf(r.specialty);
-                if (gold < 0) {
-                    bad(r.line, `specialty of note ${r.id} is not one of the 40 choices`);
-                    return [];
-                }
-                return [{ id: `mtsample-${r.id}`, query: mtsamplePrompt({ text: r.transcription }), answer: r.specialty, choices: MTSAMPLE_CHOICES, gold }];
-            });
-        },
+        read: (file, bad) => splitDocs(readMtsamples(file, bad), "test", bad),
     }, options),
+    // The seeded split's train part (the notes outside test and valid).
+    loadTrainDocs: (options) => loadTaskDocs({
+        task: "mtsample_train",
+        fetchHint: "mellama data fetch mtsample",
+        defaultPath: "mtsamples/mtsamples.csv",
+        read: (file, bad) => splitDocs(readMtsamples(file, bad), "train", bad),
+    }, { ...options, path: undefined }),
 });

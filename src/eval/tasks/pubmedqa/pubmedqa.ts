@@ -5,6 +5,7 @@
  */
 import type { Doc, Task } from "../../api/Task.js";
 import { loadTaskDocs } from "../../loaders/loadTaskDocs.js";
+import type { PubmedqaRecord } from "../../loaders/readPubmedqa.js";
 import { readPubmedqa } from "../../loaders/readPubmedqa.js";
 import { createClassificationTask } from "../classificationTask.js";
 
@@ -19,6 +20,11 @@ export interface PubmedqaFields {
 export function pubmedqaPrompt({ contexts, question }: PubmedqaFields): string {
     return "As an expert doctor in clinical science and medical knowledge, can you tell me if the following statement is correct? "
         + `Answer yes, no, or maybe.\n${contexts.join("\n")}\n${question}\nThe answer is:\n`;
+}
+
+function toDoc(r: PubmedqaRecord): Doc {
+    return { id: `pubmedqa-${r.pmid}`, query: pubmedqaPrompt({ contexts: r.contexts, question: r.question }), answer: r.finalDecision,
+        choices: PUBMEDQA_CHOICES, gold: PUBMEDQA_CHOICES.indexOf(r.finalDecision) };
 }
 
 export const pubmedqa: Task = createClassificationTask({
@@ -36,12 +42,13 @@ export const pubmedqa: Task = createClassificationTask({
         task: "pubmedqa",
         fetchHint: "mellama data fetch pubmedqa",
         defaultPath: "pubmedqa/ori_pqal.json",
-        read: (file, bad) => readPubmedqa(file, bad, "test").map((r): Doc => ({
-            id: `pubmedqa-${r.pmid}`,
-            query: pubmedqaPrompt({ contexts: r.contexts, question: r.question }),
-            answer: r.finalDecision,
-            choices: PUBMEDQA_CHOICES,
-            gold: PUBMEDQA_CHOICES.indexOf(r.finalDecision),
-        })),
+        read: (file, bad) => readPubmedqa(file, bad, "test").map(toDoc),
     }, options),
+    // The 500 labelled PQA-L questions outside the official test split.
+    loadTrainDocs: (options) => loadTaskDocs({
+        task: "pubmedqa_train",
+        fetchHint: "mellama data fetch pubmedqa",
+        defaultPath: "pubmedqa/ori_pqal.json",
+        read: (file, bad) => readPubmedqa(file, bad, "train").map(toDoc),
+    }, { ...options, path: undefined }),
 });
