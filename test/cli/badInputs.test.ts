@@ -34,9 +34,9 @@ mkdirSync(at("occupied"));
 writeFileSync(at("occupied/keep.txt"), "precious");
 writeTinyModel(at("model"));
 writeTinyAdapter(at("adapter"));
-mkdirSync(at("rslora"));
-writeTinyAdapter(at("rslora"));
-writeFileSync(at("rslora/adapter_config.json"), JSON.stringify({ ...JSON.parse(readFileSync(at("rslora/adapter_config.json"), "utf8")) as object, use_rslora: true }));
+mkdirSync(at("dora"));
+writeTinyAdapter(at("dora"));
+writeFileSync(at("dora/adapter_config.json"), JSON.stringify({ ...JSON.parse(readFileSync(at("dora/adapter_config.json"), "utf8")) as object, use_dora: true }));
 mkdirSync(at("badrun"));
 writeFileSync(at("badrun/run.json"), "{\"model\": 3}");
 mkdirSync(at("cwd"));
@@ -92,7 +92,7 @@ const rows: Row[] = [
     [["merge", "--base", at("model"), "--adapter", at("adapter"), "--out", dir], 2, /holds an input of this command/],
     [["merge", "--base", at("model"), "--adapter", at("adapter"), "--out", at("occupied")], 2, /occupied: exists and is not empty/],
     [["merge", "--base", at("model"), "--adapter", at("adapter"), "--out", at("model/model.safetensors")], 2, /model\.safetensors: exists and is a file/],
-    [["merge", "--base", at("model"), "--adapter", at("rslora"), "--out", at("m")], 2, /adapter_config\.json: use_rslora: true is not supported/],
+    [["merge", "--base", at("model"), "--adapter", at("dora"), "--out", at("m")], 2, /adapter_config\.json: use_dora: true is not supported/],
     [["eval", "--model", "echo", "--tasks", "pubmedqa", "--data", at("nope")], 2, /--data: no such file or directory/],
     [["eval", "--model", "echo", "--tasks", "pubmedqa", "--data", at("garbage.bin")], 2, /--data: is a file; a directory is expected/],
     [["eval", "--model", "echo", "--tasks", "nosuch"], 2, /unknown task "nosuch"/],

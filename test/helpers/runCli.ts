@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** Node arguments that start the CLI from source: `spawn(process.execPath, [...mellamaArgv, "eval", ...])`. */
-export const mellamaArgv: readonly string[] = ["--import", "tsx", fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url))];
+// tsx by its resolved URL, so a child started in another working directory (a temporary one) still finds it.
+export const mellamaArgv: readonly string[] = ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url))];
 
 export interface CliResult {
     status: number | null;

@@ -106,8 +106,12 @@ test("npm pack makes a tarball that installs offline in an empty project and run
         assert.equal(run(project, npm, ["exec", "--offline", "--", "mellama", "version"], env).trim(), pkg.version);
 
         // One small command: a corpus build with one compiled worker thread.
-        const words = "patient denies fever chest pain given aspirin daily history of hypertension".split(" ");
-        writeFileSync(join(project, "notes.txt"), Array.from({ length: 30 }, (_, i) => ` = Note ${i} = \n ${Array.from({ length: 60 }, (_, j) => words[(i * 7 + j * j) % words.length]).join(" ")} . \n`).join("\n"));
+        // Varied enough to pass the quality rules (Gopher's stop words, repetition) and deduplication.
+        const words = ("the patient and denies fever to chest pain was given aspirin daily with history of hypertension that have a cough for "
+            + "three days after surgery on her left knee while his mother noted mild swelling in both legs").split(" ");
+        let seed = 7;
+        const pick = (): string => words[(seed = (seed * 1103515245 + 12345) % 2147483648) % words.length]!;
+        writeFileSync(join(project, "notes.txt"), Array.from({ length: 30 }, (_, i) => ` = Note ${i} = \n ${Array.from({ length: 80 }, pick).join(" ")} . \n`).join("\n"));
         const tokenizer = join(root, "test", "fixtures", "tokenizer", "words.model");
         writeFileSync(join(project, "corpus.json"), JSON.stringify({
             output: "out", tokenizer, seqLen: 33, validationFraction: 0.1, sources: [{ name: "notes", domain: "general", format: "text", path: "notes.txt" }],

@@ -110,7 +110,7 @@ test("F16, BF16 and Q8_0 bases: the adapter runs on the stored type unmerged, as
         const f32Merged = promptLogits(await loadForInference(join(dir, `${name}-merged`), { threads: 1 }), null);
         for (const type of ["f16", "bf16", "q8_0"] as const) {
             const gguf = join(dir, `base-${type}.gguf`);
-            exportModel({ from: base, to: "gguf", out: gguf, type });
+            exportModel({ from: base, to: "gguf", out: gguf, type, overwrite: true });
             const session = await loadForInference(gguf, { threads: 1 });
             const typeBase = promptLogits(session, null);
             const ours = promptLogits(session, adapter);
