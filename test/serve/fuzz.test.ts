@@ -48,18 +48,18 @@ function mutate(rng: Rng): [string, string] {
     return [path, text];
 }
 
-test("mutated requests: 200 or a 4xx error object each; the server still answers correctly", { timeout: 60_000 }, async () => {
+test("mutated requests: 200 or a 4xx error object each; the server still answers correctly", { timeout: 300_000 }, async () => {
     const golden = JSON.stringify({ model: "tiny", prompt: "the patient", max_tokens: 5, temperature: 0 });
     const ask = (): Promise<string> => fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: golden })
         .then((r) => r.json() as Promise<{ choices: { text: string }[] }>).then((j) => j.choices[0]!.text);
     const before = await ask();
     const rng = new Rng(2024);
-    // Bounded in time: 2000 requests take ~8 s on a quiet 2-core machine; a loaded one stops at the deadline.
-    const deadline = performance.now() + 12_000;
+    // A fixed count (no deadline: the test asserts behaviour, not speed); 800 requests take ~3 s on a quiet 2-core machine.
+    const total = 800;
     const statuses = new Map<number, number>();
     let sent = 0;
     const worker = async (): Promise<void> => {
-        while (sent < 2000 && performance.now() < deadline) {
+        while (sent < total) {
             sent++;
             const [path, text] = mutate(rng);
             const bytes = rng.next() < 0.05 ? Buffer.from(Array.from({ length: 40 }, () => Math.floor(rng.next() * 256))) : Buffer.from(text);
@@ -77,7 +77,6 @@ test("mutated requests: 200 or a 4xx error object each; the server still answers
         }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    assert.ok(sent >= 600, `only ${sent} requests in the time allowed`);
     assert.ok((statuses.get(200) ?? 0) > 20 && (statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));
     assert.equal(await ask(), before);
 });

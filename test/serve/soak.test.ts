@@ -1,7 +1,7 @@
 /**
  * Soak, bounded in time and loopback only: many requests (plain, streamed, streamed and abandoned, chat) from 16
  * clients, with the heap measured after a warm-up and at the end (after a full GC each time): it must not grow.
- * MELLAMA_SOAK_REQUESTS sets the count (default 1500 in the suite; the issue's 10,000 is the same test run longer).
+ * MELLAMA_SOAK_REQUESTS sets the count (default 1000 in the suite; the issue's 10,000 is the same test run longer).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -11,7 +11,7 @@ import { startTestServer } from "./startTestServer.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
-const REQUESTS = Number(process.env.MELLAMA_SOAK_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.MELLAMA_SOAK_REQUESTS ?? 1000);
 const server = await startTestServer({ tiny: {} }, { maxBatch: 16, maxQueue: 64, maxTokensLimit: 8 });
 
 async function one(i: number): Promise<void> {
@@ -35,10 +35,10 @@ async function one(i: number): Promise<void> {
     await r.arrayBuffer();
 }
 
-async function run(from: number, to: number, deadline: number): Promise<number> {
+async function run(from: number, to: number): Promise<number> {
     let next = from;
     await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < to && performance.now() < deadline) {
+        while (next < to) {
             await one(next++);
         }
     }));
@@ -51,16 +51,14 @@ function heapMiB(): number {
     return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-test(`soak: up to ${REQUESTS} requests, no heap growth, still serving`, { timeout: 120_000 }, async () => {
-    const deadline = performance.now() + (REQUESTS > 1500 ? 110_000 : 15_000);
-    const warm = await run(0, Math.min(500, REQUESTS / 4), deadline);
+test(`soak: ${REQUESTS} requests, no heap growth, still serving`, { timeout: 600_000 }, async () => {
+    const warm = await run(0, Math.min(500, REQUESTS / 4));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const start = heapMiB();
-    const done = await run(warm, REQUESTS, deadline);
+    const done = await run(warm, REQUESTS);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const end = heapMiB();
     process.stdout.write(`# soak: ${warm + done} requests, heap ${start.toFixed(1)} -> ${end.toFixed(1)} MiB\n`);
-    assert.ok(warm + done >= Math.min(REQUESTS, 600), `only ${warm + done} requests in the time allowed`);
     assert.ok(end - start < 6, `heap grew ${(end - start).toFixed(1)} MiB over ${done} requests`);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /mellama_queue_depth\{model="tiny"\} 0/);
