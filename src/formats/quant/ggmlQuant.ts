@@ -38,7 +38,7 @@ export function ggmlRowBytes(type: GgmlType, n: number): number {
 }
 
 /** Quantizes (or converts) `src` to `type`; src.length must be a multiple of the type's block. */
-export function quantizeGgml(type: StorageType, src: Float32Array, out = new Uint8Array(ggmlRowBytes(type, src.length))): Uint8Array {
+export function quantizeGgml(type: StorageType, src: Float32Array, out: Uint8Array = new Uint8Array(ggmlRowBytes(type, src.length))): Uint8Array {
     const [block] = GGML_BLOCK[type];
     if (src.length % block !== 0) {
         throw new RangeError(`${GgmlType[type]} needs a multiple of ${block} values, got ${src.length}`);
@@ -64,7 +64,7 @@ export function quantizeGgml(type: StorageType, src: Float32Array, out = new Uin
 }
 
 /** Decodes `n` values of `type` from `src` to float32. */
-export function dequantizeGgml(type: StorageType, src: Uint8Array, n: number, out = new Float32Array(n)): Float32Array {
+export function dequantizeGgml(type: StorageType, src: Uint8Array, n: number, out: Float32Array = new Float32Array(n)): Float32Array {
     switch (type) {
         case GgmlType.F32:
             out.set(new Float32Array(src.slice(0, n * 4).buffer));
