@@ -204,16 +204,32 @@ export const referenceDecodeKernels: DecodeKernels = {
         const dx = scratch64(C / block);
         const x = new Float64Array(C);
         const w = new Float64Array(C);
+        const sx = new Float64Array(C / 32);
         for (let n = 0; n < N; n++) {
             (block === 256 ? quantizeRowQ8_K : quantizeRowQ8_0)(qs, dx, inp, n * C, C);
             for (let c = 0; c < C; c++) {
                 x[c] = dx[Math.floor(c / block)] * qs[c];
+            }
+            if (type === 3 || type === 7) {
+                // Q4_1 / Q5_1: the weights' m multiplies ggml's Q8_1 sum, half(amax / 127 * sum q), not dx * sum q
+                q8_1Sums(sx, inp, n * C, qs, C);
             }
             for (let o = 0; o < OC; o++) {
                 decodeQuantRow(w, weight.subarray(o * rowBytes, (o + 1) * rowBytes), type, C);
                 let s = 0;
                 for (let c = 0; c < C; c++) {
                     s += w[c] * x[c];
+                }
+                if (type === 3 || type === 7) {
+                    // w = d u + m: replace the m part's dx * sum q by sx
+                    for (let b = 0; b < C / 32; b++) {
+                        const m = legacyMin(weight, o * rowBytes + b * blockBytes);
+                        let sq = 0;
+                        for (let i = 0; i < 32; i++) {
+                            sq += qs[b * 32 + i];
+                        }
+                        s += m * (sx[b] - dx[b] * sq);
+                    }
                 }
                 out[n * OC + o] = s;
             }
@@ -255,3 +271,21 @@ export const referenceDecodeKernels: DecodeKernels = {
     },
 };
 
+
+/** ggml's Q8_1 block sums of one activation row: half(float32(amax / 127) * sum of the block's quants). */
+function q8_1Sums(out: Float64Array, x: Float32Array, xOffset: number, qs: Int8Array, C: number): void {
+    for (let b = 0; b < C / 32; b++) {
+        let amax = 0;
+        let sq = 0;
+        for (let i = 0; i < 32; i++) {
+            amax = Math.max(amax, Math.abs(x[xOffset + b * 32 + i]));
+            sq += qs[b * 32 + i];
+        }
+        out[b] = halfToFloat(floatToHalf(Math.fround(Math.fround(amax / 127) * sq)));
+    }
+}
+
+/** The f16 m of a Q4_1 / Q5_1 block at `at`. */
+function legacyMin(weight: Uint8Array, at: number): number {
+    return halfToFloat(weight[at + 2] | (weight[at + 3] << 8));
+}
