@@ -10,7 +10,6 @@
  * logits little. llama.cpp runs with an F32 KV cache and flash attention off (its defaults round K, V and Q to
  * F16). Skipped, with the reason, when node-llama-cpp or its prebuilt binary is unavailable.
  */
-import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
