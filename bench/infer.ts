@@ -4,14 +4,15 @@
  *
  *   small  tiny15m F32 and small110m F16 GGUF: decode 1 thread, prefill 256 at 2 threads, 8 sequences at once
  *          (lib/inferSmall.ts; in this process).
- *   7b     LLaMA-2-7B shape, random weights written by the bench: Q8_0 GGUF, F16 GGUF, BF16 Hugging Face directory.
+ *   7b     LLaMA-2-7B shape, random weights written by the bench: Q8_0 GGUF, F16 GGUF, BF16 Hugging Face directory,
+ *          Q4_K_M and Q4_0 GGUFs (llama.cpp's per-tensor mixture).
  *          Decode batch 1 and prefill of 128 tokens at 2 threads, time to first token from a fresh process, peak
  *          RSS against the weights' size, decode as a fraction of the read-bandwidth limit (lib/inferLarge.ts; one
  *          process per engine and round).
  *   13b    LLaMA-2-13B shape Q8_0 GGUF: loads, decodes 8 tokens; peak RSS against the file size.
  *
  * Flags: --quick (fewer repetitions), --only small|7b|13b (comma-separated for several), --formats
- * q8_0,f16,bf16 (which 7B files), --shape PRESET (run the 7b/13b parts on a small preset, e.g. tiny15m, to try the
+ * q8_0,f16,bf16,q4_k_m,q4_0 (which 7B files), --shape PRESET (run the 7b/13b parts on a small preset, e.g. tiny15m, to try the
  * path in seconds: results are printed, not saved), --force-anchor (run llama.cpp on 13B Q8_0 even where its
  * expected peak RSS, about 2.1x the file, exceeds the machine's memory). Writing the 7B files takes minutes and up to 27 GB of disk
  * (the F16 GGUF and the BF16 directory at once); 13B Q8_0 takes 14 GB. Results: bench/results/infer.json, the
@@ -32,7 +33,7 @@ import type { RandomFileKind } from "./lib/randomLlama.js";
 
 const PARTS = ["small", "7b", "13b"] as const;
 type Part = (typeof PARTS)[number];
-const FORMATS: Record<string, RandomFileKind> = { q8_0: "gguf-q8_0", f16: "gguf-f16", bf16: "hf-bf16" };
+const FORMATS: Record<string, RandomFileKind> = { q8_0: "gguf-q8_0", f16: "gguf-f16", bf16: "hf-bf16", q4_k_m: "gguf-q4_k_m", q4_0: "gguf-q4_0" };
 
 function flag(name: string): string | undefined {
     const i = process.argv.indexOf(name);

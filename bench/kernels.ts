@@ -8,7 +8,7 @@
  * torch (and Debian's OpenBLAS); without it the rows carry no anchor.
  *
  * LLaMA-2-7B shapes (group "7b"; the best native SIMD path only, the one inference runs): the matmuls inference runs on weights at rest.
- * Prompt processing, N = 128: matmulF16 / matmulBF16 / matmulQ8_0 / F32 matmulForward in GFLOP/s, anchored on
+ * Prompt processing, N = 128: matmulF16 / matmulBF16 / matmulQ8_0 / matmulQuant (Q4_K, Q6_K, Q4_0) / F32 matmulForward in GFLOP/s, anchored on
  * PyTorch's fp32 matmul of the same shape like every matmul row here. Batch-1 decode, N = 1: GB/s of weights
  * streamed, anchored on the machine's read bandwidth measured in the same run, alternating (sumSquares over
  * 1 GiB with the same threads): the ratio is the fraction of the bandwidth limit reached. Row names carry the
@@ -23,7 +23,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { getKernelSet } from "../src/kernels/index.js";
 import type { KernelSet } from "../src/kernels/KernelSet.js";
-import type { DecodeKernels } from "../src/kernels/DecodeKernels.js";
+import type { DecodeKernels, QuantKernelType } from "../src/kernels/DecodeKernels.js";
 import { loadNativeAddon, nativeSimdVariants } from "../src/kernels/native/nativeKernels.js";
 import type { BenchRow } from "./lib/benchResults.js";
 import { median, writeBenchResults } from "./lib/benchResults.js";
@@ -175,13 +175,18 @@ function cases(): Case[] {
     ];
 }
 
-type WeightFormat = "F32" | "F16" | "BF16" | "Q8_0";
-const BYTES_PER_WEIGHT: Record<WeightFormat, number> = { F32: 4, F16: 2, BF16: 2, Q8_0: 34 / 32 };
+type WeightFormat = "F32" | "F16" | "BF16" | "Q8_0" | "Q4_K" | "Q6_K" | "Q4_0";
+const BYTES_PER_WEIGHT: Record<WeightFormat, number> = { F32: 4, F16: 2, BF16: 2, Q8_0: 34 / 32, Q4_K: 144 / 256, Q6_K: 210 / 256, Q4_0: 18 / 32 };
+/** ggml type number, bytes per block, f16 scale offsets of the matmulQuant formats. */
+const QUANT_FORMATS: Partial<Record<WeightFormat, { type: QuantKernelType; block: number; bytes: number; halves: number[] }>> = {
+    Q4_K: { type: 12, block: 256, bytes: 144, halves: [0, 2] }, Q6_K: { type: 14, block: 256, bytes: 210, halves: [208] }, Q4_0: { type: 2, block: 32, bytes: 18, halves: [0] },
+};
 
 /** One matmul on weights at rest at a LLaMA-2-7B shape (dim 4096, ffn 11008). */
 function atRestCase(format: WeightFormat, N: number, C: number, OC: number): Case {
     const decode = N === 1;
-    const op = format === "F32" ? "matmulForward" : `matmul${format}`;
+    const quant = QUANT_FORMATS[format];
+    const op = format === "F32" ? "matmulForward" : quant !== undefined ? `matmulQuant ${format}` : `matmul${format}`;
     return {
         op, label: `7B ${decode ? "decode" : "prefill"} ${op}${format === "F32" ? " F32" : ""} ${N}x${C}->${OC} T${threads}`, shape: { N, C, OC },
         flops: decode ? 0 : 2 * N * C * OC, bytes: OC * C * BYTES_PER_WEIGHT[format], referenceToo: false, group: "7b", bandwidthAnchored: decode,
@@ -192,6 +197,20 @@ function atRestCase(format: WeightFormat, N: number, C: number, OC: number): Cas
             if (format === "F32") {
                 const w = rand(OC * C);
                 return () => ks.matmulForward(out, x, w, null, N, C, OC);
+            }
+            if (quant !== undefined) {
+                // every quant bit pattern (a byte stream), the f16 scales about 2^-8 (half 0x1c00..0x1fff)
+                const w = new Uint8Array(OC * (C / quant.block) * quant.bytes);
+                for (let i = 0; i < w.length; i++) {
+                    w[i] = (i * 7919) & 0xff;
+                }
+                for (let b = 0; b < w.length / quant.bytes; b++) {
+                    for (const at of quant.halves) {
+                        w[b * quant.bytes + at] = (b * 13) & 0xff;
+                        w[b * quant.bytes + at + 1] = 0x1c | (b & 3);
+                    }
+                }
+                return () => dk.matmulQuant(out, x, w, quant.type, N, C, OC);
             }
             if (format === "Q8_0") {
                 // scales about 2^-6 (half 0x2000..0x23ff), quants over the whole int8 range
@@ -213,7 +232,7 @@ function atRestCase(format: WeightFormat, N: number, C: number, OC: number): Cas
 
 function sevenBCases(): Case[] {
     const [dim, ffn] = [4096, 11008];
-    const formats: WeightFormat[] = ["Q8_0", "F16", "BF16", "F32"];
+    const formats: WeightFormat[] = ["Q8_0", "Q4_K", "Q6_K", "Q4_0", "F16", "BF16", "F32"];
     return [
         ...formats.map((f) => atRestCase(f, 128, dim, dim)),
         ...formats.map((f) => atRestCase(f, 128, dim, ffn)),

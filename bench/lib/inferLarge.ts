@@ -46,7 +46,9 @@ const FIRST_PROMPT = 8;
 const anchorName = (config: Record<string, unknown>): string => `llama.cpp (node-llama-cpp, ${typeof config.anchorOn === "string" ? config.anchorOn : "same file"})`;
 const ANCHOR_SETTINGS = "node-llama-cpp 3 defaults: F16 KV cache, flash attention auto, mmap, batch size 512; contextSize 512, threads 2";
 const MELLAMA_SETTINGS = "loadForInference(path, {threads: 2, maxContext: 512, prefillChunk: 128, maxBatch: 1}); KV cache F32";
-const FORMAT_NAME: Record<RandomFileKind, string> = { "gguf-q8_0": "Q8_0 GGUF", "gguf-f16": "F16 GGUF", "hf-bf16": "BF16 HF dir" };
+const FORMAT_NAME: Record<RandomFileKind, string> = {
+    "gguf-q8_0": "Q8_0 GGUF", "gguf-f16": "F16 GGUF", "hf-bf16": "BF16 HF dir", "gguf-q4_k_m": "Q4_K_M GGUF", "gguf-q4_0": "Q4_0 GGUF",
+};
 
 interface Samples { decode: number[]; prefill: number[]; ttft: number[]; rss: number[]; load: number[]; failure?: string }
 
@@ -129,7 +131,7 @@ function makeRow(name: string, unit: string, value: number | null, anchorValue: 
  */
 function anchorWontFit(f: RandomModelFile, force: boolean): string | undefined {
     const total = procKiB("/proc/meminfo", "MemTotal");
-    const need = f.weights.total * (f.kind === "gguf-q8_0" ? 2.15 : 1.8) + 2 ** 30;
+    const need = f.weights.total * (f.kind === "gguf-q8_0" || f.kind === "gguf-q4_k_m" || f.kind === "gguf-q4_0" ? 2.15 : 1.8) + 2 ** 30;
     if (force || total === undefined || need < total - 2 * 2 ** 30) {
         return undefined;
     }

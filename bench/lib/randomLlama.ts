@@ -5,7 +5,8 @@
  *
  * Every weight is k * 2^-12 with k a random integer in [-128, 127] (std about 0.018, like a 0.02 init): such values
  * are exact in F16 and BF16, so the F16 GGUF and the BF16 Hugging Face directory of one shape hold the SAME weights
- * (and Q8_0 holds them up to its per-block scale rounding). Each tensor's values come from a xorshift32 stream
+ * (and Q8_0 holds them up to its per-block scale rounding; Q4_K_M and Q4_0 quantize them with llama.cpp's
+ * per-tensor mixture, as `mellama export --type q4_k_m` does). Each tensor's values come from a xorshift32 stream
  * seeded by its Hugging Face name, in HF layout; GGUF q/k rows then get llama.cpp's converter permutation
  * (permuteQkToGguf), as exportModel does, so the GGUF is a valid llama GGUF of the same model. Norms are 1.
  * With this scale the final logits have a std of about 1, so top-2 margins are neither ties nor one-hot.
@@ -16,20 +17,32 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { GgufVocab } from "../../src/formats/gguf/llamaGguf.js";
 import { llamaGgufMetadata } from "../../src/formats/gguf/llamaGguf.js";
-import { GgmlType } from "../../src/formats/gguf/ggufTypes.js";
 import { permuteQkToGguf } from "../../src/formats/gguf/permuteQk.js";
 import { type GgufTensorInput, writeGguf } from "../../src/formats/gguf/writeGguf.js";
 import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
 import { hfToGgufName } from "../../src/formats/hfNames.js";
-import { f32ArrayToF16 } from "../../src/formats/quant/halfFloat.js";
-import { q8_0ByteSize, quantizeQ8_0 } from "../../src/formats/quant/q8_0.js";
+import { type FileTypeName, tensorTypeFor } from "../../src/formats/gguf/quantMixture.js";
+import { ggmlRowBytes, quantizeGgml, type StorageType } from "../../src/formats/quant/ggmlQuant.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { createProgress } from "../../src/util/progress.js";
 
-export type RandomFileKind = "gguf-q8_0" | "gguf-f16" | "hf-bf16";
+export type RandomFileKind = "gguf-q8_0" | "gguf-f16" | "hf-bf16" | "gguf-q4_k_m" | "gguf-q4_0";
 
-/** What a weight of each kind stores. */
-export const STORAGE: Record<RandomFileKind, "Q8_0" | "F16" | "BF16"> = { "gguf-q8_0": "Q8_0", "gguf-f16": "F16", "hf-bf16": "BF16" };
+/** What a weight of each kind stores (the quantized kinds: llama.cpp's file type, a per-tensor mixture). */
+export const STORAGE: Record<RandomFileKind, "Q8_0" | "F16" | "BF16" | "Q4_K_M" | "Q4_0"> = {
+    "gguf-q8_0": "Q8_0", "gguf-f16": "F16", "hf-bf16": "BF16", "gguf-q4_k_m": "Q4_K_M", "gguf-q4_0": "Q4_0",
+};
+
+/** The GGUF file type of a kind (gguf/quantMixture.ts picks each tensor's type from it). */
+function fileTypeOf(kind: RandomFileKind): FileTypeName {
+    return kind === "gguf-q4_k_m" ? "q4_k_m" : kind === "gguf-q4_0" ? "q4_0" : kind === "gguf-q8_0" ? "q8_0" : "f16";
+}
+
+/** The GGML type of one tensor in a GGUF of this kind (llama.cpp's mixture for the quantized kinds). */
+function ggmlTypeOf(t: TensorSpec, kind: RandomFileKind, c: LlamaConfig): StorageType {
+    const name = hfToGgufName(t.name) ?? t.name;
+    return tensorTypeFor(fileTypeOf(kind), name, [...t.shape].reverse(), { nLayers: c.nLayers, nGqa: c.nHeads / c.nKvHeads, tiedOutput: false }) as StorageType;
+}
 
 interface TensorSpec {
     /** Hugging Face name. */
@@ -64,12 +77,12 @@ export function llamaTensorSpecs(c: LlamaConfig): TensorSpec[] {
 const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Bytes one tensor takes in a file of this kind (GGUF norms stay F32, as the converter keeps them). */
-function storedBytes(t: TensorSpec, kind: RandomFileKind): number {
+function storedBytes(t: TensorSpec, kind: RandomFileKind, c: LlamaConfig): number {
     const n = count(t.shape);
     if (t.role === "norm") {
         return kind === "hf-bf16" ? 2 * n : 4 * n;
     }
-    return kind === "gguf-q8_0" ? q8_0ByteSize(n) : 2 * n;
+    return kind === "hf-bf16" ? 2 * n : ggmlRowBytes(ggmlTypeOf(t, kind, c), n);
 }
 
 export interface WeightBytes {
@@ -83,7 +96,7 @@ export function weightBytes(c: LlamaConfig, kind: RandomFileKind): WeightBytes {
     let total = 0;
     let perToken = 0;
     for (const t of llamaTensorSpecs(c)) {
-        const b = storedBytes(t, kind);
+        const b = storedBytes(t, kind, c);
         total += b;
         perToken += t.role === "linear" || t.role === "lmHead" ? b : t.role === "embed" ? b / t.shape[0]! : 0;
     }
@@ -155,31 +168,31 @@ export function writeRandomLlama({ config, kind, out, vocab, tokenizerModel, lab
             dir: out, config, dtype: "BF16", maxShardBytes: 5_000_000_000, bosTokenId: vocab.bosId, eosTokenId: vocab.eosId, copyFiles: [tokenizerModel],
             tensors: specs.map((t) => ({ name: t.name, shape: t.shape, data: () => {
                 const w = randomTensor(t);
-                progress.increment(storedBytes(t, kind));
+                progress.increment(storedBytes(t, kind, config));
                 return w;
             } })),
         });
         fileBytes = files.reduce((a, f) => a + statSync(f).size, 0);
     } else {
-        const type = kind === "gguf-q8_0" ? GgmlType.Q8_0 : GgmlType.F16;
         const tensors: GgufTensorInput[] = specs.map((t) => {
             const name = hfToGgufName(t.name);
             if (name === undefined) {
                 throw new Error(`bench: no llama.cpp name for ${t.name}`);
             }
             const heads = t.name.endsWith("q_proj.weight") ? config.nHeads : t.name.endsWith("k_proj.weight") ? config.nKvHeads : undefined;
+            const type = ggmlTypeOf(t, kind, config);
             return {
-                name, dims: [...t.shape].reverse(), type: t.role === "norm" ? GgmlType.F32 : type,
+                name, dims: [...t.shape].reverse(), type,
                 data: () => {
                     const raw = randomTensor(t);
                     const w = heads === undefined ? raw : permuteQkToGguf(raw, t.shape[0]!, t.shape[1]!, heads);
-                    const bytes = t.role === "norm" ? new Uint8Array(w.buffer) : type === GgmlType.Q8_0 ? quantizeQ8_0(w) : new Uint8Array(f32ArrayToF16(w).buffer);
+                    const bytes = quantizeGgml(type, w);
                     progress.increment(bytes.byteLength);
                     return bytes;
                 },
             };
         });
-        writeGguf(out, { metadata: llamaGgufMetadata({ config, name: label, fileType: STORAGE[kind], vocab }), tensors });
+        writeGguf(out, { metadata: llamaGgufMetadata({ config, name: label, fileType: fileTypeOf(kind).toUpperCase() as "Q8_0", vocab }), tensors });
         fileBytes = statSync(out).size;
     }
     progress.stop();

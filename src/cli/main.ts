@@ -18,6 +18,7 @@ import { register as inspectCommand } from "./commands/inspect.js";
 import { register as instructCommand } from "./commands/instruct.js";
 import { register as mergeCommand } from "./commands/merge.js";
 import { register as pretrainCommand } from "./commands/pretrain.js";
+import { register as quantizeCommand } from "./commands/quantize.js";
 import { register as serveCommand } from "./commands/serve.js";
 import { register as sftCommand } from "./commands/sft.js";
 import { register as tokenizerCommand } from "./commands/tokenizer.js";
@@ -37,6 +38,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
     instructCommand,
     mergeCommand,
     pretrainCommand,
+    quantizeCommand,
     serveCommand,
     sftCommand,
     tokenizerCommand,

@@ -16,6 +16,10 @@ export const Q8_0_BLOCK = 32;
 export const DECODE_ROWS = 16;
 export const Q8_0_BLOCK_BYTES = 34;
 
+/** ggml type numbers matmulQuant computes: Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K. */
+export const QUANT_KERNEL_TYPES = [2, 3, 6, 7, 10, 11, 12, 13, 14] as const;
+export type QuantKernelType = (typeof QUANT_KERNEL_TYPES)[number];
+
 export interface DecodeKernels {
     /**
      * out (N, OC) = inp (N, C) · weight (OC, C)ᵀ, weight as F16 bits, float32 sums of exact products. For N ≤ 16
@@ -42,6 +46,23 @@ export interface DecodeKernels {
      * row's place in the batch and the thread count: a row's bits do not depend on the batch, for any N.
      */
     matmulQ8_0(out: Float32Array, inp: Float32Array, weight: Uint8Array, N: number, C: number, OC: number): void;
+
+    /**
+     * out (N, OC) ≈ inp (N, C) · weight (OC, C)ᵀ, weight as ggml blocks of `type` (QUANT_KERNEL_TYPES: the ggml
+     * type numbers of Q4_0, Q4_1, Q5_0, Q5_1 (blocks of 32) and Q2_K, Q3_K, Q4_K, Q5_K, Q6_K (super-blocks of
+     * 256)); C a multiple of the block. Integer dot products over activations quantized to 8 bits, as llama.cpp
+     * computes these types on x86:
+     *   K-quants: activations as ggml's Q8_K, per 256 values: m = the value of largest magnitude, iscale = -127 / m,
+     *   q = min(127, round-half-to-even(iscale · x)), dx = 1 / iscale (float32; a zero block has dx = 0);
+     *   legacy types: activations as matmulQ8_0's (blocks of 32, dx = half(amax / 127));
+     *   out[n][o] = Σ over blocks of the exact integer sum of weight level × activation quant per group, scaled by
+     *   its group scale, times (d · dx), minus the mins' term (dmin · dx · Σ m_g · Σ q over group g) for Q2_K,
+     *   Q4_K, Q5_K, plus (m · dx · Σ q) for Q4_1, Q5_1; float32 accumulators in a fixed order per output (the
+     *   SIMD paths: 8 lanes of the integer sums, scaled by fused multiply-adds, summed at the end), so a row's bits
+     *   do not depend on N, its place in the batch or the thread count.
+     * Equivalently: the weights dequantized exactly (float64) times the dequantized activations (dx · q).
+     */
+    matmulQuant(out: Float32Array, inp: Float32Array, weight: Uint8Array, type: QuantKernelType, N: number, C: number, OC: number): void;
 
     /**
      * Causal grouped-query attention of T new query rows at positions pos0 .. pos0+T-1 over a KV cache:

@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { FormatError } from "../../src/errors/MellamaError.js";
 import { GgufFile } from "../../src/formats/gguf/GgufFile.js";
+import { GgmlType, GgufValueType } from "../../src/formats/gguf/ggufTypes.js";
+import { writeGguf } from "../../src/formats/gguf/writeGguf.js";
+import { QUANT_TYPES, quantizeGgml } from "../../src/formats/quant/ggmlQuant.js";
 import { bufferSource } from "../../src/formats/safetensors/ByteSource.js";
 import { f32ToBytes } from "../../src/formats/safetensors/decodeTensor.js";
 import { SafetensorsFile } from "../../src/formats/safetensors/SafetensorsFile.js";
@@ -135,5 +138,25 @@ test("fuzz: 4000 mutated GGUF files give only FormatErrors or success", () => {
         })]++;
     }
     assert.ok(seen.error > 2000, `most mutants are rejected (${JSON.stringify(seen)})`);
+    assert.ok(seen.ok > 0, "some mutants still parse");
+});
+
+test("fuzz: 3000 mutated GGUF files holding every quantized type give only FormatErrors or success", () => {
+    const path = join(dir, "quant.gguf");
+    const w = Float32Array.from({ length: 512 }, (_, i) => Math.sin(i * 0.37) * 2);
+    writeGguf(path, {
+        metadata: [["general.architecture", { type: GgufValueType.STRING, value: "llama" }]],
+        tensors: QUANT_TYPES.map((type) => ({ name: `${GgmlType[type]}.weight`, type, dims: [256, 2], data: () => quantizeGgml(type, w) })),
+    });
+    const base = new Uint8Array(readFileSync(path));
+    const rand = rng(13);
+    const seen = { ok: 0, error: 0 };
+    for (let i = 0; i < 3000; i++) {
+        seen[expectTypedOnly("q.gguf", mutate(base, rand, false), (b) => {
+            const f = new GgufFile(bufferSource(b, "q.gguf"));
+            return { names: f.tensors.map((t) => t.name), read: (n) => f.readF32(n) };
+        })]++;
+    }
+    assert.ok(seen.error > 1000, `most mutants are rejected (${JSON.stringify(seen)})`);
     assert.ok(seen.ok > 0, "some mutants still parse");
 });

@@ -8,8 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { DecodeKernels } from "../../src/kernels/DecodeKernels.js";
-import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../src/kernels/DecodeKernels.js";
+import type { DecodeKernels, QuantKernelType } from "../../src/kernels/DecodeKernels.js";
+import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES, QUANT_KERNEL_TYPES } from "../../src/kernels/DecodeKernels.js";
+import { GGML_BLOCK, GgmlType } from "../../src/formats/gguf/ggufTypes.js";
+import { dequantizeGgml, quantizeGgml } from "../../src/formats/quant/ggmlQuant.js";
 import { halfToFloat, referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 import { checkClose, makeRng, randomArray } from "./checkClose.js";
 
@@ -52,6 +54,29 @@ export function dequantizeQ8_0(weight: Uint8Array, OC: number, C: number): Float
         signed.subarray(at + 2, at + 2 + Q8_0_BLOCK).forEach((q, j) => {
             out[i * Q8_0_BLOCK + j] = d * q;
         });
+    }
+    return out;
+}
+
+/** Byte offsets of each quantized type's f16 scale fields within a block. */
+const HALF_FIELDS: Record<QuantKernelType, number[]> = {
+    2: [0], 3: [0, 2], 6: [0], 7: [0, 2], 10: [80, 82], 11: [108], 12: [0, 2], 13: [0, 2], 14: [208],
+};
+
+/**
+ * Random rows of a quantized type: every quant bit pattern (random bytes, int8 scales over their whole range),
+ * the f16 scales replaced by real-sized ones (about 2^-8 .. 2^-4, both signs for the legacy mins).
+ */
+export function randomQuantRows(rng: () => number, type: QuantKernelType, OC: number, C: number): Uint8Array {
+    const [block, bytes] = GGML_BLOCK[type];
+    const blocks = OC * (C / block);
+    const out = Uint8Array.from({ length: blocks * bytes }, () => Math.floor(rng() * 256));
+    for (let b = 0; b < blocks; b++) {
+        for (const at of HALF_FIELDS[type]) {
+            const h = (rng() < 0.3 ? 0x8000 : 0) | ((7 + Math.floor(rng() * 5)) << 10) | Math.floor(rng() * 1024);
+            out[b * bytes + at] = h & 0xff;
+            out[b * bytes + at + 1] = h >> 8;
+        }
     }
     return out;
 }
@@ -152,6 +177,54 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
             checkClose(actual, exact, "matmulQ8_0 vs unquantized activations", 1e-2);
             ks.dispose?.();
         });
+
+        for (const type of QUANT_KERNEL_TYPES) {
+            const name = GgmlType[type];
+            test(`matmulQuant ${name}: N = 1, decode batches and prompt rows; several blocks; odd OC`, () => {
+                const ks = newDecodeKernels();
+                const rng = makeRng(40 + type);
+                const [block] = GGML_BLOCK[type];
+                const shapes = block === 256
+                    ? [[1, 256, 19], [1, 1024, 40], [5, 512, 17], [19, 256, 9], [41, 768, 8], [1, 0, 3]]
+                    : [[1, 32, 19], [1, 1024, 40], [5, 96, 17], [19, 256, 9], [41, 544, 8], [1, 0, 3]];
+                for (const [N, C, OC] of shapes as [number, number, number][]) {
+                    const inp = randomArray(rng, N * C);
+                    if (N > 1) {
+                        inp.fill(0, 0, Math.min(C, 256)); // a zero block: dx = 0
+                    }
+                    const weight = randomQuantRows(rng, type, OC, C);
+                    const expected = new Float32Array(N * OC);
+                    const actual = randomArray(rng, N * OC);
+                    ref.matmulQuant(expected, inp, weight, type, N, C, OC);
+                    ks.matmulQuant(actual, inp, weight, type, N, C, OC);
+                    checkClose(actual, expected, `matmulQuant ${name} N=${N} C=${C} OC=${OC}`, TOL);
+                }
+                ks.dispose?.();
+            });
+
+            test(`matmulQuant ${name}: within 2% of the product with unquantized activations (real quantized weights)`, () => {
+                const ks = newDecodeKernels();
+                const rng = makeRng(60 + type);
+                const [N, C, OC] = [3, 512, 12];
+                const inp = randomArray(rng, N * C);
+                const weight = quantizeGgml(type, randomArray(rng, OC * C));
+                const actual = new Float32Array(N * OC);
+                ks.matmulQuant(actual, inp, weight, type, N, C, OC);
+                const w = dequantizeGgml(type, weight, OC * C);
+                const exact = new Float32Array(N * OC);
+                for (let n = 0; n < N; n++) {
+                    for (let o = 0; o < OC; o++) {
+                        let s = 0;
+                        for (let c = 0; c < C; c++) {
+                            s += w[o * C + c]! * inp[n * C + c]!;
+                        }
+                        exact[n * OC + o] = s;
+                    }
+                }
+                checkClose(actual, exact, `matmulQuant ${name} vs unquantized activations`, 2e-2);
+                ks.dispose?.();
+            });
+        }
 
         test("attentionForwardCached: GQA, pos0 > 0, T > 1, cache beyond one key block", () => {
             const ks = newDecodeKernels();

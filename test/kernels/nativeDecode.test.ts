@@ -7,7 +7,8 @@ import { test } from "node:test";
 import { KernelArgumentError } from "../../src/kernels/native/KernelArgumentError.js";
 import { createNativeKernels, loadNativeAddon, nativeLoadError, nativeSimdVariants } from "../../src/kernels/native/nativeKernels.js";
 import { makeRng, randomArray } from "./checkClose.js";
-import { randomHalfBits, randomQ8_0, runDecodeConformance } from "./decodeConformance.js";
+import { QUANT_KERNEL_TYPES } from "../../src/kernels/DecodeKernels.js";
+import { randomHalfBits, randomQ8_0, randomQuantRows, runDecodeConformance } from "./decodeConformance.js";
 
 if (loadNativeAddon() === null) {
     test("native decode kernels", { skip: `native addon not built: ${nativeLoadError()?.message ?? "unknown"}` }, () => {});
@@ -46,6 +47,30 @@ if (loadNativeAddon() === null) {
     });
 
     for (const simd of variants) {
+        test(`native ${simd}: matmulQuant gives a row the same bits for any N and thread count (every type)`, () => {
+            const alone = createNativeKernels({ simd, threads: 1 });
+            const batched = createNativeKernels({ simd, threads: 2 });
+            const rng = makeRng(13);
+            for (const type of QUANT_KERNEL_TYPES) {
+                const [C, OC] = [512, 21];
+                const weight = randomQuantRows(rng, type, OC, C);
+                const inp = randomArray(rng, 40 * C, 2);
+                for (const N of [40, 9]) {
+                    const out = new Float32Array(N * OC);
+                    batched.matmulQuant(out, inp, weight, type, N, C, OC);
+                    for (const n of [0, N - 1]) {
+                        const one = new Float32Array(OC);
+                        alone.matmulQuant(one, inp.slice(n * C, (n + 1) * C), weight, type, 1, C, OC);
+                        assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `type ${type} N=${N} row ${n}`);
+                    }
+                }
+            }
+            alone.dispose();
+            batched.dispose();
+        });
+    }
+
+    for (const simd of variants) {
         test(`native ${simd}: matmulQ8_0 gives a row the same bits for any N, decode or prompt path, any thread count`, () => {
             // The contract fixes every float operation of an output (integer block sums, then one float32 sum
             // over blocks in order), so even the prompt path (N > 16) must equal decoding the row alone.
@@ -77,6 +102,9 @@ if (loadNativeAddon() === null) {
         const f = (n: number): Float32Array => new Float32Array(n);
         expectField("C", () => ks.matmulQ8_0(f(1), f(31), new Uint8Array(34), 1, 31, 1));
         expectField("weight", () => ks.matmulQ8_0(f(1), f(32), new Uint8Array(33), 1, 32, 1));
+        expectField("C", () => ks.matmulQuant(f(1), f(128), new Uint8Array(144), 12, 1, 128, 1));
+        expectField("weight", () => ks.matmulQuant(f(1), f(256), new Uint8Array(143), 12, 1, 256, 1));
+        expectField("type", () => ks.matmulQuant(f(1), f(256), new Uint8Array(292), 15 as 12, 1, 256, 1));
         expectField("weight", () => ks.matmulF16(f(1), f(4), new Float32Array(4) as unknown as Uint16Array, 1, 4, 1));
         expectField("out", () => ks.matmulF16(f(1), f(8), new Uint16Array(8), 1, 4, 2));
         expectField("kCache", () => ks.attentionForwardCached(f(4), f(4), f(7), f(8), 1, 1, 1, 1, 4));

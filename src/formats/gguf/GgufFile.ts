@@ -1,9 +1,11 @@
 /**
  * An open GGUF file: the validated header in memory, typed metadata accessors, tensor data read on demand (one
- * positioned read per tensor) and decoded to float32 from F32, F16, BF16 or Q8_0.
+ * positioned read per tensor) and decoded to float32 from F32, F16, BF16 or any of ggml's quantized block types
+ * Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K..Q6_K. A quantized tensor's scales are checked as it is read: a NaN or Inf
+ * scale is an error naming the tensor and block.
  */
-import { bf16ArrayToF32, f16ArrayToF32 } from "../quant/halfFloat.js";
-import { dequantizeQ8_0 } from "../quant/q8_0.js";
+import { findBadScale } from "../quant/checkScales.js";
+import { dequantizeGgml, isStorageType } from "../quant/ggmlQuant.js";
 import { type ByteSource, fileSource } from "../safetensors/ByteSource.js";
 import { GgufError } from "./GgufError.js";
 import { GgmlType, type GgufScalar, type GgufTensorInfo, type GgufValue, GgufValueType } from "./ggufTypes.js";
@@ -86,10 +88,15 @@ export class GgufFile {
         return v.value;
     }
 
-    /** The tensor's stored bytes, into `out` when given. */
+    /** The tensor's stored bytes, into `out` when given; a quantized tensor's block scales must be finite. */
     public readBytes(name: string, out?: Uint8Array): Uint8Array {
         const t = this.info(name);
-        return this.source.read(this.header.dataStart + t.offset, t.byteSize, name, out);
+        const bytes = this.source.read(this.header.dataStart + t.offset, t.byteSize, name, out);
+        const bad = findBadScale(t.type, bytes);
+        if (bad !== null) {
+            throw new GgufError(this.source.name, name, `block ${bad.block} has a${bad.value === "Inf" ? "n" : ""} ${bad.value} scale (${bad.field}): the tensor's data is corrupt`);
+        }
+        return bytes;
     }
 
     /** The tensor's stored bytes mapped from the file without a copy, or null (see ByteSource.map). */
@@ -102,19 +109,10 @@ export class GgufFile {
     public readF32(name: string): Float32Array {
         const t = this.info(name);
         const n = t.dims.reduce((a, b) => a * b, 1);
-        const bytes = this.readBytes(name);
-        switch (t.type) {
-            case GgmlType.F32:
-                return new Float32Array(bytes.buffer, bytes.byteOffset, n).slice();
-            case GgmlType.F16:
-                return f16ArrayToF32(new Uint16Array(bytes.slice().buffer, 0, n));
-            case GgmlType.BF16:
-                return bf16ArrayToF32(new Uint16Array(bytes.slice().buffer, 0, n));
-            case GgmlType.Q8_0:
-                return dequantizeQ8_0(bytes, n);
-            default:
-                throw new GgufError(this.source.name, `${name}.type`, `ggml type ${GgmlType[t.type]} cannot be converted to float32 by mellama (F32, F16, BF16, Q8_0)`);
+        if (!isStorageType(t.type)) {
+            throw new GgufError(this.source.name, `${name}.type`, `ggml type ${GgmlType[t.type]} cannot be converted to float32 by mellama (F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K..Q6_K)`);
         }
+        return dequantizeGgml(t.type, this.readBytes(name), n);
     }
 
     public close(): void {

@@ -42,7 +42,10 @@ export function isGgmlType(value: number): value is GgmlType {
 }
 
 /** llama.cpp's LLAMA_FTYPE for general.file_type. */
-export const LLAMA_FILE_TYPE = { F32: 0, F16: 1, Q8_0: 7, BF16: 32 } as const;
+export const LLAMA_FILE_TYPE = {
+    F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q8_0: 7, Q5_0: 8, Q5_1: 9, Q2_K: 10, Q3_K_M: 12, Q4_K_S: 14, Q4_K_M: 15, Q5_K_S: 16,
+    Q5_K_M: 17, Q6_K: 18, BF16: 32,
+} as const;
 
 /** ggml's GGML_MAX_DIMS and GGML_MAX_NAME (names must be shorter than this, in bytes). */
 export const GGML_MAX_DIMS = 4;

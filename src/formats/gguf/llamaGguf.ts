@@ -55,6 +55,7 @@ export function llamaGgufMetadata({ config, name, fileType, vocab }: LlamaGgufMe
         ["llama.rope.freq_base", f32(config.ropeTheta)],
         ["llama.attention.layer_norm_rms_epsilon", f32(config.normEps)],
         ["general.file_type", u32(LLAMA_FILE_TYPE[fileType])],
+        ...(["F32", "F16", "BF16"].includes(fileType) ? [] : [["general.quantization_version", u32(2)] as [string, GgufValue]]),
         ["llama.vocab_size", u32(config.vocabSize)],
         ["llama.rope.dimension_count", u32(config.dim / config.nHeads)],
     ]);

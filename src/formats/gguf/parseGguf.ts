@@ -7,7 +7,7 @@
 import type { ByteSource } from "../safetensors/ByteSource.js";
 import { GgufError } from "./GgufError.js";
 import {
-    GGML_BLOCK, GGML_MAX_DIMS, GGML_MAX_NAME, GGUF_DEFAULT_ALIGNMENT, GGUF_SCALAR_BYTES, type GgufScalar, type GgufScalarType,
+    GGML_BLOCK, GGML_MAX_DIMS, GGML_MAX_NAME, GgmlType, GGUF_DEFAULT_ALIGNMENT, GGUF_SCALAR_BYTES, type GgufScalar, type GgufScalarType,
     type GgufTensorInfo, type GgufValue, GgufValueType, isGgmlType,
 } from "./ggufTypes.js";
 
@@ -223,7 +223,7 @@ function readTensorInfoAt(c: Cursor, file: string, i: number, alignment: number)
     }
     const [block, blockBytes] = GGML_BLOCK[rawType];
     if (dims[0]! % block !== 0) {
-        throw new GgufError(file, `${name}.dims[0]`, `${dims[0]} is not a multiple of the ${block}-value block of type ${rawType}`);
+        throw new GgufError(file, `${name}.dims[0]`, `${dims[0]} is not a multiple of the ${block}-value block of type ${GgmlType[rawType]}`);
     }
     const offset = c.u64(`${name}.offset`);
     if (offset % alignment !== 0) {

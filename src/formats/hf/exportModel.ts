@@ -4,13 +4,14 @@
  * file, GGUF, training checkpoint or run); its tensors arrive in Hugging Face layout whatever the file.
  *
  * To GGUF it does what llama.cpp's convert_hf_to_gguf.py does for LlamaForCausalLM: llama.cpp tensor names,
- * the q/k row permutation (n_head for q, n_head_kv for k), norms kept F32, 2-D weights in the requested type
- * (Q8_0 falls back to F16 for rows not a multiple of 32, as gguf-py does), llama.* and tokenizer.ggml.* metadata.
+ * the q/k row permutation (n_head for q, n_head_kv for k), norms kept F32, 2-D weights in the requested type,
+ * llama.* and tokenizer.ggml.* metadata. Quantized file types (q4_0, q4_k_m, q6_k...) take llama.cpp's per-tensor
+ * mixture (gguf/quantMixture.ts) and report each tensor's quantization error (RMS of w - dequantize(quantize(w))).
  * To HF it writes the sharded safetensors directory and the tokenizer files (rebuilt from the vocabulary when the
  * source is a GGUF).
  */
 import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import { parameterLayout } from "../../model/parameterLayout.js";
@@ -22,19 +23,29 @@ import { toByteLevelTokenizerJson } from "../../tokenizer/byteLevelTokenizerJson
 import { writeTokenizerConfig } from "../../tokenizer/writeTokenizerConfig.js";
 import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { ggufVocabOfByteLevel } from "../model/ggufTokenizer.js";
+import type { LLAMA_FILE_TYPE } from "../gguf/ggufTypes.js";
 import { GgmlType } from "../gguf/ggufTypes.js";
+import { FILE_TYPES, type FileTypeName, isFileTypeName, tensorTypeFor } from "../gguf/quantMixture.js";
 import { type GgufVocab, llamaGgufMetadata } from "../gguf/llamaGguf.js";
 import { permuteQkToGguf } from "../gguf/permuteQk.js";
 import { type GgufTensorInput, writeGguf } from "../gguf/writeGguf.js";
 import { hfToGgufName } from "../hfNames.js";
 import type { ModelSource } from "../model/ModelSource.js";
 import { openModel } from "../model/openModel.js";
-import { f32ArrayToBf16, f32ArrayToF16 } from "../quant/halfFloat.js";
-import { quantizeQ8_0 } from "../quant/q8_0.js";
+import { dequantizeGgml, isStorageType, quantizeGgml } from "../quant/ggmlQuant.js";
+import { createProgress } from "../../util/progress.js";
 import { writeHfCheckpoint } from "./writeHfCheckpoint.js";
 import { claimOutput, writeOutputDir, writeOutputFile } from "../../util/writeOutput.js";
 
-export type ExportType = "f32" | "f16" | "bf16" | "q8_0";
+export type ExportType = FileTypeName;
+
+/** One written tensor and, for a quantized type, its error: RMS of (w - dequantize(quantize(w))) and that over RMS of w. */
+export interface TensorReport {
+    name: string;
+    type: string;
+    rmse?: number;
+    relative?: number;
+}
 
 export interface ExportModelOptions {
     from: string;
@@ -46,6 +57,10 @@ export interface ExportModelOptions {
     maxShardBytes?: number;
     /** Replace an output an earlier export wrote at `out` (anything else there is refused). */
     overwrite?: boolean;
+    /** Called as each GGUF tensor is written (the CLI prints the quantization error per tensor). */
+    onTensor?: (report: TensorReport) => void;
+    /** Show a progress bar (bytes of the source converted, rate, ETA); the CLI sets it. */
+    progress?: boolean;
 }
 
 /** Which permutation a tensor needs, by HF name: q uses n_head, k uses n_head_kv. */
@@ -62,17 +77,20 @@ export function exportModel(options: ExportModelOptions): string[] {
         throw new ConfigError("to", `must be gguf or hf, got ${JSON.stringify(to)}`);
     }
     const type = options.type ?? "f16";
-    if (!["f32", "f16", "bf16", "q8_0"].includes(type)) {
-        throw new ConfigError("type", `must be f32, f16, bf16 or q8_0, got ${JSON.stringify(type)}`);
+    if (!isFileTypeName(type)) {
+        throw new ConfigError("type", `must be one of ${Object.keys(FILE_TYPES).join(", ")}, got ${JSON.stringify(type)}`);
     }
-    if (to === "hf" && type === "q8_0") {
-        throw new ConfigError("type", "q8_0 is a GGUF type; a Hugging Face checkpoint takes f32, f16 or bf16");
+    if (to === "hf" && !["f32", "f16", "bf16"].includes(type)) {
+        throw new ConfigError("type", `${type} is a GGUF type; a Hugging Face checkpoint takes f32, f16 or bf16`);
+    }
+    if (resolve(out) === resolve(from)) {
+        throw new ConfigError("out", "is the input: write the converted model to another path");
     }
     const name = options.name ?? basename(from).replace(/\.(gguf|safetensors)$/, "");
     const claim = { command: "export", inputs: [from], overwrite: options.overwrite === true };
     claimOutput(out, claim, to === "hf");
     using source = openModel(from);
-    return to === "gguf" ? writeOutputFile(out, claim, (path) => toGguf(source, path, type, name))
+    return to === "gguf" ? writeOutputFile(out, claim, (path) => toGguf(source, path, type, name, options))
         : writeOutputDir(out, claim, (dir) => toHf(source, dir, type, options.maxShardBytes));
 }
 
@@ -97,21 +115,23 @@ function vocabOf(source: ModelSource): GgufVocab | undefined {
     };
 }
 
-function toGguf(source: ModelSource, out: string, type: ExportType, name: string): string[] {
+function toGguf(source: ModelSource, out: string, type: ExportType, name: string, options: ExportModelOptions): string[] {
     const { config } = source;
-    const fileType = ({ f32: "F32", f16: "F16", bf16: "BF16", q8_0: "Q8_0" } as const)[type];
+    const model = { nLayers: config.nLayers, nGqa: config.nHeads / config.nKvHeads, tiedOutput: !source.tensors.has("lm_head.weight") };
     const tensors: GgufTensorInput[] = [];
-    for (const hfName of tensorOrder(source)) {
+    const order = tensorOrder(source);
+    const totalBytes = order.reduce((n, h) => n + source.tensors.get(h)!.byteSize, 0);
+    const progress = options.progress !== true ? undefined : createProgress({ label: `export ${type}`, total: totalBytes, unit: "MB", scale: 1e6 });
+    for (const hfName of order) {
         const t = source.tensors.get(hfName)!;
         const ggufName = hfToGgufName(hfName);
         if (ggufName === undefined) {
             throw new ConfigError(`tensors.${hfName}`, "has no llama.cpp name; is this a LLaMA checkpoint?");
         }
         const dims = [...t.shape].reverse();
-        // Norms (1-D) stay F32 as the converter keeps them; Q8_0 needs rows of a multiple of 32 values.
-        let ggmlType = dims.length === 1 ? GgmlType.F32 : ({ f32: GgmlType.F32, f16: GgmlType.F16, bf16: GgmlType.BF16, q8_0: GgmlType.Q8_0 } as const)[type];
-        if (ggmlType === GgmlType.Q8_0 && dims[0]! % 32 !== 0) {
-            ggmlType = GgmlType.F16;
+        const ggmlType = tensorTypeFor(type, ggufName, dims, model);
+        if (!isStorageType(ggmlType)) {
+            throw new ConfigError("type", `${GgmlType[ggmlType]} cannot be written`);
         }
         const heads = qkHeads(hfName, config);
         tensors.push({
@@ -119,7 +139,10 @@ function toGguf(source: ModelSource, out: string, type: ExportType, name: string
             data: () => {
                 const raw = t.readF32();
                 const w = heads === undefined ? raw : permuteQkToGguf(raw, t.shape[0]!, t.shape[1] ?? 1, heads);
-                return encodeGgml(w, ggmlType);
+                const bytes = quantizeGgml(ggmlType, w);
+                options.onTensor?.({ name: ggufName, type: GgmlType[ggmlType], ...quantizationError(w, bytes, ggmlType) });
+                progress?.increment(t.byteSize);
+                return bytes;
             },
         });
     }
@@ -130,25 +153,29 @@ function toGguf(source: ModelSource, out: string, type: ExportType, name: string
         tensors.push({ name: "rope_freqs.weight", dims: [factors.length], type: GgmlType.F32, data: () => new Uint8Array(factors.buffer) });
     }
     const vocab = vocabOf(source);
-    writeGguf(out, { metadata: llamaGgufMetadata({ config, name, fileType, ...(vocab === undefined ? {} : { vocab }) }), tensors });
+    const fileType = type.toUpperCase() as keyof typeof LLAMA_FILE_TYPE;
+    try {
+        writeGguf(out, { metadata: llamaGgufMetadata({ config, name, fileType, ...(vocab === undefined ? {} : { vocab }) }), tensors });
+    } finally {
+        progress?.stop();
+    }
     return [out];
 }
 
-function encodeGgml(w: Float32Array, type: GgmlType): Uint8Array {
-    switch (type) {
-        case GgmlType.F16: {
-            const h = f32ArrayToF16(w);
-            return new Uint8Array(h.buffer);
-        }
-        case GgmlType.BF16: {
-            const h = f32ArrayToBf16(w);
-            return new Uint8Array(h.buffer);
-        }
-        case GgmlType.Q8_0:
-            return quantizeQ8_0(w);
-        default:
-            return new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+/** RMS of (w - dequantize(bytes)) and that over RMS of w, for quantized types (none for F32/F16/BF16). */
+function quantizationError(w: Float32Array, bytes: Uint8Array, type: GgmlType): { rmse?: number; relative?: number } {
+    if (type === GgmlType.F32 || type === GgmlType.F16 || type === GgmlType.BF16 || !isStorageType(type)) {
+        return {};
     }
+    const back = dequantizeGgml(type, bytes, w.length);
+    let err = 0;
+    let norm = 0;
+    for (let i = 0; i < w.length; i++) {
+        err += (w[i]! - back[i]!) ** 2;
+        norm += w[i]! ** 2;
+    }
+    const rmse = Math.sqrt(err / w.length);
+    return { rmse, relative: norm > 0 ? rmse / Math.sqrt(norm / w.length) : 0 };
 }
 
 function toHf(source: ModelSource, out: string, type: ExportType, maxShardBytes?: number): string[] {

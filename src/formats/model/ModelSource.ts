@@ -8,8 +8,10 @@
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import type { LoadedTokenizer } from "../../tokenizer/loadTokenizer.js";
 
-/** How a tensor's values are stored: as float32, IEEE half, bfloat16 or ggml Q8_0 blocks (32 int8 and an f16 scale). */
-export type TensorStorage = "F32" | "F16" | "BF16" | "Q8_0";
+/** ggml's quantized block types (formats/quant/ggmlQuant.ts). */
+export type QuantStorage = "Q4_0" | "Q4_1" | "Q5_0" | "Q5_1" | "Q8_0" | "Q2_K" | "Q3_K" | "Q4_K" | "Q5_K" | "Q6_K";
+/** How a tensor's values are stored: as float32, IEEE half, bfloat16 or one of ggml's quantized block types. */
+export type TensorStorage = "F32" | "F16" | "BF16" | QuantStorage;
 
 export interface ModelTensor {
     /** Hugging Face name ("model.layers.0.self_attn.q_proj.weight"). */

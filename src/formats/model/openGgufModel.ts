@@ -11,13 +11,12 @@ import { GgmlType, type GgufTensorInfo } from "../gguf/ggufTypes.js";
 import { ggufVocab, llamaConfigFromGguf } from "../gguf/llamaGguf.js";
 import { validateConfig } from "../../model/LlamaConfig.js";
 import { unpermuteQkFromGguf } from "../gguf/permuteQk.js";
+import { STORAGE_TYPES } from "../quant/ggmlQuant.js";
 import { ggufToHfName } from "../hfNames.js";
 import { tokenizerFromGgufVocab } from "./ggufTokenizer.js";
 import type { ModelSource, ModelTensor, TensorStorage } from "./ModelSource.js";
 
-const STORAGE: Partial<Record<GgmlType, TensorStorage>> = {
-    [GgmlType.F32]: "F32", [GgmlType.F16]: "F16", [GgmlType.BF16]: "BF16", [GgmlType.Q8_0]: "Q8_0",
-};
+const STORAGE: Partial<Record<GgmlType, TensorStorage>> = Object.fromEntries(STORAGE_TYPES.map((t) => [t, GgmlType[t] as TensorStorage]));
 
 /** Longest context a model may declare; far beyond any LLaMA (128k), small enough that no table sized by it is hostile. */
 export const MAX_CONTEXT_LENGTH = 1 << 20;
@@ -48,7 +47,7 @@ export function openGgufModel(path: string): ModelSource {
             }
             const storage = STORAGE[t.type];
             if (storage === undefined) {
-                throw new GgufError(path, `${t.name}.type`, `ggml type ${GgmlType[t.type]} is not supported yet (F32, F16, BF16, Q8_0)`);
+                throw new GgufError(path, `${t.name}.type`, `ggml type ${GgmlType[t.type]} is not supported (F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)`);
             }
             const shape = [...t.dims].reverse();
             const heads = name.endsWith("self_attn.q_proj.weight") ? config.nHeads : name.endsWith("self_attn.k_proj.weight") ? config.nKvHeads : undefined;

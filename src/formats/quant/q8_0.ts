@@ -14,7 +14,7 @@ export function q8_0ByteSize(n: number): number {
     return (n / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
 }
 
-export function quantizeQ8_0(src: Float32Array, out = new Uint8Array(q8_0ByteSize(src.length))): Uint8Array {
+export function quantizeQ8_0(src: Float32Array, out: Uint8Array = new Uint8Array(q8_0ByteSize(src.length))): Uint8Array {
     if (src.length % Q8_0_BLOCK !== 0) {
         throw new RangeError(`Q8_0 needs a multiple of ${Q8_0_BLOCK} values, got ${src.length}`);
     }

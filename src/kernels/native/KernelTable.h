@@ -42,6 +42,9 @@ struct KernelTable {
     void (*matmulF16)(ThreadPool& pool, float* out, const float* inp, const uint16_t* weight, int N, int C, int OC);
     void (*matmulBF16)(ThreadPool& pool, float* out, const float* inp, const uint16_t* weight, int N, int C, int OC);
     void (*matmulQ8_0)(ThreadPool& pool, float* out, const float* inp, const uint8_t* weight, int N, int C, int OC);
+    // type: the ggml type number of Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K or Q6_K (quantImpl.inc)
+    void (*matmulQuant)(ThreadPool& pool, float* out, const float* inp, const uint8_t* weight, int type, int N, int C,
+                        int OC);
     void (*attentionForwardCached)(ThreadPool& pool, float* out, const float* q, const float* kCache,
                                    const float* vCache, int T, int pos0, int NH, int NKV, int HS);
 };

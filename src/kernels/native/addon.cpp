@@ -219,6 +219,7 @@ public:
             InstanceMethod<&Context::matmulF16>("matmulF16"),
             InstanceMethod<&Context::matmulBF16>("matmulBF16"),
             InstanceMethod<&Context::matmulQ8_0>("matmulQ8_0"),
+            InstanceMethod<&Context::matmulQuant>("matmulQuant"),
             InstanceMethod<&Context::attentionForwardCached>("attentionForwardCached"),
             InstanceMethod<&Context::dispose>("dispose"),
         });
@@ -524,6 +525,30 @@ private:
         const uint8_t* weight = a.typed<uint8_t, napi_uint8_array>(
             2, "weight", "Uint8Array of Q8_0 blocks", mul(OC, (C / 32) * 34));
         table_->matmulQ8_0(pool(info.Env()), out, inp, weight, (int)N, (int)C, (int)OC);
+    }
+
+    void matmulQuant(const Napi::CallbackInfo& info) {
+        Args a(info);
+        a.count(7);
+        const int64_t type = a.integer(3, "type", 0, 64);
+        const int64_t N = a.integer(4, "N", 0), C = a.integer(5, "C", 0), OC = a.integer(6, "OC", 0);
+        // [values, bytes] per block of the ggml types matmulQuant takes (quantImpl.inc); 0 = not one of them
+        static const int kBlock[15][2] = {{0, 0}, {0, 0}, {32, 18}, {32, 20}, {0, 0}, {0, 0}, {32, 22}, {32, 24},
+                                          {0, 0}, {0, 0}, {256, 84}, {256, 110}, {256, 144}, {256, 176}, {256, 210}};
+        if (type > 14 || kBlock[type][0] == 0) {
+            fail(info.Env(), "type", "not a ggml type matmulQuant computes (Q4_0, Q4_1, Q5_0, Q5_1, Q2_K..Q6_K): " +
+                                         std::to_string(type));
+        }
+        const int64_t block = kBlock[type][0], bytes = kBlock[type][1];
+        if (C % block != 0) {
+            fail(info.Env(), "C", "rows are whole " + std::to_string(block) + "-value blocks: C must be a multiple of " +
+                                      std::to_string(block) + ", got " + std::to_string(C));
+        }
+        float* out = a.f32(0, "out", mul(N, OC));
+        const float* inp = a.f32(1, "inp", mul(N, C));
+        const uint8_t* weight = a.typed<uint8_t, napi_uint8_array>(2, "weight", "Uint8Array of quantized blocks",
+                                                                   mul(OC, (C / block) * bytes));
+        table_->matmulQuant(pool(info.Env()), out, inp, weight, (int)type, (int)N, (int)C, (int)OC);
     }
 
     void attentionForwardCached(const Napi::CallbackInfo& info) {

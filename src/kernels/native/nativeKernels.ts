@@ -153,6 +153,7 @@ export function createNativeKernels({ threads = availableParallelism(), simd }: 
         matmulF16: ctx.matmulF16.bind(ctx),
         matmulBF16: ctx.matmulBF16.bind(ctx),
         matmulQ8_0: ctx.matmulQ8_0.bind(ctx),
+        matmulQuant: ctx.matmulQuant.bind(ctx),
         attentionForwardCached: ctx.attentionForwardCached.bind(ctx),
         dispose: ctx.dispose.bind(ctx),
     };

@@ -135,7 +135,9 @@ inline S::V S::exp(V a) { return expPoly<S>(a); }
 
 #define MELLAMA_VARIANT_NAMESPACE avx2
 #define MELLAMA_VARIANT_NAME "avx2"
+#define MELLAMA_QUANT_AVX2 1  // quantImpl.inc: vpmaddubsw / vpmaddwd dot products
 #include "kernelsImpl.inc"
+#undef MELLAMA_QUANT_AVX2
 
 }  // namespace avx2
 }  // namespace mellama

@@ -143,7 +143,9 @@ inline S::V S::exp(V a) { return expPoly<S>(a); }
 
 #define MELLAMA_VARIANT_NAMESPACE avx512
 #define MELLAMA_VARIANT_NAME "avx512"
+#define MELLAMA_QUANT_AVX2 1  // quantImpl.inc: vpmaddubsw / vpmaddwd dot products
 #include "kernelsImpl.inc"
+#undef MELLAMA_QUANT_AVX2
 
 }  // namespace avx512
 }  // namespace mellama

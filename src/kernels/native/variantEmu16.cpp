@@ -128,7 +128,9 @@ inline S::V S::exp(V a) { return expPoly<S>(a); }
 
 #define MELLAMA_VARIANT_NAMESPACE emu16
 #define MELLAMA_VARIANT_NAME "emu16"
+#define MELLAMA_QUANT_AVX2 1  // quantImpl.inc: vpmaddubsw / vpmaddwd dot products
 #include "kernelsImpl.inc"
+#undef MELLAMA_QUANT_AVX2
 
 }  // namespace emu16
 }  // namespace mellama

@@ -4,8 +4,9 @@
  * quantized algorithm of the contract (activations quantized to Q8_0, integer block sums); two-pass softmax.
  * Accumulates in float64 (JS numbers), so the native kernels differ from it only by float32 rounding.
  */
-import type { DecodeKernels } from "../DecodeKernels.js";
+import type { DecodeKernels, QuantKernelType } from "../DecodeKernels.js";
 import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../DecodeKernels.js";
+import { decodeQuantRow, QUANT_KERNEL_BLOCKS } from "./quantBlocks.js";
 import { scratch64 } from "./scratch.js";
 
 /** The activation quants of one row: grows, never shrinks (no allocation per call once the widest row was seen). */
@@ -110,6 +111,35 @@ export function quantizeRowQ8_0(qs: Int8Array, d: Float64Array, x: Float32Array,
     }
 }
 
+/**
+ * Quantizes one activation row to ggml's Q8_K (quantize_row_q8_K_ref), per block of 256: m = the value of
+ * largest magnitude (first on ties), iscale = -127 / m, q = min(127, round-half-even(iscale * x)), d = 1 / iscale,
+ * all float32; a zero block has d = 0. qs (C), d (C / 256).
+ */
+export function quantizeRowQ8_K(qs: Int8Array, d: Float64Array, x: Float32Array, xOffset: number, C: number): void {
+    for (let b = 0; b < C / 256; b++) {
+        let amax = 0;
+        let max = 0;
+        for (let i = 0; i < 256; i++) {
+            const v = x[xOffset + b * 256 + i];
+            if (Math.abs(v) > amax) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        if (amax === 0) {
+            d[b] = 0;
+            qs.fill(0, b * 256, (b + 1) * 256);
+            continue;
+        }
+        const iscale = Math.fround(-127 / max);
+        for (let i = 0; i < 256; i++) {
+            qs[b * 256 + i] = Math.min(127, roundHalfEven(Math.fround(iscale * x[xOffset + b * 256 + i])));
+        }
+        d[b] = Math.fround(1 / iscale);
+    }
+}
+
 function matmulRows(out: Float32Array, inp: Float32Array, N: number, C: number, OC: number, row: (dst: Float64Array, o: number) => void): void {
     const w = new Float64Array(C);
     for (let o = 0; o < OC; o++) {
@@ -165,6 +195,47 @@ export const referenceDecodeKernels: DecodeKernels = {
         }
     },
 
+    matmulQuant(out, inp, weight, type: QuantKernelType, N, C, OC) {
+        // The quantized algorithm of the contract, written as its equivalent: activations quantized (Q8_K for
+        // K-quants, Q8_0 for the legacy types) and dequantized (dx * q), weights dequantized, float64 dot products.
+        const [block, blockBytes] = QUANT_KERNEL_BLOCKS[type];
+        const rowBytes = (C / block) * blockBytes;
+        const qs = q8Scratch(C);
+        const dx = scratch64(C / block);
+        const x = new Float64Array(C);
+        const w = new Float64Array(C);
+        const sx = new Float64Array(C / 32);
+        for (let n = 0; n < N; n++) {
+            (block === 256 ? quantizeRowQ8_K : quantizeRowQ8_0)(qs, dx, inp, n * C, C);
+            for (let c = 0; c < C; c++) {
+                x[c] = dx[Math.floor(c / block)] * qs[c];
+            }
+            if (type === 3 || type === 7) {
+                // Q4_1 / Q5_1: the weights' m multiplies ggml's Q8_1 sum, half(amax / 127 * sum q), not dx * sum q
+                q8_1Sums(sx, inp, n * C, qs, C);
+            }
+            for (let o = 0; o < OC; o++) {
+                decodeQuantRow(w, weight.subarray(o * rowBytes, (o + 1) * rowBytes), type, C);
+                let s = 0;
+                for (let c = 0; c < C; c++) {
+                    s += w[c] * x[c];
+                }
+                if (type === 3 || type === 7) {
+                    // w = d u + m: replace the m part's dx * sum q by sx
+                    for (let b = 0; b < C / 32; b++) {
+                        const m = legacyMin(weight, o * rowBytes + b * blockBytes);
+                        let sq = 0;
+                        for (let i = 0; i < 32; i++) {
+                            sq += qs[b * 32 + i];
+                        }
+                        s += m * (sx[b] - dx[b] * sq);
+                    }
+                }
+                out[n * OC + o] = s;
+            }
+        }
+    },
+
     attentionForwardCached(out, q, kCache, vCache, T, pos0, NH, NKV, HS) {
         const group = NH / NKV;
         const scale = 1 / Math.sqrt(HS);
@@ -199,3 +270,22 @@ export const referenceDecodeKernels: DecodeKernels = {
         }
     },
 };
+
+
+/** ggml's Q8_1 block sums of one activation row: half(float32(amax / 127) * sum of the block's quants). */
+function q8_1Sums(out: Float64Array, x: Float32Array, xOffset: number, qs: Int8Array, C: number): void {
+    for (let b = 0; b < C / 32; b++) {
+        let amax = 0;
+        let sq = 0;
+        for (let i = 0; i < 32; i++) {
+            amax = Math.max(amax, Math.abs(x[xOffset + b * 32 + i]));
+            sq += qs[b * 32 + i];
+        }
+        out[b] = halfToFloat(floatToHalf(Math.fround(Math.fround(amax / 127) * sq)));
+    }
+}
+
+/** The f16 m of a Q4_1 / Q5_1 block at `at`. */
+function legacyMin(weight: Uint8Array, at: number): number {
+    return halfToFloat(weight[at + 2] | (weight[at + 3] << 8));
+}

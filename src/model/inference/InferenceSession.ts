@@ -1,7 +1,8 @@
 /**
  * InferenceSession: text generation from a LLaMA-2 model with a KV cache — the one session type of mellama.
  * Weights stay at rest in their storage type (InferenceWeights: F32, F16, BF16 or Q8_0 per tensor) and every
- * linear layer runs on that type through the KernelSet (matmulForward, matmulF16, matmulBF16, matmulQ8_0).
+ * linear layer runs on that type through the KernelSet (matmulForward, matmulF16, matmulBF16, matmulQ8_0,
+ * matmulQuant for the other ggml block types).
  *
  * One layer sequence (`forward`) serves all three uses: a prompt chunk (T rows of one sequence at consecutive
  * positions), batched decoding (one row for each of B sequences, each at its own position with its own cache), and
@@ -15,6 +16,8 @@
  * The session owns the kernel set it was given by loadForInference and releases it (threads) in dispose().
  */
 import { MellamaError } from "../../errors/MellamaError.js";
+import { GgmlType } from "../../formats/gguf/ggufTypes.js";
+import type { QuantKernelType } from "../../kernels/DecodeKernels.js";
 import type { KernelSet } from "../../kernels/KernelSet.js";
 import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
@@ -305,6 +308,10 @@ export class InferenceSession {
                 return;
             case "Q8_0":
                 this.kernels.matmulQ8_0(out, inp, w.data, N, C, OC);
+                return;
+            default:
+                // one kernel call per weight: a side path (a LoRA adapter) adds its F32 product after this
+                this.kernels.matmulQuant(out, inp, w.data, GgmlType[w.type] as QuantKernelType, N, C, OC);
                 return;
         }
     }

@@ -1,18 +1,20 @@
 /**
  * InferenceWeights: a LLaMA model's weights as inference holds them, each tensor at rest in its file's storage
- * type (F32, F16, BF16, Q8_0), one typed array per tensor: no arena, no F32 copy of a half- or 8-bit model.
+ * type (F32, F16, BF16, or a ggml block type: Q8_0, Q4_0, Q4_K, Q6_K...), one typed array per tensor: no arena, no F32 copy of a half- or 8-bit model.
  * Norm weights are F32 (they are tiny and read elementwise). Linear weights are (rows, cols) row-major in Hugging
  * Face layout; the embedding is read a row at a time; a tied lm_head is the embedding itself.
  */
+import { GgmlType } from "../../formats/gguf/ggufTypes.js";
+import type { QuantStorage } from "../../formats/model/ModelSource.js";
+import { dequantizeGgml, ggmlRowBytes, type StorageType } from "../../formats/quant/ggmlQuant.js";
 import { f16BitsToF32, bf16BitsToF32 } from "../../formats/quant/halfFloat.js";
-import { dequantizeQ8_0, Q8_0_BLOCK, Q8_0_BLOCK_BYTES } from "../../formats/quant/q8_0.js";
 import type { LlamaConfig } from "../LlamaConfig.js";
 import type { LlamaModel } from "../LlamaModel.js";
 
 export type StoredWeight =
     | { type: "F32"; data: Float32Array }
     | { type: "F16" | "BF16"; data: Uint16Array }
-    | { type: "Q8_0"; data: Uint8Array };
+    | { type: QuantStorage; data: Uint8Array };
 
 export interface LayerWeights {
     inputLayernorm: Float32Array;
@@ -65,9 +67,10 @@ export function readRowF32(out: Float32Array, w: StoredWeight, row: number, C: n
                 out[c] = bf16BitsToF32(w.data[row * C + c]!);
             }
             return;
-        case "Q8_0": {
-            const rowBytes = (C / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
-            dequantizeQ8_0(w.data.subarray(row * rowBytes, (row + 1) * rowBytes), C, out);
+        default: {
+            const type = GgmlType[w.type] as StorageType;
+            const rowBytes = ggmlRowBytes(type, C);
+            dequantizeGgml(type, w.data.subarray(row * rowBytes, (row + 1) * rowBytes), C, out);
             return;
         }
     }

@@ -1,8 +1,9 @@
 /**
  * loadInferenceWeights: reads an opened model's tensors for inference, each kept in its storage type (F32, F16,
- * BF16, Q8_0), memory-mapped from the file where its bytes are already in HF order (as llama.cpp does: the weights
- * share the page cache, so a model that fits in memory once loads from the cache even when it would not fit twice),
- * else read by position into its own buffer: no F32 copy and no single arena. The sizes are checked first
+ * BF16 or a ggml block type: Q8_0, Q4_0, Q4_K, Q6_K...), memory-mapped from the file where its bytes are already in
+ * HF order (as llama.cpp does: the weights share the page cache, so a model that fits in memory once loads from the
+ * cache even when it would not fit twice), else read by position into its own buffer: no F32 copy and no single
+ * arena. The sizes are checked first
  * (config against the tensors, every shape) and the total against the memory available, so a model that cannot fit
  * is refused with the sizes named before anything is read. `quantize: "q8_0"` converts F32/F16/BF16 linear weights
  * (and the lm_head) to Q8_0 as they are read, as llama.cpp's quantizer does; embeddings and norms stay as stored.
@@ -72,7 +73,7 @@ function stored(t: ModelTensor, mmap: boolean): StoredWeight {
         case "F16":
         case "BF16":
             return { type: t.storage, data: new Uint16Array(bytes.buffer, bytes.byteOffset, t.byteSize / 2) };
-        case "Q8_0":
-            return { type: "Q8_0", data: bytes };
+        default:
+            return { type: t.storage, data: bytes };
     }
 }
