@@ -21,7 +21,11 @@ test("the web page: chat with streaming, rendered prompt, stop, an evaluation ru
 }, async (t) => {
     const runs = mkdtempSync(join(tmpdir(), "mellama-serve-runs-"));
     const profile = mkdtempSync(join(tmpdir(), "mellama-chromium-"));
-    t.after(() => { rmSync(runs, { recursive: true, force: true }); rmSync(profile, { recursive: true, force: true }); });
+    // Chromium may still be writing its profile as it exits: retry the removal rather than fail (or hang) on ENOTEMPTY.
+    t.after(() => {
+        rmSync(runs, { recursive: true, force: true });
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    });
     await evaluate({ lm: (docs) => createOracleLM(docs), tasks: ["mednli", "emrqa"], outputDir: runs, dataDir: FIXTURE_DATA, progress: false, modelSpec: "oracle" });
     // Reference kernels and a wider model: slow enough (a few ms a token) that Stop lands mid-generation.
     const server = await startTestServer({ tiny: { maxSeqLen: 1024, dim: 128, noEos: true } }, { runsDir: runs, kernels: "reference" });
@@ -34,7 +38,8 @@ test("the web page: chat with streaming, rendered prompt, stop, an evaluation ru
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"],
     });
-    t.after(() => context.close());
+    // Bounded: a browser that does not close must not hold the suite.
+    t.after(() => Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]));
     const page = await context.newPage();
     const external: string[] = [];
     page.on("request", (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith("about:")) { external.push(r.url()); } });
@@ -64,7 +69,8 @@ test("the web page: chat with streaming, rendered prompt, stop, an evaluation ru
     await page.fill("#max_tokens", "1000");
     await page.fill("#input", "and a cough");
     await page.click("#send");
-    await page.waitForFunction("(document.querySelectorAll('.msg.assistant .text')[1]?.textContent ?? '').length > 0");
+    // A locator, not waitForFunction: the page's CSP forbids eval, which a string predicate needs.
+    await page.locator(".msg.assistant .text").nth(1).filter({ hasText: /\S/u }).waitFor();
     await page.click("#stop");
     await page.waitForSelector(".msg.assistant:nth-of-type(4)[data-finish]");
     assert.equal(await page.getAttribute(".msg.assistant:nth-of-type(4)", "data-finish"), "stopped");
