@@ -135,7 +135,8 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(1);
     const hf = join(dir, preset);
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(join(tokDir, "tokenizer.model"), join(hf, "tokenizer.model"));
     const gguf = join(dir, `${preset}-${type}.gguf`);
     exportModel({ from: hf, to: "gguf", out: gguf, type });

@@ -82,8 +82,15 @@ async function openMellama(a: ChildArgs): Promise<Engine> {
     };
 }
 
-interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>; evaluate(t: number[], o: { temperature: number }): AsyncGenerator<number> }
-interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number }): Promise<{ getSequence(): Seq; dispose(): Promise<void> }>; dispose(): Promise<void> }>; dispose(): Promise<void> }
+interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>;
+    evaluate(t: number[], o: { temperature: number }): AsyncGenerator<number>; }
+interface Llama {
+    loadModel(o: { modelPath: string }): Promise<{
+        createContext(o: { contextSize: number; threads: number }): Promise<{ getSequence(): Seq; dispose(): Promise<void> }>;
+        dispose(): Promise<void>;
+    }>;
+    dispose(): Promise<void>;
+}
 
 async function openLlamaCpp(a: ChildArgs): Promise<Engine> {
     const name = "node-llama-cpp"; // optional dependency: resolved at run time only

@@ -17,9 +17,16 @@ import { resolvePreset } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { type BenchRow, median } from "./benchResults.js";
 
-interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>; evaluate(t: number[], o: { temperature: number }): AsyncIterable<number> }
+interface Seq { clearHistory(): Promise<void>; evaluateWithoutGeneratingNewTokens(t: number[]): Promise<void>;
+    evaluate(t: number[], o: { temperature: number }): AsyncIterable<number>; }
 interface Ctx { getSequence(): Seq; dispose(): Promise<void> }
-interface Llama { loadModel(o: { modelPath: string }): Promise<{ createContext(o: { contextSize: number; threads: number; batchSize: number; sequences?: number }): Promise<Ctx>; dispose(): Promise<void> }>; dispose(): Promise<void> }
+interface Llama {
+    loadModel(o: { modelPath: string }): Promise<{
+        createContext(o: { contextSize: number; threads: number; batchSize: number; sequences?: number }): Promise<Ctx>;
+        dispose(): Promise<void>;
+    }>;
+    dispose(): Promise<void>;
+}
 
 export interface SmallBenchOptions {
     reps: number;
@@ -49,7 +56,8 @@ export async function benchSmall({ reps, dir, tokenizerModel, fixturePieces, com
         const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
         model.initWeights(1);
         const hf = join(dir, preset);
-        writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+        writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+            data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
         copyFileSync(tokenizerModel, join(hf, "tokenizer.model"));
         const gguf = join(dir, `${preset}-${type}.gguf`);
         exportModel({ from: hf, to: "gguf", out: gguf, type });
@@ -68,7 +76,8 @@ export async function benchSmall({ reps, dir, tokenizerModel, fixturePieces, com
         const ctxB = lm === undefined ? undefined : await lm.createContext({ contextSize: 512, threads: 2, batchSize: 256, sequences: SEQS });
         const seqsB = ctxB === undefined ? [] : Array.from({ length: SEQS }, () => ctxB.getSequence());
         const prompts = Array.from({ length: SEQS }, (_, i) => prompt.slice(i * DECODE_PROMPT, (i + 1) * DECODE_PROMPT));
-        const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[], batch: [] as number[], aBatch: [] as number[] };
+        const m = { decode: [] as number[], prefill: [] as number[], aDecode: [] as number[], aPrefill: [] as number[],
+            batch: [] as number[], aBatch: [] as number[] };
         for (let r = 0; r < reps + 1; r++) {
             const keep = r > 0; // the first round warms caches and page-ins on both sides
             const kv = dec1;

@@ -18,13 +18,15 @@ import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
 import { type BenchRow, median } from "./benchResults.js";
 
-export async function benchMultipleChoice(o: { dir: string; tokenizerModel: string; requests: readonly LoglikelihoodRequest[]; task: string; reps: number }): Promise<BenchRow> {
+export async function benchMultipleChoice(o: { dir: string; tokenizerModel: string;
+    requests: readonly LoglikelihoodRequest[]; task: string; reps: number; }): Promise<BenchRow> {
     const vocabSize = loadTokenizer(o.tokenizerModel).vocabSize;
     const config = { ...resolvePreset("tiny15m"), vocabSize, maxSeqLen: 512 };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(1);
     const hf = join(o.dir, "tiny15m-mc");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(o.tokenizerModel, join(hf, "tokenizer.model"));
     const gguf = join(o.dir, "tiny15m-mc-f32.gguf");
     exportModel({ from: hf, to: "gguf", out: gguf, type: "f32" });

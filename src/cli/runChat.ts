@@ -44,7 +44,8 @@ export function readChatMessages(path: string): ChatMessage[] {
     let items: unknown[];
     try {
         const whole: unknown = JSON.parse(text);
-        items = Array.isArray(whole) ? whole : Array.isArray((whole as { messages?: unknown } | null)?.messages) ? (whole as { messages: unknown[] }).messages : [whole];
+        items = Array.isArray(whole) ? whole
+            : Array.isArray((whole as { messages?: unknown } | null)?.messages) ? (whole as { messages: unknown[] }).messages : [whole];
     } catch {
         items = text.split("\n").flatMap((line, i) => {
             if (line.trim() === "") {
@@ -106,7 +107,8 @@ class Conversation {
             this.options.note("(the oldest turn was dropped to fit the context)\n");
             ids = encode();
         }
-        const out = await session.batcher.generate(ids, { ...generate, maxTokens: Math.min(generate.maxTokens, session.maxContext - ids.length), ...(onText ? { onText } : {}) });
+        const out = await session.batcher.generate(ids, { ...generate,
+            maxTokens: Math.min(generate.maxTokens, session.maxContext - ids.length), ...(onText ? { onText } : {}) });
         this.messages.push({ role: "assistant", content: out.text });
         return { text: out.text, tokens: out.tokens.length, finishReason: out.finishReason };
     }

@@ -75,7 +75,8 @@ function statStamp(path: string): unknown {
 function documentsIdentity(config: CorpusConfig, of: number): DocumentsIdentity {
     return {
         shards: of, quality: config.quality, phi: config.phi,
-        sources: config.sources.map((s) => ({ ...s, stamp: statStamp(s.path), excludeStamp: s.excludeIdsFrom === undefined ? null : statStamp(s.excludeIdsFrom) })),
+        sources: config.sources.map((s) => ({ ...s, stamp: statStamp(s.path),
+            excludeStamp: s.excludeIdsFrom === undefined ? null : statStamp(s.excludeIdsFrom) })),
     };
 }
 
@@ -272,7 +273,8 @@ function sourceBytesOrZero(format: SourceFormat, path: string): number {
 /** Documents of all shards in canonical order (source order in the config, then index): a k-way merge. */
 async function* mergedDocuments(config: CorpusConfig, of: number, markers: readonly DocumentsMarker[]): AsyncGenerator<DocLine> {
     const order = new Map(config.sources.map((s, i) => [s.name, i]));
-    const iters = Array.from({ length: of }, (_, s) => createInterface({ input: createReadStream(docsOf(config.output, s, of)), crlfDelay: Infinity })[Symbol.asyncIterator]());
+    const iters = Array.from({ length: of }, (_, s) => createInterface({ input: createReadStream(docsOf(config.output, s, of)),
+        crlfDelay: Infinity })[Symbol.asyncIterator]());
     // Each documents file is checked against its marker as it is read (count and SHA-256 of its lines): a truncated
     // or edited file fails the merge before anything is written. A line that is not JSON is named by number only.
     const hashes = markers.map(() => createHash("sha256"));
@@ -451,7 +453,8 @@ export async function buildCorpus(config: CorpusConfig, tokenizer: Tokenizer, lo
             await sink.close();
         }
         const marker = readMarker(markerOf(config.output, 0, 1))!;
-        return { stats, manifest: writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, 1, packIdentity(config, tokenizer, [marker])) };
+        return { stats, manifest: writeShards(config, tokenizer, spills, { exact: sink.exact, near: sink.near }, 1,
+            packIdentity(config, tokenizer, [marker])) };
     } finally {
         disposeSpills(spills);
     }

@@ -89,7 +89,8 @@ async function* streamXml(path: string, handlers: XmlHandlers, onBad: BadRecord,
     yield* queue.splice(0);
 }
 
-export function readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord, onBytes?: (n: number) => void): AsyncGenerator<Document> {
+export function readPubmedXml(path: string, exclude: ReadonlySet<string> | undefined, onBad: BadRecord,
+    onBytes?: (n: number) => void): AsyncGenerator<Document> {
     const stack: string[] = [];
     let pmid = "";
     let title = "";

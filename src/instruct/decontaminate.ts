@@ -1,8 +1,8 @@
 /**
- * Test-set leakage check by n-gram overlap (the GPT-3 / lm-evaluation-harness decontamination idea): a
- * training example leaks when it shares an n-gram (default 13 words, lowercased, punctuation stripped) with a
- * test document, and leaks when the shared fraction of its n-grams reaches a threshold. N-grams of the templates themselves are ignored, or every example of a benchmark task would
- * "leak" its own instruction text.
+ * Test-set leakage check by n-gram overlap (the GPT-3 / lm-evaluation-harness decontamination idea): a training
+ * example leaks when it shares an n-gram (default 13 words, lowercased, punctuation stripped) with a test
+ * document, and leaks when the shared fraction of its n-grams reaches a threshold. N-grams of the templates
+ * themselves are ignored, or every example of a benchmark task would "leak" its own instruction text.
  */
 export interface LeakIndexOptions {
     n?: number;

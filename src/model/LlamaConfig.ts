@@ -23,8 +23,10 @@ export interface LlamaConfig {
 
 export const PRESETS: Readonly<Record<string, LlamaConfig>> = {
     /** llama2.c's stories15M shape (PERFORMANCE.md benchmarks). */
-    tiny15m: { dim: 288, nLayers: 6, nHeads: 6, nKvHeads: 6, hiddenDim: 768, vocabSize: 32000, maxSeqLen: 256, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
-    small110m: { dim: 768, nLayers: 12, nHeads: 12, nKvHeads: 12, hiddenDim: 2048, vocabSize: 32000, maxSeqLen: 1024, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
+    tiny15m: { dim: 288, nLayers: 6, nHeads: 6, nKvHeads: 6, hiddenDim: 768, vocabSize: 32000, maxSeqLen: 256,
+        normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
+    small110m: { dim: 768, nLayers: 12, nHeads: 12, nKvHeads: 12, hiddenDim: 2048, vocabSize: 32000, maxSeqLen: 1024,
+        normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
     "llama2-7b": { dim: 4096, nLayers: 32, nHeads: 32, nKvHeads: 32, hiddenDim: 11008, vocabSize: 32000, maxSeqLen: 4096, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
     "llama2-13b": { dim: 5120, nLayers: 40, nHeads: 40, nKvHeads: 40, hiddenDim: 13824, vocabSize: 32000, maxSeqLen: 4096, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false },
     /** Meta-Llama-3-8B (Me-LLaMA's Med-LLaMA3-8B base): 128k byte-level vocabulary, GQA 8 kv heads, rope base 500000. */

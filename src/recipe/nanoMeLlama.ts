@@ -165,7 +165,8 @@ export async function runNanoMeLlama({ out, data, dataRequired = false, scale = 
             output: join(out, name), tokenizer: tokDir, data: { train: join(out, corpusDir), validation: join(out, corpusDir) },
             ...(initFrom === undefined ? { model: modelShape } : { initFrom }), microBatchSize: s.batch, gradAccum: 1, maxSteps: steps,
             // Nano scale: Me-LLaMA's 8e-6 would not move a model this small in a few hundred steps.
-            optimizer: { lr: initFrom === undefined ? 3e-3 : 1e-3, weightDecay: 0.1 }, checkpointEvery: steps, keepCheckpoints: 1, evalEvery: Math.max(1, Math.floor(steps / 5)),
+            optimizer: { lr: initFrom === undefined ? 3e-3 : 1e-3, weightDecay: 0.1 }, checkpointEvery: steps,
+            keepCheckpoints: 1, evalEvery: Math.max(1, Math.floor(steps / 5)),
             evalBatches: 4, logEvery: 1, threads, seed: 1234,
         }, name);
         const r = runPretrainConfig(config, true);
@@ -256,7 +257,8 @@ export async function runNanoMeLlama({ out, data, dataRequired = false, scale = 
     });
     const seconds = (performance.now() - began) / 1000;
     const reportPath = join(out, "report.html");
-    atomicWriteFileSync(reportPath, demoPage(table, curves, { comparison: compared.page, reviewPack, scale, usedSampleData, seconds, mix: share(mixCorpus), instructions: instructReport.total, leaked: instructReport.leakedTotal, limit: s.evalLimit }));
+    atomicWriteFileSync(reportPath, demoPage(table, curves, { comparison: compared.page, reviewPack, scale, usedSampleData, seconds,
+        mix: share(mixCorpus), instructions: instructReport.total, leaked: instructReport.leakedTotal, limit: s.evalLimit }));
     atomicWriteFileSync(join(out, "summary.json"), `${JSON.stringify({ scale, usedSampleData, seconds, table: table.map((t) => ({ model: t.model, pubmedPpl: t.pubmedPpl, clinicalPpl: t.clinicalPpl, results: t.results.results,
         diagnosis: t.diagnosis.results.diagnosis })) }, null, 2)}\n`);
     return { report: reportPath, table, usedSampleData, seconds, diagnosis: { comparison: compared.page, reviewPack }, paths };

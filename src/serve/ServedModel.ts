@@ -39,7 +39,8 @@ export class ServedModel {
     public readonly maxPromptTokens: number;
     public readonly created = Math.floor(Date.now() / 1000);
 
-    public constructor({ name, session, adapter, parent, chatTemplate, maxQueue = 64, maxTokensLimit = session.maxContext, maxPromptTokens = session.maxContext - 1 }: ServedModelOptions) {
+    public constructor({ name, session, adapter, parent, chatTemplate, maxQueue = 64,
+        maxTokensLimit = session.maxContext, maxPromptTokens = session.maxContext - 1 }: ServedModelOptions) {
         this.name = name;
         this.session = session;
         this.adapter = adapter ?? null;

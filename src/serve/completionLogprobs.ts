@@ -15,7 +15,8 @@ export interface CompletionLogprobs {
 }
 
 /** `unscored` leading tokens (a prompt's first, with no context) get null entries. */
-export function completionLogprobs(tokenizer: Tokenizer, ids: readonly number[], scored: readonly TokenLogprob[], unscored: number, prefix: readonly number[] = []): CompletionLogprobs {
+export function completionLogprobs(tokenizer: Tokenizer, ids: readonly number[], scored: readonly TokenLogprob[],
+    unscored: number, prefix: readonly number[] = []): CompletionLogprobs {
     const texts = tokenTexts(tokenizer, ids, prefix);
     const out: CompletionLogprobs = { tokens: texts, token_logprobs: [], top_logprobs: [], text_offset: [] };
     let offset = 0;

@@ -86,7 +86,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         }
         const chatTemplate = readChatTemplate(spec.path, spec.chatTemplate);
         const session = await loadForInference(spec.path, {
-            maxBatch, ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
+            maxBatch, ...(options.threads === undefined ? {} : { threads: options.threads }),
+            ...(options.kernels === undefined ? {} : { kernels: options.kernels }),
             ...(options.maxContext === undefined ? {} : { maxContext: options.maxContext }), ...(options.mmap === undefined ? {} : { mmap: options.mmap }),
         });
         models.set(name, new ServedModel({ name, session, ...(chatTemplate === undefined ? {} : { chatTemplate }), maxQueue,
@@ -108,11 +109,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         const adapter = LoraAdapter.load(spec.path, base.session.config, spec.name);
         const own = spec.chatTemplate !== undefined || existsSync(join(spec.path, "tokenizer_config.json")) ? readChatTemplate(spec.path, spec.chatTemplate) : undefined;
         const chatTemplate = own ?? base.chatTemplate;
-        models.set(spec.name, new ServedModel({ name: spec.name, session: base.session, adapter, parent: base.name, ...(chatTemplate === undefined ? {} : { chatTemplate }), maxQueue,
+        models.set(spec.name, new ServedModel({ name: spec.name, session: base.session, adapter, parent: base.name,
+            ...(chatTemplate === undefined ? {} : { chatTemplate }), maxQueue,
             ...(options.maxTokensLimit === undefined ? {} : { maxTokensLimit: options.maxTokensLimit }) }));
     }
     const app = createServeApp({ models, ...(apiKey === undefined ? {} : { apiKey }), ...(options.runsDir === undefined ? {} : { runsDir: options.runsDir }),
-        ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         ...(options.log === undefined ? {} : { log: options.log }) });
     const address = await app.listen({ host, port });
     return {

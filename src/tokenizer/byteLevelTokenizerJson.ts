@@ -22,7 +22,8 @@ function patternOf(pre: unknown, file: string): string {
         return GPT2_PATTERN;
     }
     if (p?.type === "Sequence" && Array.isArray(p.pretokenizers) && p.pretokenizers.length === 2) {
-        const [split, byteLevel] = p.pretokenizers as { type?: unknown; pattern?: { Regex?: unknown }; behavior?: unknown; invert?: unknown; use_regex?: unknown }[];
+        const [split, byteLevel] = p.pretokenizers as { type?: unknown; pattern?: { Regex?: unknown };
+            behavior?: unknown; invert?: unknown; use_regex?: unknown; }[];
         if (split?.type === "Split" && typeof split.pattern?.Regex === "string" && split.behavior === "Isolated" && split.invert !== true
             && byteLevel?.type === "ByteLevel" && byteLevel.use_regex === false) {
             return split.pattern.Regex;
@@ -137,7 +138,8 @@ export function toByteLevelTokenizerJson(model: ByteLevelBpeModel): string {
     });
     return JSON.stringify({
         version: "1.0", truncation: null, padding: null,
-        added_tokens: model.added.map((t) => ({ id: t.id, content: t.content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: t.special })),
+        added_tokens: model.added.map((t) => ({ id: t.id, content: t.content, single_word: false, lstrip: false,
+            rstrip: false, normalized: false, special: t.special })),
         normalizer: null,
         pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "Split", pattern: { Regex: model.pattern }, behavior: "Isolated", invert: false },
             { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false }] },

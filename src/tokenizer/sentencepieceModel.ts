@@ -83,7 +83,8 @@ export function parseSentencePieceModel(buf: Uint8Array, file: string): Sentence
     if (pieces.length === 0) {
         throw new FormatError(file, "pieces", "the model has no pieces (not a SentencePiece model?)");
     }
-    const trainer: TrainerSpecFields = { modelType: 1, vocabSize: pieces.length, byteFallback: false, splitDigits: false, unkId: 0, bosId: 1, eosId: 2, padId: -1, raw: [] };
+    const trainer: TrainerSpecFields = { modelType: 1, vocabSize: pieces.length, byteFallback: false,
+        splitDigits: false, unkId: 0, bosId: 1, eosId: 2, padId: -1, raw: [] };
     for (const f of trainerField === undefined ? [] : readFields(trainerField.bytes, file, "trainer_spec")) {
         switch (f.number) {
             case 3: trainer.modelType = f.varint; break;

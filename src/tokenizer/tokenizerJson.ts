@@ -123,10 +123,12 @@ export function toTokenizerJson(model: SentencePieceModel): string {
         }
     });
     merges.sort((x, y) => y[0] - x[0]);
-    const special = model.pieces.map((p, id) => ({ p, id })).filter(({ p }) => p.type === PieceType.CONTROL || p.type === PieceType.UNKNOWN || p.type === PieceType.USER_DEFINED);
+    const special = model.pieces.map((p, id) => ({ p, id })).filter(({ p }) => p.type === PieceType.CONTROL
+        || p.type === PieceType.UNKNOWN || p.type === PieceType.USER_DEFINED);
     return JSON.stringify({
         version: "1.0", truncation: null, padding: null,
-        added_tokens: special.map(({ p, id }) => ({ id, content: p.piece, single_word: false, lstrip: false, rstrip: false, normalized: false, special: p.type !== PieceType.USER_DEFINED })),
+        added_tokens: special.map(({ p, id }) => ({ id, content: p.piece, single_word: false, lstrip: false,
+            rstrip: false, normalized: false, special: p.type !== PieceType.USER_DEFINED })),
         normalizer: { type: "Sequence", normalizers: [{ type: "Prepend", prepend: "\u2581" }, { type: "Replace", pattern: { String: " " }, content: "\u2581" }] },
         pre_tokenizer: null,
         post_processor: { type: "TemplateProcessing", single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
@@ -134,7 +136,8 @@ export function toTokenizerJson(model: SentencePieceModel): string {
             special_tokens: { "<s>": { id: "<s>", ids: [model.trainer.bosId], tokens: ["<s>"] } } },
         decoder: { type: "Sequence", decoders: [{ type: "Replace", pattern: { String: "\u2581" }, content: " " }, { type: "ByteFallback" }, { type: "Fuse" }, { type: "Strip", content: " ", start: 1, stop: 0 }] },
         model: { type: "BPE", dropout: null, unk_token: model.pieces[model.trainer.unkId]?.piece ?? "<unk>", continuing_subword_prefix: null,
-            end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.trainer.byteFallback, ignore_merges: false, vocab, merges: merges.map(([, m]) => m) },
+            end_of_word_suffix: null, fuse_unk: true, byte_fallback: model.trainer.byteFallback, ignore_merges: false,
+            vocab, merges: merges.map(([, m]) => m) },
     });
 }
 

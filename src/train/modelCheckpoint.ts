@@ -64,7 +64,8 @@ export function readTrainingState(dir: string, identity: Record<string, unknown>
 }
 
 /** Checks identity, then restores weights and moments in place; returns the saved state. */
-export function loadModelCheckpoint(dir: string, { model, optimizer, identity }: { model: LlamaModel; optimizer: AdamW; identity: Record<string, unknown> }): TrainingState {
+export function loadModelCheckpoint(dir: string,
+    { model, optimizer, identity }: { model: LlamaModel; optimizer: AdamW; identity: Record<string, unknown> }): TrainingState {
     const state = readTrainingState(dir, identity);
     using source = openModel(dir);
     loadWeights(model, source);

@@ -31,7 +31,8 @@ export function runPretrainConfig(config: PretrainConfig, resume: boolean, overw
     const initial = config.initFrom === undefined ? undefined : openModel(config.initFrom);
     try {
         return pretrain({ config, train, validation, resume, overwrite, initial,
-            tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, eosId: tokenizer.eosId, hash: tokenizer.hash, files: tokenizerFiles(config.tokenizer) } });
+            tokenizer: { vocabSize: tokenizer.vocabSize, bosId: tokenizer.bosId, eosId: tokenizer.eosId,
+                hash: tokenizer.hash, files: tokenizerFiles(config.tokenizer) } });
     } finally {
         train.close();
         validation?.close();
@@ -58,6 +59,7 @@ export function runSftConfig(config: SftConfig, resume: boolean, overwrite = fal
 export function runSft(configPath: string, resume: boolean, overwrite = false): SftResult {
     const config = loadConfig(configPath, sftConfigSchema, { what: "sft config", paths: ["output", "base", "tokenizer", "data.train", "data.validation"] });
     // template: a built-in name, or a Jinja file relative to the config's directory.
-    const template = (CHAT_TEMPLATE_NAMES as readonly string[]).includes(config.template) ? config.template : resolve(dirname(resolve(configPath)), config.template);
+    const template = (CHAT_TEMPLATE_NAMES as readonly string[]).includes(config.template)
+        ? config.template : resolve(dirname(resolve(configPath)), config.template);
     return runSftConfig({ ...config, template }, resume, overwrite);
 }

@@ -1,10 +1,11 @@
 /**
  * LoRA instruction tuning the Me-LLaMA way: the base frozen, adapters on the chosen linear layers, conversations
- * rendered with the chosen chat template and the loss on assistant turns only (sftSequences.ts), 3 epochs at learning rate 1e-5 by default, cosine schedule with warmup, checkpoints of
- * the adapter in PEFT layout with the optimizer state, bit-for-bit resume. Each adapter directory carries the
- * base's tokenizer files and a tokenizer_config.json whose chat_template is the template trained on, so merging,
- * exporting and serving use the same one. The library function behind
- * `mellama sft`. Not here: reading files (runSft.ts), the loop (trainingLoop.ts), merging (lora/peftAdapter.ts).
+ * rendered with the chosen chat template and the loss on assistant turns only (sftSequences.ts), 3 epochs at
+ * learning rate 1e-5 by default, cosine schedule with warmup, checkpoints of the adapter in PEFT layout with the
+ * optimizer state, bit-for-bit resume. Each adapter directory carries the base's tokenizer files and a
+ * tokenizer_config.json whose chat_template is the template trained on, so merging, exporting and serving use the
+ * same one. The library function behind `mellama sft`. Not here: reading files (runSft.ts), the loop
+ * (trainingLoop.ts), merging (lora/peftAdapter.ts).
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -114,7 +115,8 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     const lrAt = cosineSchedule({ maxLr: opt.lr, totalSteps, warmupRatio: opt.warmupRatio, minLr: opt.lr * opt.minLrRatio });
     const order = new EpochOrder(data.rows, config.seed);
     const batches = Array.from({ length: K }, () => ({ tokens: new Int32Array(B * T), targets: new Int32Array(B * T) }));
-    const fill = (src: { tokens: Int32Array; targets: Int32Array }, rowAt: (i: number) => number, g: number, mb: { tokens: Int32Array; targets: Int32Array }): void => {
+    const fill = (src: { tokens: Int32Array; targets: Int32Array }, rowAt: (i: number) => number, g: number,
+        mb: { tokens: Int32Array; targets: Int32Array }): void => {
         for (let r = 0; r < B; r++) {
             const row = rowAt(g * B + r);
             mb.tokens.set(src.tokens.subarray(row * T, (row + 1) * T), r * T);

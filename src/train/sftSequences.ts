@@ -81,7 +81,8 @@ export function encodeConversation(tokenizer: SftTokenizer, example: SftExample,
     const where = example.source ?? "conversation";
     const { messages } = example;
     checkConversation(messages, where);
-    const options = { template: { jinja: chatTemplateSource(template) }, bosToken: tokenizer.idToPiece(tokenizer.bosId), eosToken: tokenizer.idToPiece(tokenizer.eosId) };
+    const options = { template: { jinja: chatTemplateSource(template) }, bosToken: tokenizer.idToPiece(tokenizer.bosId),
+        eosToken: tokenizer.idToPiece(tokenizer.eosId) };
     const render = (upTo: number, addGenerationPrompt: boolean): string => {
         try {
             return applyChatTemplate(messages.slice(0, upTo), { ...options, addGenerationPrompt });

@@ -28,7 +28,8 @@ interface Sequence {
 }
 interface Llama {
     loadModel(o: { modelPath: string }): Promise<{
-        createContext(o: { contextSize: number; threads: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string; flashAttention?: boolean }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
+        createContext(o: { contextSize: number; threads: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string;
+            flashAttention?: boolean; }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
         dispose(): Promise<void>;
     }>;
     dispose(): Promise<void>;
@@ -57,11 +58,13 @@ test("llama.cpp and mellama on the same GGUF: next-token logits and 64 greedy to
     }
     const tokPath = fileURLToPath(new URL("../fixtures/tokenizer/llama_like.model", import.meta.url));
     const tok = loadTokenizer(tokPath);
-    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tok.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tok.vocabSize,
+        maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, training: false });
     model.initWeights(21, 0.3);
     const hf = join(dir, "hf");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
     copyFileSync(tokPath, join(hf, "tokenizer.model"));
     try {
         for (const [type, tol] of [["f32", 1e-3], ["f16", 0.05], ["q8_0", 0.4]] as const) {

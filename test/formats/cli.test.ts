@@ -14,7 +14,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const run = (...args: string[]): CliResult => runCli(args);
 
 test("mellama export hf -> gguf (q8_0), inspect --json of both, and a typed error for a corrupt file", () => {
-    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: 40, maxSeqLen: 64, normEps: 1e-6, ropeTheta: 10000, tieEmbeddings: true };
+    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: 40,
+        maxSeqLen: 64, normEps: 1e-6, ropeTheta: 10000, tieEmbeddings: true };
     const hf = join(dir, "hf");
     writeHfCheckpoint({ dir: hf, config, dtype: "BF16", tensors: parameterLayout(config).map((s) => ({ name: s.hfName, shape: s.shape, data: () => new Float32Array(s.size).fill(0.25) })) });
     const gguf = join(dir, "m.gguf");

@@ -25,14 +25,17 @@ const tokenizerModel = new URL("../fixtures/tokenizer/llama_like.model", import.
 const tokenizer = loadSentencePieceTokenizer(tokenizerModel);
 
 // hiddenDim 80: down_proj rows have 80 values, not a multiple of 32, so Q8_0 falls back to F16 there.
-const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 80, vocabSize: tokenizer.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 80,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const weights = new Map(parameterLayout(config).map((s) => {
     let x = s.offset + 1;
-    return [s.hfName, { shape: s.shape, data: Float32Array.from({ length: s.size }, () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31 - 0.5; }) }];
+    return [s.hfName, { shape: s.shape, data: Float32Array.from({ length: s.size },
+        () => { x = (x * 1103515245 + 12345) % 2 ** 31; return x / 2 ** 31 - 0.5; }) }];
 }));
 
 function makeHf(path: string): void {
-    writeHfCheckpoint({ dir: path, config, tensors: [...weights].map(([name, w]) => ({ name, shape: w.shape, data: () => w.data })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: path, config, tensors: [...weights].map(([name, w]) => ({ name, shape: w.shape,
+        data: () => w.data })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(tokenizerModel, join(path, "tokenizer.model"));
 }
 

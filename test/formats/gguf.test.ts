@@ -102,7 +102,8 @@ test("the committed GGUF that Python's independent reader checked is what the wr
     sampleGguf(path);
     assert.deepEqual(readFileSync(path), readFileSync(new URL("mellama_written.gguf", fixtures)));
     const py = JSON.parse(readFileSync(new URL("mellama_gguf_check.json", fixtures), "utf8")) as {
-        version: number; dataStart: number; metadata: Record<string, unknown>; tensors: { name: string; dims: number[]; type: number; offset: number; sum?: number }[];
+        version: number; dataStart: number; metadata: Record<string, unknown>;
+        tensors: { name: string; dims: number[]; type: number; offset: number; sum?: number }[];
     };
     using f = GgufFile.open(path);
     assert.equal(py.version, 3);

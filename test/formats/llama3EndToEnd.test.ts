@@ -38,7 +38,10 @@ const conversation: ChatMessage[] = [{ role: "system", content: "Answer briefly.
 
 interface LlamaCppModel {
     tokenize(text: string, specialTokens?: boolean): number[];
-    createContext(o: { contextSize: number; threads: number }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
+    createContext(o: { contextSize: number; threads: number }): Promise<{
+        getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> };
+        dispose(): Promise<void>;
+    }>;
     dispose(): Promise<void>;
 }
 
@@ -46,7 +49,8 @@ test("LLaMA-3 shape: LoRA-tuned on llama3 chat, merged, exported to GGUF; llama.
     const base = join(dir, "base");
     const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, maxT: 1, training: false });
     model.initWeights(11, 0.5);
-    writeHfCheckpoint({ dir: base, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 128000, eosTokenId: 128009 });
+    writeHfCheckpoint({ dir: base, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 128000, eosTokenId: 128009 });
     copyFileSync(tokenizerJson, join(base, "tokenizer.json"));
     // LLaMA-3-Instruct's tokenizer_config.json ends turns with <|eot_id|>.
     writeFileSync(join(base, "tokenizer_config.json"), JSON.stringify({ bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>", tokenizer_class: "PreTrainedTokenizerFast" }));

@@ -26,7 +26,10 @@ interface LlamaCpp {
         loadModel(o: { modelPath: string }): Promise<{
             tokenize(text: string, specialTokens?: boolean): number[];
             fileInfo: { metadata: { tokenizer?: { chat_template?: string } } };
-            createContext(o: { contextSize: number; threads: number; lora?: { adapters: { filePath: string }[] } }): Promise<{ getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> }; dispose(): Promise<void> }>;
+            createContext(o: { contextSize: number; threads: number; lora?: { adapters: { filePath: string }[] } }): Promise<{
+                getSequence(): { evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number> };
+                dispose(): Promise<void>;
+            }>;
             dispose(): Promise<void>;
         }>;
         dispose(): Promise<void>;
@@ -60,11 +63,13 @@ test("llama.cpp loads mellama's GGUF and greedy-decodes the same tokens (F32, F1
     }
     const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
     const tok = loadTokenizer(tokPath);
-    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tok.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tok.vocabSize,
+        maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
     model.initWeights(3, 0.3);
     const hf = join(dir, "hf");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
     copyFileSync(tokPath, join(hf, "tokenizer.model"));
     const text = "The patient has a fever";
     const prompt = [tok.bosId, ...tok.encode(text)];
@@ -132,7 +137,9 @@ test("llama.cpp: base GGUF + mellama's GGUF LoRA adapter decodes like the merged
         return;
     }
     const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
-    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: loadTokenizer(tokPath).vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128,
+        vocabSize: loadTokenizer(tokPath).vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000,
+        tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
     model.initWeights(5, 0.3);
     let x = 1;
@@ -193,7 +200,8 @@ test("llama.cpp reads the chat template a GGUF carries, and its tokens of the re
     }
     const tokPath = new URL("../fixtures/tokenizer/llama_like.model", import.meta.url).pathname;
     const tok = loadTokenizer(tokPath);
-    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: tok.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: tok.vocabSize,
+        maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: getKernelSet({ kind: "reference" }), maxBatch: 1, training: false });
     model.initWeights(2, 0.3);
     const messages: ChatMessage[] = [{ role: "system", content: "Be brief." }, { role: "user", content: "The patient has a fever" },
@@ -201,7 +209,8 @@ test("llama.cpp reads the chat template a GGUF carries, and its tokens of the re
     try {
         for (const name of CHAT_TEMPLATE_NAMES) {
             const hf = join(dir, `chat-${name}`);
-            writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+            writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+                data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
             copyFileSync(tokPath, join(hf, "tokenizer.model"));
             writeFileSync(join(hf, "tokenizer_config.json"), JSON.stringify({ chat_template: CHAT_TEMPLATES[name] }));
             const path = join(dir, `chat-${name}.gguf`);
@@ -210,7 +219,8 @@ test("llama.cpp reads the chat template a GGUF carries, and its tokens of the re
             const template = lm.fileInfo.metadata.tokenizer?.chat_template;
             assert.equal(template, CHAT_TEMPLATES[name], `${name}: llama.cpp reads tokenizer.chat_template`);
             // llama-server's path: render the embedded template, then tokenize the text with special tokens parsed.
-            const text = applyChatTemplate(messages, { template: { jinja: template! }, bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId) });
+            const text = applyChatTemplate(messages, { template: { jinja: template! },
+                bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId) });
             assert.deepEqual(lm.tokenize(text, true), encodeChat(tok, messages, { template: { jinja: template! } }), `${name}: llama.cpp vs mellama chat ids`);
             await lm.dispose();
         }

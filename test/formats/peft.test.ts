@@ -13,7 +13,8 @@ import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-peft-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const config: LlamaConfig = { dim: 16, nLayers: 1, nHeads: 4, nKvHeads: 2, hiddenDim: 32, vocabSize: 10, maxSeqLen: 8, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 16, nLayers: 1, nHeads: 4, nKvHeads: 2, hiddenDim: 32, vocabSize: 10, maxSeqLen: 8,
+    normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const seq = (n: number, k: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i * 7 + k) % 11 - 5);
 const adapter: PeftAdapter = {
     r: 2, alpha: 16, dropout: 0.05, targetModules: ["q_proj", "k_proj", "v_proj"], baseModel: null,

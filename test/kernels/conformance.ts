@@ -47,7 +47,8 @@ export function runKernelConformance({ newKernelSet, label, reference = oracleKe
 
         test("matmulForward: odd shapes, K/M/N beyond one block, bias and no bias, offset views", () => {
             const rng = makeRng(1);
-            const shapes: [number, number, number][] = [[7, 37, 19], [1, 5, 3], [13, 16, 32], [33, 70, 130], [20, 600, 50], [300, 29, 300], [0, 4, 3], [3, 0, 5], [2, 7, 0], [9, 7, 0]];
+            const shapes: [number, number, number][] = [[7, 37, 19], [1, 5, 3], [13, 16, 32], [33, 70, 130],
+                [20, 600, 50], [300, 29, 300], [0, 4, 3], [3, 0, 5], [2, 7, 0], [9, 7, 0]];
             for (const [N, C, OC] of shapes) {
                 for (const withBias of [false, true]) {
                     const inp = randomArray(rng, N * C);
@@ -172,7 +173,8 @@ export function runKernelConformance({ newKernelSet, label, reference = oracleKe
 
         test("attentionForward / attentionBackward: causal, GQA, T beyond one key block, = semantics", () => {
             const rng = makeRng(6);
-            const shapes: [number, number, number, number, number][] = [[2, 13, 4, 2, 6], [1, 7, 3, 3, 8], [2, 70, 4, 1, 16], [1, 1, 2, 1, 5], [1, 130, 2, 2, 48]];
+            const shapes: [number, number, number, number, number][] = [[2, 13, 4, 2, 6], [1, 7, 3, 3, 8],
+                [2, 70, 4, 1, 16], [1, 1, 2, 1, 5], [1, 130, 2, 2, 48]];
             for (const [B, T, NH, NKV, HS] of shapes) {
                 const tag = `B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS}`;
                 const nq = B * T * NH * HS;

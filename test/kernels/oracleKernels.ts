@@ -9,7 +9,8 @@ import { referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 
 const row = (b: number, t: number, T: number, heads: number, h: number, HS: number): number => ((b * T + t) * heads + h) * HS;
 
-function attentionProbs(q: Float32Array, k: Float32Array, b: number, t: number, h: number, T: number, NH: number, NKV: number, HS: number): { p: number[]; lse: number } {
+function attentionProbs(q: Float32Array, k: Float32Array, b: number, t: number, h: number, T: number, NH: number,
+    NKV: number, HS: number): { p: number[]; lse: number } {
     const kvh = Math.floor(h / (NH / NKV));
     const scores: number[] = [];
     for (let j = 0; j <= t; j++) {

@@ -13,7 +13,7 @@ export interface LlamaFixture {
     T: number;
     K: number;
     train: { maxLr: number; beta1: number; beta2: number; eps: number; weightDecay: number; maxGradNorm: number;
-        totalSteps: number; warmupRatio: number; steps: number };
+        totalSteps: number; warmupRatio: number; steps: number; };
     loss: number;
     stepLosses: number[];
     finalLoss: number;

@@ -16,7 +16,8 @@ const server = await startTestServer({ tiny: {} }, { maxBatch: 1, maxQueue: 1, b
 const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
-async function expectError(response: Response, status: number, param?: string): Promise<{ message: string; type: string; param: string | null; code: string | null }> {
+async function expectError(response: Response, status: number,
+    param?: string): Promise<{ message: string; type: string; param: string | null; code: string | null }> {
     assert.equal(response.status, status);
     const body = await response.json() as { error: { message: string; type: string; param: string | null; code: string | null } };
     assert.equal(typeof body.error.message, "string");

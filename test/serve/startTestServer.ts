@@ -4,7 +4,8 @@ import { after } from "node:test";
 import { type RunningServer, serve, type ServeOptions } from "../../src/serve/serve.js";
 import { tinyServeModel, type TinyModelOptions } from "./tinyServeModel.js";
 
-export async function startTestServer(models: Record<string, TinyModelOptions> = { tiny: {} }, options: Partial<ServeOptions> = {}): Promise<RunningServer & { dirs: Record<string, string> }> {
+export async function startTestServer(models: Record<string, TinyModelOptions> = { tiny: {} },
+    options: Partial<ServeOptions> = {}): Promise<RunningServer & { dirs: Record<string, string> }> {
     const dirs = Object.fromEntries(Object.entries(models).map(([name, o]) => [name, tinyServeModel(o)]));
     const server = await serve({ port: 0, kernels: "auto", threads: 1, ...options, models: Object.entries(dirs).map(([name, path]) => ({ name, path })) });
     after(async () => {

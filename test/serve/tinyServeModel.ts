@@ -36,7 +36,8 @@ export function tinyServeModel({ dir = mkdtempSync(join(tmpdir(), "mellama-serve
     if (noEos) {
         model.tensor("lmHead").fill(0, 2 * dim, 3 * dim);
     }
-    writeHfCheckpoint({ dir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     saveTokenizer(dir, tokenizer.model, chatTemplate === false ? undefined : chatTemplate);
     return dir;
 }

@@ -27,11 +27,13 @@ const tokenizerModel = new URL("../fixtures/tokenizer/llama_like.model", import.
 const tokenizer = loadTokenizer(tokenizerModel);
 
 test("sft -> adapter -> merge -> GGUF -> HF: the template trained on and model_max_length at every stop", () => {
-    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64, vocabSize: tokenizer.vocabSize, maxSeqLen: 96, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 32, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 64,
+        vocabSize: tokenizer.vocabSize, maxSeqLen: 96, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 8, training: false });
     model.initWeights(1, 0.2);
     const base = join(dir, "base");
-    writeHfCheckpoint({ dir: base, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: base, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(tokenizerModel, join(base, "tokenizer.model"));
     // The base's own tokenizer_config.json says a stale context; every output must say the model's.
     writeFileSync(join(base, "tokenizer_config.json"), JSON.stringify({ tokenizer_class: "LlamaTokenizer", model_max_length: 4096, add_bos_token: true, legacy: true }));

@@ -14,9 +14,11 @@ import { inMemoryModel } from "../../src/formats/model/inMemoryModel.js";
 // Characters as tokens: id = code - 94 for 'a'..'z' (3..28), BOS 1, EOS 2, pad 0.
 const tokenizer = {
     vocabSize: 32, bosId: 1, eosId: 2, padId: 0, hash: "chars", idToPiece: (id: number): string => ["<pad>", "<s>", "</s>"][id] ?? String.fromCharCode(id + 94),
-    encode: (text: string, options?: { bos?: boolean }): number[] => [...(options?.bos ? [1] : []), ...[...text].map((c) => Math.min(31, Math.max(3, c.charCodeAt(0) - 94)))],
+    encode: (text: string, options?: { bos?: boolean }): number[] => [...(options?.bos ? [1] : []),
+        ...[...text].map((c) => Math.min(31, Math.max(3, c.charCodeAt(0) - 94)))],
 };
-const baseConfig: LlamaConfig = { dim: 16, nLayers: 2, nHeads: 2, nKvHeads: 1, hiddenDim: 32, vocabSize: 32, maxSeqLen: 16, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const baseConfig: LlamaConfig = { dim: 16, nLayers: 2, nHeads: 2, nKvHeads: 1, hiddenDim: 32, vocabSize: 32,
+    maxSeqLen: 16, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const baseModel = new LlamaModel({ config: baseConfig, kernels: referenceKernels, maxBatch: 1, maxT: 16, training: false });
 baseModel.initWeights(5, 0.2);
 const weights = new Map(baseModel.layout.map((s) => [s.hfName, baseModel.tensor(s.name).slice()]));

@@ -37,7 +37,8 @@ export function register(program: Command): void {
             });
             const options = {
                 session, template: template.jinja, ...(o.system === undefined ? {} : { system: o.system }),
-                generate: { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed, repetitionPenalty: o.repetitionPenalty },
+                generate: { maxTokens: o.maxTokens, temperature: o.temperature, topK: o.topK, topP: o.topP,
+                    seed: o.seed, repetitionPenalty: o.repetitionPenalty },
                 write: (text: string) => process.stdout.write(text), note: (text: string) => process.stderr.write(text),
             };
             try {

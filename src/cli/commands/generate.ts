@@ -58,7 +58,8 @@ export function register(program: Command): void {
                 await Promise.all(prompts.map(async ({ line, text }, i) => {
                     const out = await session.generate(text, { ...options, seed: o.seed + i });
                     contextNote(out, `prompt on line ${line}: `);
-                    done.set(i, JSON.stringify({ line, text: out.text, tokens: out.tokens.length, finishReason: out.finishReason, contextFull: out.contextFull }));
+                    done.set(i, JSON.stringify({ line, text: out.text, tokens: out.tokens.length,
+                        finishReason: out.finishReason, contextFull: out.contextFull }));
                     while (done.has(printed)) {
                         process.stdout.write(`${done.get(printed)!}\n`);
                         done.delete(printed++);

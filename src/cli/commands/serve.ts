@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { intArg, listArg, pathArg } from "../options.js";
 
 interface ServeCliOptions {
-    model: string[]; adapter?: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[]; runs?: string; maxBatch: number; maxQueue: number;
+    model: string[]; adapter?: string[]; host: string; port: number; apiKey?: string; chatTemplate?: string[];
+    runs?: string; maxBatch: number; maxQueue: number;
     maxTokens?: number; maxContext?: number; maxBody: number; timeout: number; threads?: number; quiet?: boolean; mmap: boolean;
 }
 
@@ -58,7 +59,8 @@ export function register(program: Command): void {
             const server = await serve({ models, adapters, host: o.host, port: o.port, ...(apiKey === undefined || apiKey === "" ? {} : { apiKey }),
                 ...(o.runs === undefined ? {} : { runsDir: o.runs }), maxBatch: o.maxBatch, maxQueue: o.maxQueue,
                 ...(o.maxTokens === undefined ? {} : { maxTokensLimit: o.maxTokens }), ...(o.maxContext === undefined ? {} : { maxContext: o.maxContext }),
-                bodyLimit: o.maxBody, timeoutMs: o.timeout * 1000, ...(o.threads === undefined ? {} : { threads: o.threads }), mmap: o.mmap, ...(log === undefined ? {} : { log }) });
+                bodyLimit: o.maxBody, timeoutMs: o.timeout * 1000, ...(o.threads === undefined ? {} : { threads: o.threads }), mmap: o.mmap,
+                ...(log === undefined ? {} : { log }) });
             // The first line is the address (tests and scripts read it).
             process.stdout.write(`mellama serve: listening on ${server.url}\n`);
             for (const m of server.models) {

@@ -11,7 +11,8 @@ export function register(program: Command): void {
         .option("--character-coverage <x>", "share of characters kept as pieces", numberArg(Number.MIN_VALUE, 1), 0.9995)
         .option("--no-split-digits", "keep digit runs together")
         .option("--user-defined-symbols <pieces...>", "pieces matched whole before BPE (e.g. [INST] [/INST])", [])
-        .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean; userDefinedSymbols: string[] }) => {
+        .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean;
+            userDefinedSymbols: string[]; }) => {
             const { readFileSync } = await import("node:fs");
             const { ConfigError, DegenerateResultError } = await import("../../errors/MellamaError.js");
             const { trainBpe } = await import("../../tokenizer/trainBpe.js");

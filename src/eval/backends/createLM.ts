@@ -38,8 +38,10 @@ export async function createLM(spec: string, options: CreateLMOptions = {}): Pro
             // Sequences decoded together; the decode kernels take at most 16 rows.
             // native:PATH#ADAPTER_DIR evaluates a PEFT LoRA adapter over PATH, unmerged.
             const hash = rest.indexOf("#");
-            return createNativeLM(hash < 0 ? rest : rest.slice(0, hash), { ...(hash < 0 ? {} : { adapter: rest.slice(hash + 1) }), timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
-                ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.chat === true ? { chat: true } : {}), ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
+            return createNativeLM(hash < 0 ? rest : rest.slice(0, hash), { ...(hash < 0 ? {} : { adapter: rest.slice(hash + 1) }),
+                timeoutMs: options.timeoutMs, maxBatch: Math.min(16, Math.max(1, options.concurrency ?? 8)),
+                ...(options.threads === undefined ? {} : { threads: options.threads }), ...(options.chat === true ? { chat: true } : {}),
+                ...(options.kernels === undefined ? {} : { kernels: options.kernels }) });
         }
         case "llamacpp":
             return createLlamacppLM(rest, { timeoutMs: options.timeoutMs, ...(options.threads === undefined ? {} : { threads: options.threads }) });

@@ -24,7 +24,8 @@ interface LlamaCppModule {
         }>;
     }>;
     LlamaCompletion: new (options: { contextSequence: unknown }) => {
-        generateCompletion(prompt: string, options: { maxTokens: number; temperature: number; signal?: AbortSignal; customStopTriggers?: string[] }): Promise<string>;
+        generateCompletion(prompt: string, options: { maxTokens: number; temperature: number; signal?: AbortSignal;
+            customStopTriggers?: string[]; }): Promise<string>;
     };
 }
 

@@ -70,10 +70,12 @@ export function lmFromSession(id: string, session: InferenceSession, {
         if (ids.length > room) {
             ids = [ids[0]!, ...ids.slice(ids.length - room + 1)];
         }
-        const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length), stop: until, temperature, ...(signal ? { signal } : {}),
+        const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length),
+            stop: until, temperature, ...(signal ? { signal } : {}),
             ...(adapter === null ? {} : { adapter }) });
         return out.text;
-    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}), ...(cacheKey === undefined ? {} : { cacheKey }) });
+    }, { concurrency: maxBatch, timeoutMs, ...(ownsSession ? { dispose: () => Promise.resolve(session.dispose()) } : {}),
+        ...(cacheKey === undefined ? {} : { cacheKey }) });
     return {
         ...lm,
         loglikelihood: (requests, onResult) => sessionLoglikelihood(session, requests, onResult, adapter),

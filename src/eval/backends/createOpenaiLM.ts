@@ -116,7 +116,8 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
     };
 
     /** attempt() with retries; `parse` may throw a RetryableError for a garbage body, or a plain Error to stop. */
-    const withRetries = async <T>(url: string, body: Record<string, unknown>, parse: (text: string) => T): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
+    const withRetries = async <T>(url: string, body: Record<string, unknown>,
+        parse: (text: string) => T): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
         let last = "";
         for (let i = 0; i <= retries; i++) {
             try {

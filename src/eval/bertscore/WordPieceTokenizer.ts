@@ -50,7 +50,8 @@ export class WordPieceTokenizer {
                 }
             });
         } else if (existsSync(tokJson)) {
-            const json = parseJson(tokJson) as { model?: { type?: string; vocab?: Record<string, number> }; normalizer?: { type?: string; lowercase?: boolean } };
+            const json = parseJson(tokJson) as { model?: { type?: string; vocab?: Record<string, number> };
+                normalizer?: { type?: string; lowercase?: boolean }; };
             if (json.model?.type !== "WordPiece" || json.model.vocab === undefined) {
                 throw new FormatError(tokJson, "model.type", "is not a WordPiece tokenizer (BERTScore here needs a BERT tokenizer)");
             }

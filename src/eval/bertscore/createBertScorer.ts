@@ -105,7 +105,9 @@ export function createBertScorer(options: BertScorerOptions): BertScorer {
             for (let i = 0; i < candidates.length; i++) {
                 const s = greedyMatch(embed(candidates[i]!), embed(references[i]!), model.config.hiddenSize);
                 out.push(baseline === undefined ? s
-                    : { precision: (s.precision - baseline.P) / (1 - baseline.P), recall: (s.recall - baseline.R) / (1 - baseline.R), f1: (s.f1 - baseline.F) / (1 - baseline.F) });
+                    : { precision: (s.precision - baseline.P) / (1 - baseline.P),
+                        recall: (s.recall - baseline.R) / (1 - baseline.R),
+                        f1: (s.f1 - baseline.F) / (1 - baseline.F) });
                 // The encoder is synchronous: let timers and I/O run between pairs.
                 await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
             }
@@ -142,7 +144,8 @@ function normalizeRows(x: Float32Array, T: number, C: number): Float32Array {
 }
 
 /** Weighted greedy matching over unit rows. */
-export function greedyMatch(cand: { emb: Float32Array; weights: readonly number[] }, ref: { emb: Float32Array; weights: readonly number[] }, C: number): BertScore {
+export function greedyMatch(cand: { emb: Float32Array; weights: readonly number[] },
+    ref: { emb: Float32Array; weights: readonly number[] }, C: number): BertScore {
     const nc = cand.weights.length;
     const nr = ref.weights.length;
     const bestC = new Float64Array(nc).fill(-Infinity);

@@ -34,7 +34,9 @@ export function renderComparison(models: readonly ModelResults[], title = "Model
     };
     // Best per column: the highest, or the lowest for metrics a run marks as lower-is-better (perplexities).
     const lowerIsBetter = (c: { task: string; metric: string }): boolean => models.some((m) => m.results.higher_is_better[c.task]?.[c.metric] === false);
-    const best = columns.map((c) => (lowerIsBetter(c) ? Math.min(...models.map((m) => value(m, c) ?? Infinity)) : Math.max(...models.map((m) => value(m, c) ?? -Infinity))));
+    const best = columns.map((c) => (lowerIsBetter(c)
+        ? Math.min(...models.map((m) => value(m, c) ?? Infinity))
+        : Math.max(...models.map((m) => value(m, c) ?? -Infinity))));
     const head = `<tr><th rowspan="2">Model</th>${[...new Set(columns.map((c) => c.task))].map((t) =>
         `<th colspan="${columns.filter((c) => c.task === t).length}">${escapeHtml(t)}</th>`).join("")}</tr>`
         + `<tr>${columns.map((c) => `<th>${escapeHtml(c.metric)}</th>`).join("")}</tr>`;

@@ -18,9 +18,9 @@ interface DiagnosisDetails {
     unjudged?: number;
     comparisons?: { other_model: string; other_task: string; this_is: "a" | "b"; judges: { judge: string; cases: number;
         rows: { k: number; accuracyA: number; accuracyB: number; difference: number; differenceLow: number; differenceHigh: number;
-            mcnemar: { b: number; c: number; pExact: number; pChi2: number } }[] }[] }[];
+            mcnemar: { b: number; c: number; pExact: number; pChi2: number }; }[]; }[]; }[];
     clinicians?: { pack: string; reviewers: string[]; curves: Record<string, AccuracyCurve>; consensus: AccuracyCurve;
-        agreement: AgreementStat[]; fleiss: (Omit<AgreementStat, "a" | "b"> & { raters: number })[] };
+        agreement: AgreementStat[]; fleiss: (Omit<AgreementStat, "a" | "b"> & { raters: number })[]; };
 }
 
 function isDiagnosisDetails(value: unknown): value is DiagnosisDetails {

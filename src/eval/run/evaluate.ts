@@ -189,8 +189,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const runs = new Map<string, TaskRun>();
     try {
         for (const task of tasks) {
-            const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache, limit: options.limit, numFewshot,
-                scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
+            const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache,
+                limit: options.limit, numFewshot, scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
             runs.set(task.name, run);
             if (judge !== undefined && task.judge !== undefined) {
                 run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });

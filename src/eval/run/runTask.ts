@@ -115,7 +115,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
         metrics.bert_score_f1 = await summarizationBertScore(answeredDocs, answeredOutputs, options.bertScorer);
     }
     const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
-    return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length, seconds: (performance.now() - started) / 1000 };
+    return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length,
+        seconds: (performance.now() - started) / 1000 };
 }
 
 /**

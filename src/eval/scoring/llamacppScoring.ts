@@ -44,7 +44,8 @@ export function createLlamacppScorer(sequence: LlamacppSequence, tokenizer: Pick
                 if (sequence.nextTokenIndex > P) {
                     await sequence.eraseContextTokenRanges([{ start: P, end: sequence.nextTokenIndex }]);
                 }
-                const out = await sequence.controlledEvaluate(item.input.slice(P).map((t) => [t, { generateNext: { logits: true } }] as [number, { generateNext: { logits: true } }]));
+                const out = await sequence.controlledEvaluate(item.input.slice(P)
+                    .map((t) => [t, { generateNext: { logits: true } }] as [number, { generateNext: { logits: true } }]));
                 let logprob = 0;
                 let isGreedy = true;
                 let error: string | null = null;

@@ -41,7 +41,8 @@ export function tokenizerFromGgufVocab(v: GgufVocab, file: string): LoadedTokeni
     if (pre === undefined) {
         throw new GgufError(file, "tokenizer.ggml.pre", `"${String(v.pre)}" is not supported (${Object.keys(PRE_PATTERNS).join(", ")})`);
     }
-    const added = v.pieces.flatMap((p, id) => (p.type === PieceType.CONTROL || p.type === PieceType.USER_DEFINED ? [{ id, content: p.piece, special: p.type === PieceType.CONTROL }] : []));
+    const added = v.pieces.flatMap((p, id) => (p.type === PieceType.CONTROL || p.type === PieceType.USER_DEFINED
+        ? [{ id, content: p.piece, special: p.type === PieceType.CONTROL }] : []));
     return new ByteLevelBpe({
         tokens: v.pieces.map((p) => p.piece), merges: (v.merges ?? []).map((m): [string, string] => {
             const cut = m.indexOf(" ");

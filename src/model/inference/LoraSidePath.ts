@@ -94,7 +94,8 @@ export function loraRowGroups(rowAdapters: readonly (LoraAdapter | null)[]): Lor
 }
 
 /** The readable twin of LoraSidePath.apply: y[n][o] += s · Σ_k B[o][k] · Σ_c A[k][c] · x[n][c] for the rows of each group. */
-export function loraSidePathReference(y: Float32Array, x: Float32Array, groups: readonly LoraRows[], layer: number, name: LinearName, C: number, OC: number): void {
+export function loraSidePathReference(y: Float32Array, x: Float32Array, groups: readonly LoraRows[], layer: number,
+    name: LinearName, C: number, OC: number): void {
     for (const { adapter, rows } of groups) {
         const p = adapter.layers[layer]?.[name];
         if (p === undefined) {

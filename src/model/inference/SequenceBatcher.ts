@@ -103,7 +103,8 @@ export class SequenceBatcher {
                     throw new ContextLengthError(request.promptIds.length, this.session.maxContext);
                 }
                 const decoder = new SequenceDecoder(this.session.tokenizer, request.promptIds, request.options, this.session.maxContext);
-                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds), 0, cache, request.options.adapter ?? null));
+                const token = decoder.done ? null : decoder.next(this.session.step(Int32Array.from(request.promptIds),
+                    0, cache, request.options.adapter ?? null));
                 if (token === null) {
                     this.freeCaches.push(cache);
                     request.resolve(decoder.result());

@@ -62,7 +62,8 @@ export function loadForInference(path: string, options: SessionOptions = {}): Pr
         // The session's activations, and one full-context F32 KV cache (the cache grows only as far as it is used).
         const extraBytes = 4 * rows * (5 * c.dim + 2 * kvDim(c) + 2 * c.hiddenDim) + 2 * c.nLayers * maxContext * kvDim(c) * 4 + 4 * maxContext * headDim(c);
         const weights = loadInferenceWeights(source, {
-            ...(options.quantize === undefined ? {} : { quantize: options.quantize }), ...(options.mmap === undefined ? {} : { mmap: options.mmap }), extraBytes,
+            ...(options.quantize === undefined ? {} : { quantize: options.quantize }),
+            ...(options.mmap === undefined ? {} : { mmap: options.mmap }), extraBytes,
         });
         const kernels = getKernelSet({ kind: options.kernels ?? "auto", ...(options.threads === undefined ? {} : { threads: options.threads }) });
         return Promise.resolve(new InferenceSession({ weights, kernels, ownsKernels: true, tokenizer: source.tokenizer, ...sessionSizes(options) }));

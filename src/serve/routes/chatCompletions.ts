@@ -44,7 +44,9 @@ export async function chatCompletions(ctx: ServeContext, request: FastifyRequest
             return null;
         }
         const kept = keptTokens(tokenizer, tokens, text);
-        return { content: chatLogprobs(tokenizer, kept, await scoreTokens(model.session, model.adapter, promptIds, kept, body.top_logprobs ?? 0, job.signal), promptIds), refusal: null };
+        return { content: chatLogprobs(tokenizer, kept,
+            await scoreTokens(model.session, model.adapter, promptIds, kept, body.top_logprobs ?? 0, job.signal),
+            promptIds), refusal: null };
     };
     const finish = (reason: string): string => (reason === "length" ? "length" : "stop");
     try {

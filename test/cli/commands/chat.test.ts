@@ -28,11 +28,13 @@ const chat = (args: string[], input = ""): { status: number | null; stdout: stri
     spawnSync(process.execPath, [...mellamaArgv, "chat", ...args], { encoding: "utf8", input, env: { ...process.env, MELLAMA_QUIET: "1" } });
 
 const tokenizer = loadTokenizer(tokenizerModel);
-const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize: tokenizer.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
 model.initWeights(3, 0.3);
 const hf = join(dir, "hf");
-writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+    data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
 copyFileSync(tokenizerModel, join(hf, "tokenizer.model"));
 writeFileSync(join(hf, "tokenizer_config.json"), JSON.stringify({ chat_template: CHAT_TEMPLATES.mellama }));
 
@@ -75,7 +77,8 @@ test("mellama chat takes turns line by line, streams each answer, /reset starts 
 
 test("mellama chat refuses a model without a template and bad message files, in one line naming the file", () => {
     const bare = join(dir, "bare");
-    writeHfCheckpoint({ dir: bare, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: bare, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(tokenizerModel, join(bare, "tokenizer.model"));
     const none = chat(["--model", bare], "hi\n");
     assert.notEqual(none.status, 0);

@@ -20,11 +20,13 @@ const run = (...args: string[]): CliResult => runCli(args, { MELLAMA_QUIET: "1" 
 
 test("mellama generate: --prompts decodes a file together, one JSON line per prompt in file order, each equal to --prompt alone", () => {
     const vocabSize = loadTokenizer(tokenizerModel).vocabSize;
-    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize, maxSeqLen: 64,
+        normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(3, 0.3);
     const hf = join(dir, "hf");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(tokenizerModel, join(hf, "tokenizer.model"));
     const prompts = ["the patient", "", "chest pain and fever", JSON.stringify("line one\nline two"), "history of"];
     const file = join(dir, "prompts.txt");
@@ -49,11 +51,13 @@ test("mellama generate: --prompts decodes a file together, one JSON line per pro
 
 test("mellama generate takes a GGUF (same text as its HF directory at F32), says when the context ends a generation, and quantizes on load", () => {
     const vocabSize = loadTokenizer(tokenizerModel).vocabSize;
-    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize, maxSeqLen: 24, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize, maxSeqLen: 24,
+        normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(4, 0.3);
     const hf = join(dir, "hf-ctx");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+        data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
     copyFileSync(tokenizerModel, join(hf, "tokenizer.model"));
     const gguf = join(dir, "ctx-f32.gguf");
     exportModel({ from: hf, to: "gguf", out: gguf, type: "f32" });

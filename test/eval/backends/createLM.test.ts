@@ -45,13 +45,16 @@ test("lmFromGenerator: results stream through onResult and come back in request 
 
 test("native: takes a GGUF file as well as an HF directory, with the same greedy answers", async () => {
     const tokPath = fileURLToPath(new URL("../../fixtures/tokenizer/words.model", import.meta.url));
-    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize: loadTokenizer(tokPath).vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48,
+        vocabSize: loadTokenizer(tokPath).vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000,
+        tieEmbeddings: false };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, maxT: 1, training: false });
     model.initWeights(9, 0.3);
     const dir = mkdtempSync(join(tmpdir(), "mellama-native-lm-"));
     try {
         const hf = join(dir, "hf");
-        writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+        writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+            data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
         copyFileSync(tokPath, join(hf, "tokenizer.model"));
         const gguf = join(dir, "m.gguf");
         exportModel({ from: hf, to: "gguf", out: gguf, type: "f32" });

@@ -9,7 +9,8 @@ import { createOpenaiLM } from "../../../src/eval/backends/createOpenaiLM.js";
 interface Seen { url: string; auth: string | undefined; body: Record<string, unknown> }
 
 /** An in-process server whose handler the test scripts; records every request. */
-async function serve(t: { after(fn: () => void): void }, handler: (seen: Seen, n: number, res: ServerResponse) => void): Promise<{ url: string; seen: Seen[] }> {
+async function serve(t: { after(fn: () => void): void },
+    handler: (seen: Seen, n: number, res: ServerResponse) => void): Promise<{ url: string; seen: Seen[] }> {
     const seen: Seen[] = [];
     const server = createServer((req: IncomingMessage, res) => {
         const chunks: Buffer[] = [];

@@ -155,7 +155,8 @@ test("top-K accuracy by hand: ranks 1, 3, none, 10 and an empty answer; the LLM 
     assert.deepEqual(samples.find((s) => s.doc_id === "h2")!.judge!.verdicts, ["wrong", "equivalent", "exact", "related"]);
     const details = results.details!.diagnosis as { judges: { match: { accuracy: number[]; ciLow: number[]; ciHigh: number[] } } };
     assert.deepEqual(details.judges.match.accuracy.map((v) => v * 5), [1, 1, 2, 2, 2, 2, 2, 2, 2, 3]);
-    assert.ok(details.judges.match.ciLow.every((lo, i) => lo <= details.judges.match.accuracy[i]! && details.judges.match.ciHigh[i]! >= details.judges.match.accuracy[i]!));
+    assert.ok(details.judges.match.ciLow.every((lo, i) => lo <= details.judges.match.accuracy[i]!
+        && details.judges.match.ciHigh[i]! >= details.judges.match.accuracy[i]!));
     assert.deepEqual(results.timings.diagnosis!.judge, { cached: 0, requested: 7, unjudged: 1 });
 
     const again = await run();

@@ -25,8 +25,8 @@ function filledCsv(pack: string, reviewer: string, every = 1): string {
     const key = readKey(pack);
     const { records } = parseCsvRecords(readFileSync(join(pack, `${reviewer}.csv`), "utf8"));
     const [, ...rows] = records;
-    return reviewCsv(rows.map(({ fields: [p, r, item, rank, candidate] }, i) => ({ pack: p!, reviewer: r!, item: item!, rank: Number(rank), candidate: candidate!,
-        verdict: i % every === 0 ? scriptedVerdict(reviewer, key, item!, Number(rank)) : "", comment: i === 0 ? "comma, \"quote\"" : "" })));
+    return reviewCsv(rows.map(({ fields: [p, r, item, rank, candidate] }, i) => ({ pack: p!, reviewer: r!, item: item!, rank: Number(rank),
+        candidate: candidate!, verdict: i % every === 0 ? scriptedVerdict(reviewer, key, item!, Number(rank)) : "", comment: i === 0 ? "comma, \"quote\"" : "" })));
 }
 
 test("export is blinded and shuffled; import of three reviewers gives clinician top-K equal to the match judge, and kappas computed on the stored verdicts", async (t) => {
@@ -48,7 +48,8 @@ test("export is blinded and shuffled; import of three reviewers gives clinician 
         return f;
     });
     const r = importReviews({ pack, files });
-    assert.deepEqual(r.files.map((f) => [f.imported, f.missing, f.refused]), files.map(() => [key.items.reduce((s, it) => s + it.candidates.length, 0), 0, false]));
+    assert.deepEqual(r.files.map((f) => [f.imported, f.missing, f.refused]),
+        files.map(() => [key.items.reduce((s, it) => s + it.candidates.length, 0), 0, false]));
     const store = JSON.parse(readFileSync(join(pack, "verdicts.json"), "utf8")) as { verdicts: Record<string, Record<string, string>>; comments: Record<string, Record<string, string>> };
     for (const rev of ["reviewer-1", "reviewer-2", "reviewer-3"]) {
         for (const it of key.items) {

@@ -16,7 +16,7 @@ const cases = JSON.parse(readFileSync(new URL("../../fixtures/eval/diagnosis/sta
     cohen: { name: string; a: string[]; b: string[]; kappa: number }[];
     fleiss: { name: string; ratings: string[][]; kappa: number; percent: number; published?: number }[];
     bootstrap: { iters: number; seed: number; n: number; K: number; ranks_a: number[]; ranks_b: number[]; first_indices: number[];
-        topk_ci: Ci[]; diff_ci: Ci[]; kappa_a: string[]; kappa_b: string[]; kappa_ci: Ci };
+        topk_ci: Ci[]; diff_ci: Ci[]; kappa_a: string[]; kappa_b: string[]; kappa_ci: Ci; };
     percentile: { values: number[]; q: number[]; expected: number[] };
     mcnemar: { b: number; c: number; statistic: number; pChi2: number; pExact: number }[];
     mcnemar_paired: { outcomes_a: boolean[]; outcomes_b: boolean[]; b: number; c: number; statistic: number; pChi2: number; pExact: number };

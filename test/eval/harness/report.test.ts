@@ -13,7 +13,6 @@ import { evaluate } from "../../../src/eval/run/evaluate.js";
 import { FIXTURE_DATA } from "../tasks/taskFixtures.js";
 import { chromiumSkip, launchChromium } from "../../helpers/launchChromium.js";
 
-
 /** A small two-task run (fixtures only): answers alternate right and wrong, and one request fails. */
 async function makeRun(out: string, name: string, wrongEvery: number): Promise<string> {
     let n = 0;

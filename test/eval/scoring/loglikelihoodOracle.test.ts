@@ -27,7 +27,7 @@ interface Fixture {
     maxLen: number;
     weightSum: number;
     mc: { context: string; choices: string[]; gold: number; acc: number; acc_norm: number;
-        requests: { contextIds: number[]; continuationIds: number[]; logprob: number; isGreedy: boolean; truncated: boolean }[] }[];
+        requests: { contextIds: number[]; continuationIds: number[]; logprob: number; isGreedy: boolean; truncated: boolean }[]; }[];
     rolling: { text: string; tokens: number[]; windows: { context: number[]; continuation: number[] }[]; logprob: number; words: number; bytes: number }[];
     perplexity: Record<string, number>;
 }

@@ -5,7 +5,6 @@ import { getTask, listTasks, TASK_NAMES } from "../../../src/eval/tasks/registry
 import { MTSAMPLE_CHOICES } from "../../../src/eval/tasks/mtsample/mtsample.js";
 import { dataDirFor, oracleOutput, skipWithoutData } from "./taskFixtures.js";
 
-
 async function run(task: string, scoring: Scoring, output: (doc: Doc) => string): Promise<Record<string, number>> {
     const t = getTask(task);
     const docs = await t.loadDocs({ dataDir: dataDirFor(task), onError: "fail" });

@@ -10,7 +10,8 @@ import { getTask } from "../../../src/eval/tasks/registry.js";
 import { htmlToBio } from "../../../src/eval/parsers/htmlToBio.js";
 import { pySplit } from "../../../src/eval/parsers/pyText.js";
 
-interface ClassCase { task: string; samples: { gold: string; output: string; parsed: string; goldLabel: string; acc: number; missing: number }[]; acc: number; f1: number; macro_f1: number }
+interface ClassCase { task: string; samples: { gold: string; output: string; parsed: string; goldLabel: string;
+    acc: number; missing: number; }[]; acc: number; f1: number; macro_f1: number; }
 interface HocCase { samples: { gold: number[]; output: string; pred: number[] }[]; per_label: number[]; macro_f1: number }
 interface QaCase { samples: { output: string; answer: string; acc: number; f1: number }[] }
 interface NerCase { samples: { prediction: string; gold: string; predTags: string[]; goldTags: string[] }[] }

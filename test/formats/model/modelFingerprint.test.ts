@@ -12,7 +12,8 @@ import { parameterLayout } from "../../../src/model/parameterLayout.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-fp-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: 2000, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: 2000,
+    maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 
 function write(path: string, seed: number): void {
     writeHfCheckpoint({ dir: path, config, tensors: parameterLayout(config).map((s) => ({ name: s.hfName, shape: s.shape,

@@ -28,14 +28,16 @@ import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 
 const tokPath = fileURLToPath(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url));
 const tokenizer = loadTokenizer(tokPath);
-const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 96, vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 96,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const dir = mkdtempSync(join(tmpdir(), "mellama-open-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, training: false });
 model.initWeights(3, 0.3);
 const hfDir = join(dir, "hf");
-writeHfCheckpoint({ dir: hfDir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
+writeHfCheckpoint({ dir: hfDir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+    data: () => model.tensor(s.name) })), bosTokenId: 1, eosTokenId: 2 });
 copyFileSync(tokPath, join(hfDir, "tokenizer.model"));
 const f16Gguf = join(dir, "m-f16.gguf");
 exportModel({ from: hfDir, to: "gguf", out: f16Gguf, type: "f16" });
@@ -89,7 +91,8 @@ function craftGguf(name: string, meta: Record<string, number>, tensors: { name: 
         m.set(k, u32(v));
     }
     const path = join(dir, name);
-    writeGguf(path, { metadata: m, tensors: tensors.map((t) => ({ name: t.name, type: GgmlType.F32, dims: t.dims, data: new Uint8Array(t.dims.reduce((a, b) => a * b, 1) * 4) })) });
+    writeGguf(path, { metadata: m, tensors: tensors.map((t) => ({ name: t.name, type: GgmlType.F32, dims: t.dims,
+        data: new Uint8Array(t.dims.reduce((a, b) => a * b, 1) * 4) })) });
     return path;
 }
 

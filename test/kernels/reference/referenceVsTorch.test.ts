@@ -14,7 +14,8 @@ import { checkTensor } from "../../model/llamaFixture.js";
 const TOL = 1e-5;
 const stem = fileURLToPath(new URL("../../fixtures/model/kernel_ops", import.meta.url));
 const header = JSON.parse(readFileSync(`${stem}.json`, "utf8")) as {
-    scalars: { rmsnormEps: number; ropePos0: number; ceGradScale: number; adamw: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number } };
+    scalars: { rmsnormEps: number; ropePos0: number; ceGradScale: number;
+        adamw: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number }; };
     tensors: Record<string, { shape: number[]; offset: number }>;
 };
 const bytes = readFileSync(`${stem}.bin`);

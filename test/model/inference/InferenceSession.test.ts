@@ -9,7 +9,8 @@ import { ContextLengthError, InferenceSession } from "../../../src/model/inferen
 import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 
 const tokenizer = loadTokenizer(fileURLToPath(new URL("../../fixtures/tokenizer/words.model", import.meta.url)));
-const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48, vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 48,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 
 function kernelsUnderTest(): [string, KernelSet][] {
     const sets: [string, KernelSet][] = [["reference", referenceKernels]];

@@ -79,7 +79,8 @@ for (const [name, spec] of Object.entries(adapters)) {
 const PROMPTS = ["the patient has", "chest pain and fever with", "history of"];
 
 /** Next-token logits after each prompt. */
-const promptLogits = (s: InferenceSession, adapter: LoraAdapter | null): Float32Array[] => PROMPTS.map((p) => s.logits(s.tokenizer.encode(p, { bos: true }), adapter));
+const promptLogits = (s: InferenceSession, adapter: LoraAdapter | null): Float32Array[] =>
+    PROMPTS.map((p) => s.logits(s.tokenizer.encode(p, { bos: true }), adapter));
 
 test("unmerged equals `mellama merge` on F32: logits within 1e-4 and 24 greedy tokens identical, for both adapters", async () => {
     for (const kernels of ["reference", "auto"] as const) {
@@ -139,10 +140,13 @@ test("sequences of different adapters and of the base decode in one batch, each 
         const session = await loadForInference(base, { kernels, threads: 1, maxBatch: 4 });
         const all7 = LoraAdapter.load(join(dir, "all7"), session.config, "all7");
         const qvdown = LoraAdapter.load(join(dir, "qvdown"), session.config, "qvdown");
-        const jobs = [null, all7, qvdown, all7, null, qvdown, all7].map((adapter, i) => ({ adapter, prompt: PROMPTS[i % PROMPTS.length]!, maxTokens: 8 + 3 * i }));
-        const together = await Promise.all(jobs.map((j) => session.generate(j.prompt, { maxTokens: j.maxTokens, ...(j.adapter === null ? {} : { adapter: j.adapter }) })));
+        const jobs = [null, all7, qvdown, all7, null, qvdown, all7]
+            .map((adapter, i) => ({ adapter, prompt: PROMPTS[i % PROMPTS.length]!, maxTokens: 8 + 3 * i }));
+        const together = await Promise.all(jobs.map((j) => session.generate(j.prompt,
+            { maxTokens: j.maxTokens, ...(j.adapter === null ? {} : { adapter: j.adapter }) })));
         jobs.forEach((j, i) => {
-            const alone = session.generateFromIds(session.tokenizer.encode(j.prompt, { bos: true }), { maxTokens: j.maxTokens, ...(j.adapter === null ? {} : { adapter: j.adapter }) });
+            const alone = session.generateFromIds(session.tokenizer.encode(j.prompt, { bos: true }),
+                { maxTokens: j.maxTokens, ...(j.adapter === null ? {} : { adapter: j.adapter }) });
             assert.deepEqual(together[i]!.tokens, alone.tokens, `${kernels} job ${i}`);
         });
         // Interleaved rows of one stepBatch: each row's logits are those of its sequence stepped alone.
@@ -189,7 +193,8 @@ test("LoraSidePath equals its readable twin on interleaved rows of two adapters,
             }
         }
     }
-    const bytes = (spec: { r: number; targets: readonly string[] }, dims: Record<string, number>): number => 2 * spec.targets.reduce((n, t) => n + 4 * spec.r * dims[t]!, 0);
+    const bytes = (spec: { r: number; targets: readonly string[] }, dims: Record<string, number>): number =>
+        2 * spec.targets.reduce((n, t) => n + 4 * spec.r * dims[t]!, 0);
     assert.equal(adapterA.bytes, bytes(adapters.all7, { q_proj: 128, k_proj: 96, v_proj: 96, o_proj: 128, gate_proj: 160, up_proj: 160, down_proj: 160 }));
     assert.equal(adapterB.bytes, bytes(adapters.qvdown, { q_proj: 128, v_proj: 96, down_proj: 160 }));
 });

@@ -12,7 +12,8 @@ import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 
 const tokenizer = loadTokenizer(fileURLToPath(new URL("../../fixtures/tokenizer/words.model", import.meta.url)));
 // dim 40 and hidden 56 are not multiples of the SIMD width: the kernels' tails are exercised too.
-const config: LlamaConfig = { dim: 40, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 56, vocabSize: tokenizer.vocabSize, maxSeqLen: 48, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 40, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 56,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 48, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const PROMPTS = ["patient presents with chest pain", "the", "fever and cough for three days", "no known drug allergies", "blood pressure was",
     "history of", "abdominal pain", "she denies", "he reports shortness of breath", "follow up in two weeks"];
 

@@ -16,7 +16,8 @@ import { loadTokenizer } from "../../../src/tokenizer/loadTokenizer.js";
 
 const tokPath = fileURLToPath(new URL("../../fixtures/tokenizer/llama_like.model", import.meta.url));
 const tokenizer = loadTokenizer(tokPath);
-const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128, vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+const config: LlamaConfig = { dim: 64, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 128,
+    vocabSize: tokenizer.vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
 const dir = mkdtempSync(join(tmpdir(), "mellama-infer-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,7 +25,8 @@ const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, t
 model.initWeights(11, 0.3);
 const weights = new Map(model.layout.map((s) => [s.hfName, Float32Array.from(model.tensor(s.name))]));
 const hfDir = join(dir, "hf");
-writeHfCheckpoint({ dir: hfDir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tokenizer.bosId, eosTokenId: tokenizer.eosId });
+writeHfCheckpoint({ dir: hfDir, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape,
+    data: () => model.tensor(s.name) })), bosTokenId: tokenizer.bosId, eosTokenId: tokenizer.eosId });
 copyFileSync(tokPath, join(hfDir, "tokenizer.model"));
 
 function fullForwardLogits(ids: number[]): Float32Array {

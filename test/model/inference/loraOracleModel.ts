@@ -16,7 +16,8 @@ export const ORACLE_ADAPTERS = {
 } as const;
 
 /** A PEFT adapter with A and B uniform in (-0.3, 0.3): large enough that it moves every logit visibly. */
-export function writeRandomAdapter(dir: string, config: LlamaConfig, { r, alpha, rslora, targets, seed }: { r: number; alpha: number; rslora: boolean; targets: readonly string[]; seed: number }): void {
+export function writeRandomAdapter(dir: string, config: LlamaConfig,
+    { r, alpha, rslora, targets, seed }: { r: number; alpha: number; rslora: boolean; targets: readonly string[]; seed: number }): void {
     const rng = new Rng(seed);
     const dims: Record<string, [string, number, number]> = {
         q_proj: ["self_attn", config.dim, config.dim], k_proj: ["self_attn", config.dim, kvDim(config)], v_proj: ["self_attn", config.dim, kvDim(config)],

@@ -77,7 +77,8 @@ export function readKey(packDir: string): ReviewKey {
 
 const REQUIRED = ["pack", "reviewer", "item", "rank", "verdict"];
 
-function checkFile(file: string, key: ReviewKey): { rows: { reviewer: string; item: string; rank: number; verdict: string; comment: string; line: number }[]; problems: ReviewProblem[] } {
+function checkFile(file: string, key: ReviewKey): { rows: { reviewer: string; item: string; rank: number;
+    verdict: string; comment: string; line: number; }[]; problems: ReviewProblem[]; } {
     const name = basename(file);
     const problems: ReviewProblem[] = [];
     const bad = (line: number, reason: string): void => {

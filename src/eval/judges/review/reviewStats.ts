@@ -43,7 +43,7 @@ export interface ReviewResults {
     reviewers: string[];
     arms: { model: string; runDir: string; task: string; clinicians: Record<string, AccuracyCurve>; consensus: AccuracyCurve;
         /** Case id → first rank the consensus calls correct (0: none), for the cases the consensus covers (paired comparisons). */
-        consensusRanks: Record<string, number> }[];
+        consensusRanks: Record<string, number>; }[];
     agreement: AgreementStat[];
     fleiss: (Omit<AgreementStat, "a" | "b"> & { raters: number })[];
 }

@@ -25,7 +25,8 @@ function firstArgmax(values: readonly number[]): number {
 }
 
 /** acc and acc_norm of one document from its choices' log-likelihoods (lm-eval's process_results). */
-export function multipleChoiceScores(choices: readonly string[], gold: number, logprobs: readonly number[]): { acc: number; acc_norm: number; pred: number; pred_norm: number } {
+export function multipleChoiceScores(choices: readonly string[], gold: number,
+    logprobs: readonly number[]): { acc: number; acc_norm: number; pred: number; pred_norm: number } {
     const pred = firstArgmax(logprobs);
     const predNorm = firstArgmax(logprobs.map((ll, i) => ll / [...choices[i]!].length));
     return { acc: pred === gold ? 1 : 0, acc_norm: predNorm === gold ? 1 : 0, pred, pred_norm: predNorm };
