@@ -79,7 +79,9 @@ for (let i = pieces.length; i < 32000; i++) {
 const tokDir = join(dir, "tok");
 saveTokenizer(tokDir, { ...fixture, pieces, trainer: { ...fixture.trainer, vocabSize: pieces.length } });
 const tokenizerModel = join(tokDir, "tokenizer.model");
-const vocab = { pieces, bosId: fixture.trainer.bosId, eosId: fixture.trainer.eosId, unkId: fixture.trainer.unkId, padId: fixture.trainer.padId, addBos: true, addEos: false };
+const vocab = {
+    pieces, bosId: fixture.trainer.bosId, eosId: fixture.trainer.eosId, unkId: fixture.trainer.unkId, padId: fixture.trainer.padId, addBos: true, addEos: false,
+};
 // No BOS/EOS in prompts; every step is timed whatever token comes out.
 const prompt = Array.from({ length: 256 }, (_, i) => 3 + ((i * 7919) % (fixture.pieces.length - 3)));
 

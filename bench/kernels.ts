@@ -179,7 +179,9 @@ type WeightFormat = "F32" | "F16" | "BF16" | "Q8_0" | "Q4_K" | "Q6_K" | "Q4_0";
 const BYTES_PER_WEIGHT: Record<WeightFormat, number> = { F32: 4, F16: 2, BF16: 2, Q8_0: 34 / 32, Q4_K: 144 / 256, Q6_K: 210 / 256, Q4_0: 18 / 32 };
 /** ggml type number, bytes per block, f16 scale offsets of the matmulQuant formats. */
 const QUANT_FORMATS: Partial<Record<WeightFormat, { type: QuantKernelType; block: number; bytes: number; halves: number[] }>> = {
-    Q4_K: { type: 12, block: 256, bytes: 144, halves: [0, 2] }, Q6_K: { type: 14, block: 256, bytes: 210, halves: [208] }, Q4_0: { type: 2, block: 32, bytes: 18, halves: [0] },
+    Q4_K: { type: 12, block: 256, bytes: 144, halves: [0, 2] },
+    Q6_K: { type: 14, block: 256, bytes: 210, halves: [208] },
+    Q4_0: { type: 2, block: 32, bytes: 18, halves: [0] },
 };
 
 /** One matmul on weights at rest at a LLaMA-2-7B shape (dim 4096, ffn 11008). */

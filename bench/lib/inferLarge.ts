@@ -117,7 +117,9 @@ async function measure(mellamaPath: string, anchorPath: string, rounds: number, 
     return { m: collect(outs.mellama), a: collect(outs["llama.cpp"]) };
 }
 
-function makeRow(name: string, unit: string, value: number | null, anchorValue: number | null, lowerIsBetter: boolean, config: Record<string, unknown>): BenchRow {
+function makeRow(
+    name: string, unit: string, value: number | null, anchorValue: number | null, lowerIsBetter: boolean, config: Record<string, unknown>,
+): BenchRow {
     const ratio = value === null || anchorValue === null || value === 0 ? null : lowerIsBetter ? anchorValue / value : value / anchorValue;
     return { name, unit, value, anchor: anchorValue === null ? null : anchorName(config), anchorValue, ratio, config };
 }

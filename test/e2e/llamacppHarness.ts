@@ -14,7 +14,9 @@ interface Sequence {
 }
 export interface Llama {
     loadModel(o: { modelPath: string }): Promise<{
-        createContext(o: { contextSize: number; threads: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string; flashAttention?: boolean }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
+        createContext(o: {
+            contextSize: number; threads: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string; flashAttention?: boolean;
+        }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
         dispose(): Promise<void>;
     }>;
     dispose(): Promise<void>;
@@ -76,7 +78,9 @@ export interface CompareOptions {
     greedyTokens: number;
 }
 
-export async function compareWithLlamaCpp(t: TestContext, llama: Llama, path: string, mine: Session, tok: SentencePieceBpe, { label, tolerance, greedyTokens }: CompareOptions): Promise<{ worst: number; compared: number[] }> {
+export async function compareWithLlamaCpp(
+    t: TestContext, llama: Llama, path: string, mine: Session, tok: SentencePieceBpe, { label, tolerance, greedyTokens }: CompareOptions,
+): Promise<{ worst: number; compared: number[] }> {
     const lm = await llama.loadModel({ modelPath: path });
     // One thread: on a busy 2-core machine llama.cpp's spinning workers are otherwise very slow.
     const ctx = await lm.createContext({ contextSize: 128, threads: 1, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32", flashAttention: false });

@@ -45,7 +45,10 @@ test("llama.cpp and mellama on mellama's quantized GGUFs: next-token logits and 
     }
     const tokPath = fileURLToPath(new URL("../fixtures/tokenizer/llama_like.model", import.meta.url));
     const tok = loadSentencePieceTokenizer(tokPath);
-    const config: LlamaConfig = { dim: 256, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 512, vocabSize: tok.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = {
+        dim: 256, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 512, vocabSize: tok.vocabSize, maxSeqLen: 128, normEps: 1e-5, ropeTheta: 10000,
+        tieEmbeddings: false,
+    };
     const model = new LlamaModel({ config, kernels: referenceKernels, maxBatch: 1, training: false });
     model.initWeights(23, 0.3);
     // Norm weights random in [0.5, 1.5), not HF's ones: with unit norms a quantized embedding row times rstd puts
@@ -60,7 +63,10 @@ test("llama.cpp and mellama on mellama's quantized GGUFs: next-token logits and 
         model.tensor(s.name).forEach((_, i, t) => { r = (r * 16807) % 2147483647; t[i] = 0.5 + r / 2147483647; });
     }
     const hf = join(dir, "hf");
-    writeHfCheckpoint({ dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })), bosTokenId: tok.bosId, eosTokenId: tok.eosId });
+    writeHfCheckpoint({
+        dir: hf, config, tensors: model.layout.map((s) => ({ name: s.hfName, shape: s.shape, data: () => model.tensor(s.name) })),
+        bosTokenId: tok.bosId, eosTokenId: tok.eosId,
+    });
     copyFileSync(tokPath, join(hf, "tokenizer.model"));
     try {
         for (const [type, { tolerance, greedy }] of Object.entries(QUANT_PARITY)) {

@@ -106,7 +106,10 @@ function fallback(t: GgmlType, rowLength: number): GgmlType {
     if (rowLength % GGML_BLOCK[t][0] === 0) {
         return t;
     }
-    const next = ({ [GgmlType.Q4_K]: GgmlType.Q5_0, [GgmlType.Q5_K]: GgmlType.Q5_1, [GgmlType.Q6_K]: GgmlType.Q8_0, [GgmlType.Q2_K]: GgmlType.Q4_0, [GgmlType.Q3_K]: GgmlType.Q4_0 } as Partial<Record<GgmlType, GgmlType>>)[t];
+    const next = ({
+        [GgmlType.Q4_K]: GgmlType.Q5_0, [GgmlType.Q5_K]: GgmlType.Q5_1, [GgmlType.Q6_K]: GgmlType.Q8_0, [GgmlType.Q2_K]: GgmlType.Q4_0,
+        [GgmlType.Q3_K]: GgmlType.Q4_0,
+    } as Partial<Record<GgmlType, GgmlType>>)[t];
     if (next !== undefined && rowLength % GGML_BLOCK[next][0] === 0) {
         return next;
     }

@@ -107,7 +107,10 @@ function vocabOf(source: ModelSource): GgufVocab | undefined {
         return undefined;
     }
     if (tok instanceof ByteLevelBpe) {
-        return { ...ggufVocabOfByteLevel(tok), addBos: source.addBos, addEos: source.addEos, ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }) };
+        return {
+            ...ggufVocabOfByteLevel(tok), addBos: source.addBos, addEos: source.addEos,
+            ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }),
+        };
     }
     return {
         pieces: tok.model.pieces, bosId: tok.bosId, eosId: tok.eosId, unkId: tok.unkId, padId: tok.padId, addBos: source.addBos, addEos: source.addEos,
@@ -191,7 +194,8 @@ function toHf(source: ModelSource, out: string, type: ExportType, maxShardBytes?
     if (source.format === "gguf" && tok instanceof ByteLevelBpe) {
         atomicWriteFileSync(join(out, "tokenizer.json"), toByteLevelTokenizerJson(tok.model));
         writeTokenizerConfig(join(out, "tokenizer_config.json"), { modelMaxLength: source.config.maxSeqLen, tokenizerClass: "PreTrainedTokenizerFast",
-            bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId), ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }) });
+            bosToken: tok.idToPiece(tok.bosId), eosToken: tok.idToPiece(tok.eosId),
+            ...(source.chatTemplate === undefined ? {} : { chatTemplate: source.chatTemplate }) });
         written.push(join(out, "tokenizer.json"), join(out, "tokenizer_config.json"));
     } else if (source.format === "gguf" && tok instanceof SentencePieceBpe) {
         written.push(...saveTokenizer(out, tok.model, source.chatTemplate, source.config.maxSeqLen));

@@ -271,7 +271,6 @@ export const referenceDecodeKernels: DecodeKernels = {
     },
 };
 
-
 /** ggml's Q8_1 block sums of one activation row: half(float32(amax / 127) * sum of the block's quants). */
 function q8_1Sums(out: Float64Array, x: Float32Array, xOffset: number, qs: Int8Array, C: number): void {
     for (let b = 0; b < C / 32; b++) {

@@ -268,7 +268,8 @@ export class InferenceSession {
                 k.ropeForward(ks, ks, this.cos, this.sin, 1, s.T, c.nKvHeads, HS, s.pos0);
                 s.cache.k[l]!.set(ks, s.pos0 * KV);
                 s.cache.v[l]!.set(vNew.subarray(s.start * KV, (s.start + s.T) * KV), s.pos0 * KV);
-                k.attentionForwardCached(att.subarray(s.start * D, (s.start + s.T) * D), qs, s.cache.k[l]!, s.cache.v[l]!, s.T, s.pos0, c.nHeads, c.nKvHeads, HS);
+                k.attentionForwardCached(att.subarray(s.start * D, (s.start + s.T) * D), qs, s.cache.k[l]!, s.cache.v[l]!,
+                    s.T, s.pos0, c.nHeads, c.nKvHeads, HS);
             }
             project(o, att, l, "oProj", D, D);
             k.addInPlace(x, o, N * D);

@@ -28,7 +28,9 @@ export interface LoadInferenceWeightsOptions {
 
 const GiB = 1024 ** 3;
 
-export function loadInferenceWeights(source: ModelSource, { quantize, extraBytes = 0, mmap = true, availableBytes = freemem() }: LoadInferenceWeightsOptions = {}): InferenceWeights {
+export function loadInferenceWeights(
+    source: ModelSource, { quantize, extraBytes = 0, mmap = true, availableBytes = freemem() }: LoadInferenceWeightsOptions = {},
+): InferenceWeights {
     const matched = modelTensors(source);
     const converts = (t: ModelTensor, linear: boolean): boolean => quantize === "q8_0" && linear && t.storage !== "Q8_0" && t.shape[1]! % Q8_0_BLOCK === 0;
     let bytes = 0;

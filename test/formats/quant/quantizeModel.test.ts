@@ -46,12 +46,17 @@ test("use_more_bits picks llama.cpp's layers (LLaMA-2-7B: attn_v/ffn_down Q6_K o
 });
 
 test("q4_k_m export: the mixture per tensor, file type 15, errors reported, readable again and requantizable", () => {
-    const config: LlamaConfig = { dim: 256, nLayers: 8, nHeads: 4, nKvHeads: 4, hiddenDim: 512, vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false };
+    const config: LlamaConfig = {
+        dim: 256, nLayers: 8, nHeads: 4, nKvHeads: 4, hiddenDim: 512, vocabSize, maxSeqLen: 64, normEps: 1e-5, ropeTheta: 10000, tieEmbeddings: false,
+    };
     let x = 7;
     const hf = join(dir, "hf");
     writeHfCheckpoint({
         dir: hf, config,
-        tensors: parameterLayout(config).map((s) => ({ name: s.hfName, shape: s.shape, data: () => Float32Array.from({ length: s.size }, () => { x = (x * 16807) % 2147483647; return x / 2147483647 - 0.5; }) })),
+        tensors: parameterLayout(config).map((s) => ({
+            name: s.hfName, shape: s.shape,
+            data: () => Float32Array.from({ length: s.size }, () => { x = (x * 16807) % 2147483647; return x / 2147483647 - 0.5; }),
+        })),
     });
     copyFileSync(tokPath, join(hf, "tokenizer.model"));
     const out = join(dir, "m-q4_k_m.gguf");
