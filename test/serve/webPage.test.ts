@@ -21,11 +21,7 @@ test("the web page: chat with streaming, rendered prompt, stop, an evaluation ru
 }, async (t) => {
     const runs = mkdtempSync(join(tmpdir(), "mellama-serve-runs-"));
     const profile = mkdtempSync(join(tmpdir(), "mellama-chromium-"));
-    // Chromium may still be writing its profile as it exits: retry the removal rather than fail (or hang) on ENOTEMPTY.
-    t.after(() => {
-        rmSync(runs, { recursive: true, force: true });
-        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-    });
+    t.after(() => rmSync(runs, { recursive: true, force: true }));
     await evaluate({ lm: (docs) => createOracleLM(docs), tasks: ["mednli", "emrqa"], outputDir: runs, dataDir: FIXTURE_DATA, progress: false, modelSpec: "oracle" });
     // Reference kernels and a wider model: slow enough (a few ms a token) that Stop lands mid-generation.
     const server = await startTestServer({ tiny: { maxSeqLen: 1024, dim: 128, noEos: true } }, { runsDir: runs, kernels: "reference" });
@@ -38,8 +34,12 @@ test("the web page: chat with streaming, rendered prompt, stop, an evaluation ru
         args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"],
     });
-    // Bounded: a browser that does not close must not hold the suite.
-    t.after(() => Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]));
+    // The browser first (bounded: one that does not close must not hold the suite), then its profile, with retries:
+    // Chromium may still be writing it as it exits.
+    t.after(async () => {
+        await Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    });
     const page = await context.newPage();
     const external: string[] = [];
     page.on("request", (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith("about:")) { external.push(r.url()); } });

@@ -11,7 +11,7 @@
  * source is a GGUF).
  */
 import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { ConfigError } from "../../errors/MellamaError.js";
 import type { LlamaConfig } from "../../model/LlamaConfig.js";
 import { parameterLayout } from "../../model/parameterLayout.js";
@@ -82,9 +82,6 @@ export function exportModel(options: ExportModelOptions): string[] {
     }
     if (to === "hf" && !["f32", "f16", "bf16"].includes(type)) {
         throw new ConfigError("type", `${type} is a GGUF type; a Hugging Face checkpoint takes f32, f16 or bf16`);
-    }
-    if (resolve(out) === resolve(from)) {
-        throw new ConfigError("out", "is the input: write the converted model to another path");
     }
     const name = options.name ?? basename(from).replace(/\.(gguf|safetensors)$/, "");
     const claim = { command: "export", inputs: [from], overwrite: options.overwrite === true };

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { ConfigError } from "../../../src/errors/MellamaError.js";
+import { OutputExistsError } from "../../../src/util/writeOutput.js";
 import { GgufFile } from "../../../src/formats/gguf/GgufFile.js";
 import { GgmlType } from "../../../src/formats/gguf/ggufTypes.js";
 import { tensorTypeFor, useMoreBits } from "../../../src/formats/gguf/quantMixture.js";
@@ -90,7 +91,7 @@ test("q4_k_m export: the mixture per tensor, file type 15, errors reported, read
     exportModel({ from: out, to: "gguf", out: again, type: "q8_0" });
     using g2 = GgufFile.open(again);
     assert.equal(GgmlType[g2.info("blk.0.attn_q.weight").type], "Q8_0");
-    assert.throws(() => exportModel({ from: out, to: "gguf", out, type: "q6_k" }), (e: unknown) => e instanceof ConfigError && e.message.includes("is the input"));
+    assert.throws(() => exportModel({ from: out, to: "gguf", out, type: "q6_k" }), (e: unknown) => e instanceof OutputExistsError && e.message.includes("is an input of this command"));
     assert.throws(() => exportModel({ from: out, to: "hf", out: join(dir, "x"), type: "q4_k_m" }), ConfigError);
     assert.throws(() => exportModel({ from: out, to: "gguf", out: join(dir, "y.gguf"), type: "q7" as "q6_k" }), ConfigError);
 });
