@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { choiceArg } from "../options.js";
+import { choiceArg, pathArg } from "../options.js";
 
 export function register(program: Command): void {
     const data = program.command("data").description("benchmark data");
@@ -15,5 +15,25 @@ export function register(program: Command): void {
             const { dataDir } = await import("../../util/dataDir.js");
             const files = await fetchTaskData({ task, dest: options.dest ?? dataDir(), mirror: options.mirror, source: options.source, force: options.force });
             process.stdout.write(`${files.join("\n")}\n`);
+        });
+    data.command("list")
+        .description("which evaluation tasks have their data (test documents, train split for few-shot) and where the missing ones are looked for")
+        .option("--data <dir>", "data directory (default MELLAMA_DATA or ../shared/data)", pathArg("dir"))
+        .option("--json", "one JSON array instead of the table")
+        .action(async (options: { data?: string; json?: boolean }) => {
+            const { listTaskData } = await import("../../eval/data/listTaskData.js");
+            const { dataDir } = await import("../../util/dataDir.js");
+            const dir = options.data ?? dataDir();
+            const rows = await listTaskData(dir);
+            if (options.json === true) {
+                process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+                return;
+            }
+            process.stdout.write(`data directory: ${dir}\n`);
+            for (const r of rows) {
+                const state = r.docs === null ? `missing: ${r.missing ?? ""}`
+                    : `${r.docs} docs${r.trainDocs === null ? "" : `, train ${r.trainDocs}`}${r.skipped > 0 ? `, ${r.skipped} malformed skipped` : ""}`;
+                process.stdout.write(`${r.task.padEnd(22)} ${state}\n`);
+            }
         });
 }
