@@ -2,10 +2,13 @@
  * PubMedQA PQA-L: ori_pqal.json is a dict keyed by PMID {QUESTION, CONTEXTS[], final_decision, …}; the official
  * test split is the 500 PMIDs of test_ground_truth.json beside it ({PMID: yes|no|maybe}). Without that file every
  * labelled entry is returned (the instruction builder uses the non-test 500 as the supervised train split).
+ * Records come in the source files' order (test: test_ground_truth.json's), as the paper's harness iterates them,
+ * so `--limit` keeps the same documents; JavaScript would otherwise list the numeric PMID keys sorted.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { FormatError } from "../../errors/MellamaError.js";
+import { jsonObjectKeys } from "../../util/jsonObjectKeys.js";
 import type { BadRecord } from "./recordErrors.js";
 import { isObject, needString, needStringList, RecordRejected } from "./recordErrors.js";
 
@@ -20,17 +23,19 @@ export type PubmedqaSplit = "test" | "train" | "all";
 
 const DECISIONS = new Set(["yes", "no", "maybe"]);
 
-function readJsonObject(file: string): Record<string, unknown> {
+/** The object and its keys in file order. */
+function readJsonObject(file: string): { value: Record<string, unknown>; keys: string[] } {
+    const text = readFileSync(file, "utf8");
     let value: unknown;
     try {
-        value = JSON.parse(readFileSync(file, "utf8"));
+        value = JSON.parse(text);
     } catch {
         throw new FormatError(basename(file), "(file)", "not valid JSON");
     }
     if (!isObject(value)) {
         throw new FormatError(basename(file), "(file)", "expected a JSON object keyed by PMID");
     }
-    return value;
+    return { value, keys: jsonObjectKeys(text) };
 }
 
 /**
@@ -38,16 +43,17 @@ function readJsonObject(file: string): Record<string, unknown> {
  * number in the file as the line.
  */
 export function readPubmedqa(file: string, bad: BadRecord, split: PubmedqaSplit = "test"): PubmedqaRecord[] {
-    const pqal = readJsonObject(file);
+    const { value: pqal, keys: pqalKeys } = readJsonObject(file);
     const truthFile = join(dirname(file), "test_ground_truth.json");
-    const truth = split !== "all" && existsSync(truthFile) ? readJsonObject(truthFile) : undefined;
-    const entries = Object.entries(pqal);
+    const truthJson = split !== "all" && existsSync(truthFile) ? readJsonObject(truthFile) : undefined;
+    const truth = truthJson?.value;
+    const entries: [string, unknown][] = pqalKeys.map((pmid) => [pmid, pqal[pmid]]);
     const position = new Map(entries.map(([pmid], i) => [pmid, i + 1]));
     let selected: [string, unknown][];
     if (truth === undefined) {
         selected = entries;
     } else if (split === "test") {
-        selected = Object.keys(truth).map((pmid) => [pmid, pqal[pmid]]);
+        selected = truthJson!.keys.map((pmid) => [pmid, pqal[pmid]]);
     } else {
         selected = entries.filter(([pmid]) => !(pmid in truth));
     }
