@@ -18,7 +18,7 @@ export function readyToUse(models: readonly { model: string; path: string; base?
         }
     }
     const first = servable[servable.length - 1]!.replace(/^--model [^=]+=/, "");
-    lines.push(`  chat in the terminal: mellama generate --model ${first} --prompt "..."`,
+    lines.push(`  chat in the terminal: mellama chat --model ${first}   (one prompt: mellama generate --model ${first} --prompt "...")`,
         `  serve: mellama serve ${servable.join(" ")}`,
         "    then open http://127.0.0.1:8080/ (web chat, evaluation runs with --runs DIR) or point an OpenAI client at http://127.0.0.1:8080/v1",
         "    (chat needs a chat template in the model's tokenizer_config.json, or --chat-template FILE; /v1/completions works without)");

@@ -41,4 +41,5 @@ test("the nano Me-LLaMA recipe runs every stage end to end on the synthetic samp
     assert.ok(printed.includes(`mellama merge --base ${r.paths[1]!.path} --adapter ${r.paths[3]!.path} --out ${out}/me-chat-merged`));
     assert.match(printed, /mellama serve --model base=\S+ --model me=\S+ --model base-instruct=\S+ --model me-chat=\S+me-chat-merged\n/);
     assert.ok(printed.includes(`mellama serve --model ${r.paths[1]!.path} --adapter me-chat=${r.paths[3]!.path}`));
+    assert.ok(printed.includes(`mellama chat --model ${out}/me-chat-merged`));
 });
