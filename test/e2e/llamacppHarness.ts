@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import type { SentencePieceBpe } from "../../src/tokenizer/SentencePieceBpe.js";
 
-interface Sequence {
+export interface Sequence {
     clearHistory(): Promise<void>;
     controlledEvaluate(input: (number | [number, { generateNext: { logits: true } }])[]): Promise<({ next: { logits?: Map<number, number> } } | undefined)[]>;
     evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number>;
@@ -90,9 +90,7 @@ export async function compareWithLlamaCpp(
     try {
         for (const text of PROMPTS) {
             const ids = [tok.bosId, ...tok.encode(text)];
-            await seq.clearHistory();
-            const res = await seq.controlledEvaluate([...ids.slice(0, -1), [ids.at(-1)!, { generateNext: { logits: true } }]]);
-            const theirs = res.at(-1)?.next.logits;
+            const theirs = await llamaCppNextLogits(seq, ids);
             assert.ok(theirs !== undefined && theirs.size === tok.vocabSize, "llama.cpp returned the full logits");
             const ours = mine.logits(ids);
             let maxDiff = 0;
@@ -129,4 +127,11 @@ export async function compareWithLlamaCpp(
         await lm.dispose();
     }
     return { worst, compared };
+}
+
+/** llama.cpp's logits for the token after `ids`, evaluated from an empty history (undefined if none came back). */
+export async function llamaCppNextLogits(seq: Sequence, ids: readonly number[]): Promise<Map<number, number> | undefined> {
+    await seq.clearHistory();
+    const res = await seq.controlledEvaluate([...ids.slice(0, -1), [ids.at(-1)!, { generateNext: { logits: true } }]]);
+    return res.at(-1)?.next.logits;
 }

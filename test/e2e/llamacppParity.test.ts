@@ -20,20 +20,7 @@ import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { loadForInference } from "../../src/model/inference/index.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
-
-interface Sequence {
-    clearHistory(): Promise<void>;
-    controlledEvaluate(input: (number | [number, { generateNext: { logits: true } }])[]): Promise<({ next: { logits?: Map<number, number> } } | undefined)[]>;
-    evaluate(tokens: number[], o: { temperature: number }): AsyncIterable<number>;
-}
-interface Llama {
-    loadModel(o: { modelPath: string }): Promise<{
-        createContext(o: { contextSize: number; threads: number; experimentalKvCacheKeyType?: string; experimentalKvCacheValueType?: string;
-            flashAttention?: boolean; }): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }>;
-        dispose(): Promise<void>;
-    }>;
-    dispose(): Promise<void>;
-}
+import { type Llama, llamaCppNextLogits } from "./llamacppHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-parity-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,9 +65,7 @@ test("llama.cpp and mellama on the same GGUF: next-token logits and 64 greedy to
             const seq = ctx.getSequence();
             for (const text of prompts) {
                 const ids = [tok.bosId, ...tok.encode(text)];
-                await seq.clearHistory();
-                const res = await seq.controlledEvaluate([...ids.slice(0, -1), [ids.at(-1)!, { generateNext: { logits: true } }]]);
-                const theirs = res.at(-1)?.next.logits;
+                const theirs = await llamaCppNextLogits(seq, ids);
                 assert.ok(theirs !== undefined && theirs.size === config.vocabSize, "llama.cpp returned the full logits");
                 const ours = mine.logits(ids);
                 let maxDiff = 0;

@@ -166,8 +166,8 @@ export function createOpenaiLM(options: OpenaiLMOptions): LM {
     };
 }
 
-/** The generated text of a completions or chat-completions body; garbage is a retryable error naming the field. */
-export function extractText(body: string, chat: boolean): string {
+/** choices[0] of a response body; garbage (not JSON, no choices) is a retryable error. */
+function firstChoice(body: string): unknown {
     let value: unknown;
     try {
         value = JSON.parse(body);
@@ -178,7 +178,12 @@ export function extractText(body: string, chat: boolean): string {
     if (!Array.isArray(choices) || choices.length === 0) {
         throw new RetryableError("response has no choices");
     }
-    const first = choices[0] as { text?: unknown; message?: { content?: unknown } } | null;
+    return choices[0];
+}
+
+/** The generated text of a completions or chat-completions body; garbage is a retryable error naming the field. */
+export function extractText(body: string, chat: boolean): string {
+    const first = firstChoice(body) as { text?: unknown; message?: { content?: unknown } } | null;
     const text = chat ? first?.message?.content : first?.text;
     if (typeof text !== "string") {
         throw new RetryableError(`response has no string choices[0].${chat ? "message.content" : "text"}`);
@@ -193,17 +198,7 @@ export function extractText(body: string, chat: boolean): string {
  * server does not do completions with echo + logprobs: a plain (not retried) error that says so.
  */
 export function echoedSpan(body: string, from: number, to: number): { logprob: number; isGreedy: boolean; tokens: number } {
-    let value: unknown;
-    try {
-        value = JSON.parse(body);
-    } catch {
-        throw new RetryableError("response is not JSON");
-    }
-    const choices = (value as { choices?: unknown } | null)?.choices;
-    if (!Array.isArray(choices) || choices.length === 0) {
-        throw new RetryableError("response has no choices");
-    }
-    const lp = (choices[0] as { logprobs?: unknown } | null)?.logprobs as
+    const lp = (firstChoice(body) as { logprobs?: unknown } | null)?.logprobs as
         { tokens?: unknown; token_logprobs?: unknown; top_logprobs?: unknown; text_offset?: unknown } | null | undefined;
     if (lp === null || lp === undefined || !Array.isArray(lp.token_logprobs) || !Array.isArray(lp.text_offset) || !Array.isArray(lp.tokens)) {
         throw new Error("the server returned no choices[0].logprobs {tokens, token_logprobs, text_offset} for echo: true, logprobs: 1: "
