@@ -7,28 +7,17 @@ every position of a fixed token sequence, for test/model/inference/hfLogits.test
       /tmp/hf-oracle test/fixtures/inference/hf_logits.json
 """
 import json
-import struct
 import sys
 
 import numpy as np
+from safetensors_f64 import read_safetensors as read_f64
 import torch
 
 TOKENS = [1, 5, 17, 42, 88, 3, 60, 61, 7, 96, 30]  # must match oracleTokens in hfOracleModel.ts
 
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", (name, info["dtype"])
-        a, b = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype="<f4").reshape(info["shape"]).astype(np.float64))
-    return out
+    return {k: torch.from_numpy(v) for k, v in read_f64(path).items()}
 
 
 def main(model_dir, out_path):

@@ -13,28 +13,15 @@ each adapter, for test/model/inference/LoraAdapter.test.ts.
 import json
 import math
 import re
-import struct
 import sys
 
 import numpy as np
+from safetensors_f64 import read_safetensors
 
 TOKENS = [1, 5, 17, 42, 88, 3, 60, 61, 7, 96, 30]  # oracleTokens in hfOracleModel.ts
 ADAPTERS = ["all7", "qvdown"]  # ORACLE_ADAPTERS in loraOracleModel.ts
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", (name, info["dtype"])
-        a, b = info["data_offsets"]
-        out[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(info["shape"]).astype(np.float64)
-    return out
 
 
 def read_adapter(adapter_dir):

@@ -20,10 +20,10 @@ The model is the HF directory written by test/eval/scoring/scoringOracleModel.ts
 import json
 import math
 import re
-import struct
 import sys
 
 import numpy as np
+from safetensors_f64 import read_safetensors as read_f64
 import sentencepiece as spm
 import torch
 
@@ -50,18 +50,7 @@ ROLLING_TEXTS = [
 
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", (name, info["dtype"])
-        a, b = info["data_offsets"]
-        out[name] = torch.from_numpy(np.frombuffer(data[a:b], dtype="<f4").reshape(info["shape"]).astype(np.float64))
-    return out
+    return {k: torch.from_numpy(v) for k, v in read_f64(path).items()}
 
 
 class Model:
