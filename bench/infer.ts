@@ -9,14 +9,15 @@
  *          Decode batch 1 and prefill of 128 tokens at 2 threads, time to first token from a fresh process, peak
  *          RSS against the weights' size, decode as a fraction of the read-bandwidth limit (lib/inferLarge.ts; one
  *          process per engine and round).
- *   13b    LLaMA-2-13B shape Q8_0 GGUF: loads, decodes 8 tokens; peak RSS against the file size.
+ *   13b    LLaMA-2-13B shape Q8_0 and Q4_K_M GGUFs: loads, decodes 8 tokens; peak RSS against the file size.
  *
  * Flags: --quick (fewer repetitions), --only small|7b|13b (comma-separated for several), --formats
- * q8_0,f16,bf16,q4_k_m,q4_0 (which 7B files), --shape PRESET (run the 7b/13b parts on a small preset, e.g. tiny15m, to try the
- * path in seconds: results are printed, not saved), --force-anchor (run llama.cpp on 13B Q8_0 even where its
- * expected peak RSS, about 2.1x the file, exceeds the machine's memory). Writing the 7B files takes minutes and up to 27 GB of disk
- * (the F16 GGUF and the BF16 directory at once); 13B Q8_0 takes 14 GB. Results: bench/results/infer.json, the
- * rows of the parts run replacing that part's earlier rows.
+ * q8_0,f16,bf16,q4_k_m,q4_0 (which 7B files; of these, q8_0 and q4_k_m apply to 13b too), --shape PRESET (run the
+ * 7b/13b parts on a small preset, e.g. tiny15m, to try the path in seconds: results are printed, not saved),
+ * --force-anchor (run llama.cpp on 13B Q8_0 even where its expected peak RSS, about 2.1x the file, exceeds the
+ * machine's memory). Writing the 7B files takes minutes and up to 27 GB of disk (the F16 GGUF and the BF16
+ * directory at once); 13B Q8_0 takes 14 GB, 13B Q4_K_M 8 GB. Results: bench/results/infer.json, the rows of the
+ * parts run replacing that part's earlier rows (with --formats, only the rows measured).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,6 +64,7 @@ function list<T extends string>(name: string, allowed: readonly T[], all: readon
 const quick = process.argv.includes("--quick");
 const parts = list<Part>("--only", PARTS, PARTS);
 const kinds = list("--formats", Object.keys(FORMATS), Object.keys(FORMATS)).map((f) => FORMATS[f]!);
+const LARGE_13B_KINDS: readonly RandomFileKind[] = ["gguf-q8_0", "gguf-q4_k_m"];
 const shape = flag("--shape");
 const dir = mkdtempSync(join(tmpdir(), "mellama-bench-infer-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +95,7 @@ for (const part of parts) {
         rows.push(...await benchSmall({ reps: quick ? 3 : 5, dir, tokenizerModel, fixturePieces: fixture.pieces.length, common }));
     } else {
         rows.push(...await benchLarge({
-            part, preset: shape ?? (part === "7b" ? "llama2-7b" : "llama2-13b"), kinds: part === "7b" ? kinds : ["gguf-q8_0"],
+            part, preset: shape ?? (part === "7b" ? "llama2-7b" : "llama2-13b"), kinds: part === "7b" ? kinds : kinds.filter((k) => LARGE_13B_KINDS.includes(k)),
             quick, forceAnchor: process.argv.includes("--force-anchor"), dir, vocab, tokenizerModel, prompt, common: { ...common, ...(quick ? { quick: true } : {}) },
         }));
     }
@@ -108,7 +110,7 @@ if (shape !== undefined) {
     const path = fileURLToPath(new URL("./results/infer.json", import.meta.url));
     const old = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as BenchRow[] : [];
     const partOf = (r: BenchRow): Part => (r.config.part ?? "small") as Part;
-    const full = parts.filter((p) => p !== "7b" || flag("--formats") === undefined);
+    const full = parts.filter((p) => p === "small" || flag("--formats") === undefined);
     const names = new Set(rows.map((r) => r.name));
     writeBenchResults("infer", [...old.filter((r) => !names.has(r.name) && !full.includes(partOf(r))), ...rows]
         .sort((x, y) => PARTS.indexOf(partOf(x)) - PARTS.indexOf(partOf(y))));
