@@ -10,6 +10,7 @@
       "sources": [
         "src/kernels/native/addon.cpp",
         "src/kernels/native/ThreadPool.cpp",
+        "src/kernels/native/quantizeBlocks.cpp",
         "src/kernels/native/variantScalar.cpp",
         "src/kernels/native/variantAvx2.cpp",
         "src/kernels/native/variantAvx512.cpp",

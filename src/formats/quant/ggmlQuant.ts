@@ -3,6 +3,7 @@
  * bit-exact with ggml's reference quantizers and dequantizers (see each family's file). F32, F16 and BF16 are
  * handled here too, so callers convert any tensor type with one call.
  */
+import { quantizeBlocksNative } from "../../kernels/native/nativeKernels.js";
 import { GGML_BLOCK, GgmlType } from "../gguf/ggufTypes.js";
 import { bf16ArrayToF32, f16ArrayToF32, f32ArrayToBf16, f32ArrayToF16 } from "./halfFloat.js";
 import { dequantizeLegacy, type LegacyType, quantizeLegacy } from "./legacyQuants.js";
@@ -37,12 +38,28 @@ export function ggmlRowBytes(type: GgmlType, n: number): number {
     return (n / block) * bytes;
 }
 
-/** Quantizes (or converts) `src` to `type`; src.length must be a multiple of the type's block. */
+/**
+ * Quantizes (or converts) `src` to `type`; src.length must be a multiple of the type's block. Q8_0 and the
+ * K-quants run in native code when the addon is built (the same bytes as quantizeGgmlReference, many times faster).
+ */
 export function quantizeGgml(type: StorageType, src: Float32Array, out: Uint8Array = new Uint8Array(ggmlRowBytes(type, src.length))): Uint8Array {
-    const [block] = GGML_BLOCK[type];
-    if (src.length % block !== 0) {
-        throw new RangeError(`${GgmlType[type]} needs a multiple of ${block} values, got ${src.length}`);
+    checkWholeBlocks(type, src.length);
+    if (out.byteLength === ggmlRowBytes(type, src.length) && process.env.MELLAMA_QUANTIZE_REFERENCE !== "1" && quantizeBlocksNative(type, src, out)) {
+        return out;
     }
+    return quantizeGgmlReference(type, src, out);
+}
+
+function checkWholeBlocks(type: StorageType, n: number): void {
+    const [block] = GGML_BLOCK[type];
+    if (n % block !== 0) {
+        throw new RangeError(`${GgmlType[type]} needs a multiple of ${block} values, got ${n}`);
+    }
+}
+
+/** quantizeGgml in TypeScript only: the readable reference the native quantizer is checked against. */
+export function quantizeGgmlReference(type: StorageType, src: Float32Array, out: Uint8Array = new Uint8Array(ggmlRowBytes(type, src.length))): Uint8Array {
+    checkWholeBlocks(type, src.length);
     switch (type) {
         case GgmlType.F32:
             out.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));

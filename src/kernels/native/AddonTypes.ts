@@ -42,6 +42,12 @@ export interface NativeAddon {
      * null where the file cannot be mapped.
      */
     mapFile(path: string, offset: number, length: number): ArrayBuffer | null;
+    /**
+     * ggml's reference quantizer of `type` (a GgmlType number: Q8_0 or Q2_K..Q6_K) over whole blocks of `src` into
+     * `out` (exactly their bytes), on up to `threads` threads; false, touching nothing, for any other type or when
+     * `src` holds NaN or Inf.
+     */
+    quantizeBlocks(type: number, src: Float32Array, out: Uint8Array, threads: number): boolean;
     /** Sets the constructor of the error thrown on bad arguments (called once by the loader). */
     setErrorFactory(factory: (field: string, message: string) => Error): void;
 }

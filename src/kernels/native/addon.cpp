@@ -5,6 +5,8 @@
 //                           avx512vnni}
 //   variants()              the variants this CPU can run, best first (emu16, a test-only variant, last)
 //   setErrorFactory(fn)     fn(field, message) builds the typed error thrown on bad arguments
+//   quantizeBlocks(type, src, out, threads)  ggml's reference quantizer of a Q8_0 or K-quant type (quantizeBlocks.cpp);
+//                           false when the type is not one of them or src holds NaN or Inf
 //   adviseHugePages(view)   backs the view's 2 MiB-aligned interior with transparent huge pages (Linux), returns
 //                           the bytes so advised (0 elsewhere or when the kernel refuses)
 // Every argument is checked here, before any memory is touched: types, integer shapes, and that each typed
@@ -28,6 +30,7 @@
 
 #include "KernelTable.h"
 #include "ThreadPool.h"
+#include "quantizeBlocks.h"
 
 namespace mellama {
 namespace {
@@ -684,11 +687,46 @@ Napi::Value mapFile(const Napi::CallbackInfo& info) {
 #endif
 }
 
+Napi::Value quantizeBlocksValue(const Napi::CallbackInfo& info) {
+    const Napi::Env env = info.Env();
+    if (info.Length() != 4 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsNumber()) {
+        throw Napi::TypeError::New(env, "quantizeBlocks: expected (type, Float32Array, Uint8Array, threads)");
+    }
+    const Napi::TypedArray src = info[1].As<Napi::TypedArray>();
+    const Napi::TypedArray out = info[2].As<Napi::TypedArray>();
+    if (src.TypedArrayType() != napi_float32_array || out.TypedArrayType() != napi_uint8_array) {
+        throw Napi::TypeError::New(env, "quantizeBlocks: expected (type, Float32Array, Uint8Array, threads)");
+    }
+    const double type = info[0].As<Napi::Number>().DoubleValue();
+    const double threads = info[3].As<Napi::Number>().DoubleValue();
+    int block = 0, bytes = 0;
+    if (!(type >= 0 && type < 64 && type == std::floor(type)) || !quantizeBlocksSupported((int)type, &block, &bytes)) {
+        return Napi::Boolean::New(env, false);
+    }
+    if (!(threads >= 1 && threads <= 1024 && threads == std::floor(threads))) {
+        throw Napi::RangeError::New(env, "quantizeBlocks: threads must be an integer in [1, 1024]");
+    }
+    const size_t n = src.ElementLength();
+    if (n % (size_t)block != 0 || out.ByteLength() != n / block * bytes) {
+        throw Napi::RangeError::New(env, "quantizeBlocks: src must be whole blocks and out exactly their bytes");
+    }
+    const float* s = reinterpret_cast<const float*>(static_cast<const uint8_t*>(src.ArrayBuffer().Data()) + src.ByteOffset());
+    uint8_t* o = static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset();
+    for (size_t i = 0; i < n; i++) {
+        if (!std::isfinite(s[i])) {
+            return Napi::Boolean::New(env, false);  // NaN's sign and payload are the engine's: the TS reference decides
+        }
+    }
+    quantizeBlocks((int)type, s, n / block, o, (int)threads);
+    return Napi::Boolean::New(env, true);
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
     exports.Set("adviseHugePages", Napi::Function::New(env, adviseHugePages));
     exports.Set("Context", Context::define(env));
     exports.Set("cpuFeatures", Napi::Function::New(env, cpuFeatures));
     exports.Set("mapFile", Napi::Function::New(env, mapFile));
+    exports.Set("quantizeBlocks", Napi::Function::New(env, quantizeBlocksValue));
     exports.Set("variants", Napi::Function::New(env, variants));
     exports.Set("setErrorFactory", Napi::Function::New(env, setErrorFactory));
     return exports;

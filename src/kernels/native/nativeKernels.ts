@@ -104,6 +104,15 @@ export function mapFileRange(path: string, offset: number, length: number): Uint
     return buffer === null ? null : new Uint8Array(buffer);
 }
 
+/**
+ * ggml's reference quantizer of a Q8_0 or K-quant type in native code (byte-identical to src/formats/quant, the
+ * readable reference), on every core. False when the addon is missing, quantizes no such type natively, or `src`
+ * holds NaN or Inf (whose bits JavaScript does not pin down); the caller then runs the TypeScript reference.
+ */
+export function quantizeBlocksNative(type: number, src: Float32Array, out: Uint8Array, threads = availableParallelism()): boolean {
+    return loadNativeAddon()?.quantizeBlocks(type, src, out, Math.min(1024, Math.max(1, threads))) ?? false;
+}
+
 function resolveSimd(simd: string | undefined): SimdKind | "auto" {
     const fromEnv = process.env.MELLAMA_SIMD;
     const value = simd ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : "auto");
