@@ -5,8 +5,12 @@
  *
  * Every weight is k * 2^-12 with k a random integer in [-128, 127] (std about 0.018, like a 0.02 init): such values
  * are exact in F16 and BF16, so the F16 GGUF and the BF16 Hugging Face directory of one shape hold the SAME weights
- * (and Q8_0 holds them up to its per-block scale rounding; Q4_K_M and Q4_0 quantize them with llama.cpp's
- * per-tensor mixture, as `mellama export --type q4_k_m` does). Each tensor's values come from a xorshift32 stream
+ * (and Q8_0 holds them up to its per-block scale rounding). Q4_K_M and Q4_0 files use llama.cpp's per-tensor type
+ * mixture, as `mellama export --type q4_k_m` does, but their 4- to 6-bit tensors are not quantized whole: ggml's
+ * scale searches cost minutes per 7B file even in native code, which measures nothing the bench is about. Each
+ * such tensor is made of blocks drawn at random from a pool of 1024 blocks quantized from the same random values,
+ * so every block is a real quantizer output and the file decodes to weights of the same scale.
+ * Each tensor's values come from a xorshift32 stream
  * seeded by its Hugging Face name, in HF layout; GGUF q/k rows then get llama.cpp's converter permutation
  * (permuteQkToGguf), as exportModel does, so the GGUF is a valid llama GGUF of the same model. Norms are 1.
  * With this scale the final logits have a std of about 1, so top-2 margins are neither ties nor one-hot.
@@ -22,6 +26,7 @@ import { type GgufTensorInput, writeGguf } from "../../src/formats/gguf/writeGgu
 import { writeHfCheckpoint } from "../../src/formats/hf/writeHfCheckpoint.js";
 import { hfToGgufName } from "../../src/formats/hfNames.js";
 import { type FileTypeName, tensorTypeFor } from "../../src/formats/gguf/quantMixture.js";
+import { GGML_BLOCK, GgmlType } from "../../src/formats/gguf/ggufTypes.js";
 import { ggmlRowBytes, quantizeGgml, type StorageType } from "../../src/formats/quant/ggmlQuant.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { createProgress } from "../../src/util/progress.js";
@@ -136,6 +141,25 @@ export function randomTensor(t: TensorSpec): Float32Array {
     return out;
 }
 
+const POOL_BLOCKS = 1024;
+
+/** A tensor of `type` whose blocks are drawn (xorshift32, seeded by its name) from POOL_BLOCKS quantized blocks. */
+function sampledBlocks(t: TensorSpec, type: StorageType): Uint8Array {
+    const [block, blockBytes] = GGML_BLOCK[type];
+    const pool = quantizeGgml(type, randomTensor({ ...t, shape: [POOL_BLOCKS * block] }));
+    const blocks = count(t.shape) / block;
+    const out = new Uint8Array(blocks * blockBytes);
+    let s = seedOf(`${t.name}#blocks`);
+    for (let b = 0; b < blocks; b++) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        const from = ((s >>> 0) % POOL_BLOCKS) * blockBytes;
+        out.set(pool.subarray(from, from + blockBytes), b * blockBytes);
+    }
+    return out;
+}
+
 export interface RandomModelFile {
     /** The .gguf file or the Hugging Face directory. */
     path: string;
@@ -184,6 +208,11 @@ export function writeRandomLlama({ config, kind, out, vocab, tokenizerModel, lab
             return {
                 name, dims: [...t.shape].reverse(), type,
                 data: () => {
+                    if (type !== GgmlType.F32 && type !== GgmlType.F16 && type !== GgmlType.Q8_0 && t.role !== "norm") {
+                        const bytes = sampledBlocks(t, type);
+                        progress.increment(bytes.byteLength);
+                        return bytes;
+                    }
                     const raw = randomTensor(t);
                     const w = heads === undefined ? raw : permuteQkToGguf(raw, t.shape[0]!, t.shape[1]!, heads);
                     const bytes = quantizeGgml(type, w);
