@@ -73,22 +73,17 @@ export function packSftSequences(encoded: readonly EncodedConversation[], T: num
     }
     // Array.prototype.sort is stable: equal lengths keep the input order.
     const order = items.map((_, i) => i).sort((a, b) => items[b]!.length - items[a]!.length);
+    // One candidate row per item, all empty at first: every item (length ≤ T) fits some row, and as rows are
+    // taken leftmost first, the first fit is an opened row or the next unopened one.
     const tree = new FreeSpaceTree(items.length, T);
     const rowOf = new Int32Array(items.length);
-    const used: number[] = [];
+    let rows = 0;
     for (const i of order) {
-        let row = tree.firstFit(items[i]!.length);
-        if (row < 0 || row > used.length) {
-            row = used.length;
-        }
-        if (row === used.length) {
-            used.push(0);
-        }
+        const row = tree.firstFit(items[i]!.length);
         tree.take(row, items[i]!.length);
-        used[row]! += items[i]!.length;
         rowOf[i] = row;
+        rows = Math.max(rows, row + 1);
     }
-    const rows = used.length;
     const tokens = new Int32Array(rows * T).fill(padId);
     const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
     const positions = new Int32Array(rows * T);
