@@ -102,9 +102,9 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     const K = config.gradAccum;
     const padId = tokenizer.padId ?? tokenizer.eosId;
     const chatTemplate = chatTemplateOfSetting(config.template);
-    const layOut = config.layout === "pack" ? packSftSequences : buildSftSequences;
+    const toRows = config.layout === "pack" ? packSftSequences : buildSftSequences;
     const encode = (examples: readonly SftExample[]): SftSequences =>
-        layOut(examples.map((e) => encodeConversation(tokenizer, e, { jinja: chatTemplate }, config.lossOn)), T, padId);
+        toRows(examples.map((e) => encodeConversation(tokenizer, e, { jinja: chatTemplate }, config.lossOn)), T, padId);
     const built = encode(train);
     const data = keepLearnable(built, T);
     if (data.rows < B) {
