@@ -97,11 +97,11 @@ function cases(): Case[] {
             const n = B * T * NH * HS;
             const [q, k, v, out, dout] = [rand(n), rand(n), rand(n), new Float32Array(n), rand(n)];
             const lse = new Float32Array(B * NH * T);
-            ks.attentionForward(out, lse, q, k, v, B, T, NH, NH, HS);
+            ks.attentionForward(out, lse, q, k, v, null, B, T, NH, NH, HS);
             const [dq, dk, dv] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
             return backward
-                ? () => ks.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, B, T, NH, NH, HS)
-                : () => ks.attentionForward(out, lse, q, k, v, B, T, NH, NH, HS);
+                ? () => ks.attentionBackward(dq, dk, dv, dout, q, k, v, out, lse, null, B, T, NH, NH, HS)
+                : () => ks.attentionForward(out, lse, q, k, v, null, B, T, NH, NH, HS);
         },
     });
     const decode = (format: "F32" | "F16" | "Q8_0", C2: number, OC: number): Case => ({

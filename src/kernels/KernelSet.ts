@@ -57,16 +57,17 @@ export interface KernelSet extends DecodeKernels {
 
     /**
      * Rotary embedding, Hugging Face rotate-half convention, on x (B, T, NHx, HS) where row (b, t) sits at
-     * position pos0 + t. With half = HS/2 and i < half:
+     * position positions[b*T + t] when positions (B, T) is given (packed rows, each example restarting at 0; pos0
+     * is then unused), else at pos0 + t. Every position must lie in the tables. With half = HS/2 and i < half:
      *   out[i]        = x[i] * cos[p, i] - x[i + half] * sin[p, i]
      *   out[i + half] = x[i + half] * cos[p, i] + x[i] * sin[p, i]
      * cos and sin are (maxT, HS/2) tables: cos[p, i] = cos(p * theta^(-2i/HS)). out may alias inp.
      */
-    ropeForward(out: Float32Array, inp: Float32Array, cos: Float32Array, sin: Float32Array,
+    ropeForward(out: Float32Array, inp: Float32Array, cos: Float32Array, sin: Float32Array, positions: Int32Array | null,
         B: number, T: number, NHx: number, HS: number, pos0: number): void;
 
     /** The transpose rotation: dinp (B, T, NHx, HS) = Rᵀ dout. dinp may alias dout. `=` semantics. */
-    ropeBackward(dinp: Float32Array, dout: Float32Array, cos: Float32Array, sin: Float32Array,
+    ropeBackward(dinp: Float32Array, dout: Float32Array, cos: Float32Array, sin: Float32Array, positions: Int32Array | null,
         B: number, T: number, NHx: number, HS: number, pos0: number): void;
 
     /**
@@ -74,16 +75,19 @@ export interface KernelSet extends DecodeKernels {
      * q (B, T, NH, HS), k and v (B, T, NKV, HS); query head h reads kv head h / (NH / NKV).
      * out (B, T, NH, HS) = softmax(q kᵀ / sqrt(HS), causal) v; lse (B, NH, T) = the log-sum-exp of each
      * scaled score row, kept for backward.
+     * Packed rows: segStart (B, T), when not null, is for each position the first position of its example in the
+     * row (0 ≤ segStart[b*T+t] ≤ t); query t then sees keys segStart[b*T+t]..t only, a block-diagonal causal mask,
+     * so packed examples never attend to each other. null is plain causal (as if all zero).
      */
     attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
-        B: number, T: number, NH: number, NKV: number, HS: number): void;
+        segStart: Int32Array | null, B: number, T: number, NH: number, NKV: number, HS: number): void;
 
     /**
      * Backward of attentionForward, recomputing probabilities from lse. dq, dk, dv use `=` semantics
-     * (they are overwritten), shapes as q, k, v.
+     * (they are overwritten), shapes as q, k, v; segStart as given to forward.
      */
     attentionBackward(dq: Float32Array, dk: Float32Array, dv: Float32Array, dout: Float32Array,
-        q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, lse: Float32Array,
+        q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, lse: Float32Array, segStart: Int32Array | null,
         B: number, T: number, NH: number, NKV: number, HS: number): void;
 
     /** SwiGLU: out (n) = silu(gate) * up, silu(x) = x / (1 + e^-x). n = N * H. */

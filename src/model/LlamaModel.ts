@@ -47,6 +47,13 @@ export interface ForwardOptions {
     lossScale?: number;
     /** Write dlogits for backward (training). Default: true when targets are given and the model was built for training. */
     computeGrad?: boolean;
+    /**
+     * Packed rows: positions (B, T) of each token within its own example, restarting at 0 where an example starts
+     * (Hugging Face's `position_ids` for packed sequences). RoPE then uses these positions and attention is
+     * block-diagonal causal, so packed examples never attend to each other. Each row must start at 0 and every
+     * position be 0 or one more than the one before. Default: one sequence per row (positions 0..T-1).
+     */
+    positions?: Int32Array | null;
 }
 
 /** Views of exactly N = B·T rows, rebuilt only when N changes (so a training loop makes none per step). */
@@ -114,6 +121,10 @@ export class LlamaModel {
     /** (N): rstd written by recomputed norms (the forward rstd1/rstd2 stay as they are). */
     private readonly rstdScratch: Float32Array;
     private tokens: Int32Array = new Int32Array(0);
+    /** The last forward's positions (B, T) and the segment starts derived from them (segStart[t] = t - positions[t]); null when unpacked. */
+    private positions: Int32Array | null = null;
+    private segStart: Int32Array | null = null;
+    private segStartArena: Int32Array | null = null;
     private lastB = 0;
     private lastT = 0;
     private gradReady = false;
@@ -313,6 +324,10 @@ export class LlamaModel {
                 throw new ModelInputError("tokens", `token id ${tokens[i]} at position ${i} is outside the vocabulary 0..${V - 1}`);
             }
         }
+        const positions = options.positions ?? null;
+        const segStart = positions === null ? null : this.segmentStarts(positions, B, T);
+        this.positions = positions;
+        this.segStart = segStart;
         const S = this.viewsFor(N);
         k.encoderForward(this.layers[0]?.x ?? this.xFinal, tokens, this.embed, N, C);
         for (let l = 0; l < this.layers.length; l++) {
@@ -328,9 +343,9 @@ export class LlamaModel {
                 lora.forward(l, "kProj", L.k, L.h1, N);
                 lora.forward(l, "vProj", L.v, L.h1, N);
             }
-            k.ropeForward(L.q, L.q, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
-            k.ropeForward(L.k, L.k, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
-            k.attentionForward(L.att, L.lse, L.q, L.k, L.v, B, T, NH, NKV, HS);
+            k.ropeForward(L.q, L.q, this.ropeCos, this.ropeSin, positions, B, T, NH, HS, 0);
+            k.ropeForward(L.k, L.k, this.ropeCos, this.ropeSin, positions, B, T, NKV, HS, 0);
+            k.attentionForward(L.att, L.lse, L.q, L.k, L.v, segStart, B, T, NH, NKV, HS);
             const o = S.o;
             k.matmulForward(o, L.att, p.oProj, null, N, C, C);
             lora?.forward(l, "oProj", o, L.att, N);
@@ -434,9 +449,9 @@ export class LlamaModel {
             k.matmulBackward(datt, gr?.oProj ?? null, null, dx, L.att, p.oProj, N, C, C);
             lora?.backward(l, "oProj", datt, dx, N);
             const { dq, dk, dv } = S;
-            k.attentionBackward(dq, dk, dv, datt, L.q, L.k, L.v, L.att, L.lse, B, T, NH, NKV, HS);
-            k.ropeBackward(dq, dq, this.ropeCos, this.ropeSin, B, T, NH, HS, 0);
-            k.ropeBackward(dk, dk, this.ropeCos, this.ropeSin, B, T, NKV, HS, 0);
+            k.attentionBackward(dq, dk, dv, datt, L.q, L.k, L.v, L.att, L.lse, this.segStart, B, T, NH, NKV, HS);
+            k.ropeBackward(dq, dq, this.ropeCos, this.ropeSin, this.positions, B, T, NH, HS, 0);
+            k.ropeBackward(dk, dk, this.ropeCos, this.ropeSin, this.positions, B, T, NKV, HS, 0);
             if (this.recompute) {
                 k.rmsnormForward(L.h1, this.rstdScratch, L.x, p.inputLayernorm, N, C, this.config.normEps);
             }
@@ -453,6 +468,29 @@ export class LlamaModel {
         if (!frozen) {
             k.encoderBackward(this.views.get("embedTokens")!.grad!, dx, this.tokens, N, C);
         }
+    }
+
+    /**
+     * Checks packed positions (B, T) and returns the segment starts (B, T) attention masks with, in an arena made
+     * once: position t of a row belongs to the example that starts at t - positions[t].
+     */
+    private segmentStarts(positions: Int32Array, B: number, T: number): Int32Array {
+        const N = B * T;
+        if (positions.length < N) {
+            throw new ModelInputError("positions", `need ${N} positions, got ${positions.length}`);
+        }
+        this.segStartArena ??= new Int32Array(this.maxBatch * this.maxT);
+        const seg = this.segStartArena.subarray(0, N);
+        for (let b = 0; b < B; b++) {
+            for (let t = 0; t < T; t++) {
+                const p = positions[b * T + t]!;
+                if (p !== 0 && (t === 0 || p !== positions[b * T + t - 1]! + 1)) {
+                    throw new ModelInputError("positions", `position ${p} at row ${b}, column ${t}: each packed example counts up from 0`);
+                }
+                seg[b * T + t] = t - p;
+            }
+        }
+        return seg;
     }
 
     /** The (V, C) output projection: lm_head, or the embedding when tied. */

@@ -28,10 +28,11 @@ export const sftConfigSchema = z.object({
     maxSteps: z.number().int().positive().optional(),
     seqLen: z.number().int().min(8).default(512),
     /**
-     * One conversation per row. "pack" is refused by name: the attention kernels are causal over the whole row
-     * (no block-diagonal mask), so packed conversations would attend to each other.
+     * "pad": one conversation per row, right-padded. "pack": several conversations per row (first-fit decreasing),
+     * with positions restarting per conversation and a block-diagonal causal mask, so they never attend to each
+     * other (packSftSequences.ts).
      */
-    layout: z.literal("pad", { error: "only \"pad\" is supported: packing conversations into one row would let them attend to each other" }).default("pad"),
+    layout: z.enum(["pad", "pack"]).default("pad"),
     /** The chat template the conversations are rendered with: a built-in name or a Jinja file (relative to the config). */
     template: z.string().min(1).default("mellama"),
     /** Loss on every assistant turn (default), or on the last only. */

@@ -22,7 +22,8 @@ import { TRAINING_STATE_FILE } from "./CheckpointManager.js";
 import { readTrainingState, type TrainingState } from "./modelCheckpoint.js";
 import { readOptimizerState, writeOptimizerState } from "./optimizerState.js";
 import type { SftConfig } from "./SftConfig.js";
-import { buildSftSequences, encodeConversation, IGNORE_INDEX, type SftExample, type SftTokenizer } from "./sftSequences.js";
+import { buildSftSequences, encodeConversation, IGNORE_INDEX, type SftExample, type SftSequences, type SftTokenizer } from "./sftSequences.js";
+import { packSftSequences } from "./packSftSequences.js";
 import { chatTemplateOfSetting } from "../tokenizer/chatTemplates.js";
 import { writeTokenizerConfig } from "../tokenizer/writeTokenizerConfig.js";
 import { EpochOrder } from "./TokenDataset.js";
@@ -48,6 +49,8 @@ export interface SftResult extends TrainingLoopResult {
     /** Rows trained on and assistant tokens carrying loss per epoch. */
     rows: number;
     lossTokens: number;
+    /** Fraction of the training rows' positions holding conversation tokens (the rest is padding). */
+    packingEfficiency: number;
     /** The Jinja source of the chat template trained on (written into each adapter's tokenizer_config.json). */
     chatTemplate: string;
 }
@@ -63,8 +66,16 @@ function saveTokenizerFiles(dir: string, base: ModelSource, chatTemplate: string
         bosToken: tokenizer.idToPiece(tokenizer.bosId), eosToken: tokenizer.idToPiece(tokenizer.eosId) });
 }
 
-/** Drops rows whose targets are all ignored (a packed row of prompt only carries no loss). */
-function keepLearnable(tokens: Int32Array, targets: Int32Array, rows: number, T: number): { tokens: Int32Array; targets: Int32Array; rows: number } {
+interface Rows {
+    tokens: Int32Array;
+    targets: Int32Array;
+    /** (rows, T) per-conversation positions of packed rows; null for one conversation per row. */
+    positions: Int32Array | null;
+    rows: number;
+}
+
+/** Drops rows whose targets are all ignored (a row of prompt only carries no loss). */
+function keepLearnable({ tokens, targets, positions, rows }: SftSequences, T: number): Rows {
     const keep: number[] = [];
     for (let r = 0; r < rows; r++) {
         if (targets.subarray(r * T, (r + 1) * T).some((t) => t !== IGNORE_INDEX)) {
@@ -73,11 +84,13 @@ function keepLearnable(tokens: Int32Array, targets: Int32Array, rows: number, T:
     }
     const outTokens = new Int32Array(keep.length * T);
     const outTargets = new Int32Array(keep.length * T);
+    const outPositions = positions === null ? null : new Int32Array(keep.length * T);
     keep.forEach((r, i) => {
         outTokens.set(tokens.subarray(r * T, (r + 1) * T), i * T);
         outTargets.set(targets.subarray(r * T, (r + 1) * T), i * T);
+        outPositions?.set(positions!.subarray(r * T, (r + 1) * T), i * T);
     });
-    return { tokens: outTokens, targets: outTargets, rows: keep.length };
+    return { tokens: outTokens, targets: outTargets, positions: outPositions, rows: keep.length };
 }
 
 export function sft({ config, base, tokenizer, train, validation = [], resume = false, overwrite = false }: SftInputs): SftResult {
@@ -89,17 +102,15 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
     const K = config.gradAccum;
     const padId = tokenizer.padId ?? tokenizer.eosId;
     const chatTemplate = chatTemplateOfSetting(config.template);
-    const encode = (examples: readonly SftExample[]): ReturnType<typeof buildSftSequences> =>
-        buildSftSequences(examples.map((e) => encodeConversation(tokenizer, e, { jinja: chatTemplate }, config.lossOn)), T, padId);
+    const toRows = config.layout === "pack" ? packSftSequences : buildSftSequences;
+    const encode = (examples: readonly SftExample[]): SftSequences =>
+        toRows(examples.map((e) => encodeConversation(tokenizer, e, { jinja: chatTemplate }, config.lossOn)), T, padId);
     const built = encode(train);
-    const data = keepLearnable(built.tokens, built.targets, built.rows, T);
+    const data = keepLearnable(built, T);
     if (data.rows < B) {
         throw new ConfigError("data.train", `${data.rows} training rows are fewer than one micro-batch of ${B}`);
     }
-    const val = validation.length > 0 ? (() => {
-        const v = encode(validation);
-        return keepLearnable(v.tokens, v.targets, v.rows, T);
-    })() : null;
+    const val = validation.length > 0 ? keepLearnable(encode(validation), T) : null;
     const totalSteps = config.maxSteps ?? Math.floor(Math.floor((config.epochs * data.rows) / B) / K);
     if (totalSteps < 1) {
         throw new ConfigError("data.train", `${data.rows} rows make no full step of ${B}×${K}`);
@@ -114,13 +125,16 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, weightDecay: opt.weightDecay });
     const lrAt = cosineSchedule({ maxLr: opt.lr, totalSteps, warmupRatio: opt.warmupRatio, minLr: opt.lr * opt.minLrRatio });
     const order = new EpochOrder(data.rows, config.seed);
-    const batches = Array.from({ length: K }, () => ({ tokens: new Int32Array(B * T), targets: new Int32Array(B * T) }));
-    const fill = (src: { tokens: Int32Array; targets: Int32Array }, rowAt: (i: number) => number, g: number,
-        mb: { tokens: Int32Array; targets: Int32Array }): void => {
+    const packed = data.positions !== null;
+    const batches = Array.from({ length: K }, () => ({ tokens: new Int32Array(B * T), targets: new Int32Array(B * T),
+        positions: packed ? new Int32Array(B * T) : undefined }));
+    type Batch = (typeof batches)[number];
+    const fill = (src: Rows, rowAt: (i: number) => number, g: number, mb: Batch): void => {
         for (let r = 0; r < B; r++) {
             const row = rowAt(g * B + r);
             mb.tokens.set(src.tokens.subarray(row * T, (row + 1) * T), r * T);
             mb.targets.set(src.targets.subarray(row * T, (row + 1) * T), r * T);
+            mb.positions?.set(src.positions!.subarray(row * T, (row + 1) * T), r * T);
         }
     };
     const identity = {
@@ -135,7 +149,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
         let sum = 0;
         for (let g = 0; g < count; g++) {
             fill(val, (i) => i, g, mb);
-            sum += model.forward(mb.tokens, mb.targets, B, T, { computeGrad: false });
+            sum += model.forward(mb.tokens, mb.targets, B, T, { computeGrad: false, positions: mb.positions });
         }
         adapters.training = true;
         return count > 0 ? sum / count : Number.NaN;
@@ -172,6 +186,7 @@ export function sft({ config, base, tokenizer, train, validation = [], resume = 
             return state.step;
         },
         tokensPerStep: Math.round((built.lossTokens / Math.max(1, built.rows)) * B * K),
+        logFields: { packingEfficiency: Number(built.efficiency.toFixed(4)) },
     });
-    return { ...result, model, adapters, rows: data.rows, lossTokens: built.lossTokens, chatTemplate };
+    return { ...result, model, adapters, rows: data.rows, lossTokens: built.lossTokens, packingEfficiency: built.efficiency, chatTemplate };
 }

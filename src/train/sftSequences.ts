@@ -6,9 +6,9 @@
  * through it, are encoded; the common prefix of each with the full ids bounds the turn. A merge across a
  * boundary puts the merged token on the later side, so the mask never claims a token the prompt does not own.
  *
- * One layout: `pad`, one conversation per row, right-padded; a conversation longer than the row loses its
- * leading prompt tokens (up to its first learned token) and then its tail. Conversations are never packed into
- * one row: the attention kernels are causal over the whole row, so packed examples would attend to each other.
+ * Layout `pad` (here): one conversation per row, right-padded; a conversation longer than the row loses its
+ * leading prompt tokens (up to its first learned token) and then its tail (sftWindow). Layout `pack`
+ * (packSftSequences.ts) puts several conversations in one row with per-example positions.
  */
 import { ConfigError } from "../errors/MellamaError.js";
 import { applyChatTemplate, type ChatMessage, chatTemplateSource, type ChatTemplateOptions, encodeChat } from "../tokenizer/chatTemplates.js";
@@ -46,6 +46,21 @@ export interface SftSequences {
     lossTokens: number;
     /** Conversations cut at the end because their learned tokens did not fit the row. */
     truncated: number;
+    /**
+     * Packed layout only: (rows, T) position of each token within its own conversation, restarting at 0 where a
+     * conversation starts (the row's padding counts as one more); null for one conversation per row.
+     */
+    positions: Int32Array | null;
+    /** Fraction of the rows' positions that hold conversation tokens rather than padding. */
+    efficiency: number;
+}
+
+/** The ids a conversation keeps in a row of T inputs: [start, end), at most T + 1 ids (inputs and the last target). */
+export interface SftWindow {
+    start: number;
+    end: number;
+    /** Learned tokens beyond the window were cut. */
+    truncated: boolean;
 }
 
 export const IGNORE_INDEX = -100;
@@ -107,34 +122,57 @@ export function encodeConversation(tokenizer: SftTokenizer, example: SftExample,
     return { ids, learn };
 }
 
+/**
+ * The truncation rule: inputs are ids[0..n-2] and targets ids[1..n-1], so a row of T inputs takes T + 1 ids. A
+ * longer conversation loses its leading prompt tokens (keeping the token before the first learned one, the input
+ * that predicts it) and then its tail.
+ */
+export function sftWindow({ ids, learn }: EncodedConversation, T: number): SftWindow {
+    let start = 0;
+    let truncated = false;
+    if (ids.length > T + 1) {
+        const firstLearned = learn.indexOf(true);
+        start = Math.max(0, Math.min(ids.length - (T + 1), firstLearned - 1));
+        truncated = learn.lastIndexOf(true) >= start + T + 1;
+    }
+    return { start, end: Math.min(ids.length, start + T + 1), truncated };
+}
+
+/**
+ * Writes the window of one conversation at column `col` of a row (tokens and targets are that row's views): the
+ * first `inputs` ids of the window as inputs, and the learned ids as the targets of the inputs before them.
+ * Returns the learned tokens written.
+ */
+export function placeConversation(tokens: Int32Array, targets: Int32Array, col: number, { ids, learn }: EncodedConversation,
+    { start, end }: SftWindow, inputs: number): number {
+    let lossTokens = 0;
+    for (let i = start; i < end; i++) {
+        const t = col + i - start;
+        if (i - start < inputs) {
+            tokens[t] = ids[i]!;
+        }
+        if (i > start && learn[i]) {
+            targets[t - 1] = ids[i]!;
+            lossTokens++;
+        }
+    }
+    return lossTokens;
+}
+
 export function buildSftSequences(encoded: readonly EncodedConversation[], T: number, padId: number): SftSequences {
-    // Inputs are ids[0..n-2], targets ids[1..n-1]: a row of T inputs consumes T+1 ids.
     const rows = encoded.length;
     const tokens = new Int32Array(rows * T).fill(padId);
     const targets = new Int32Array(rows * T).fill(IGNORE_INDEX);
     let lossTokens = 0;
     let truncated = 0;
-    encoded.forEach(({ ids, learn }, r) => {
-        let start = 0;
-        if (ids.length > T + 1) {
-            const firstLearned = learn.indexOf(true);
-            // Keep the token before the first learned one: it is the input that predicts it.
-            start = Math.max(0, Math.min(ids.length - (T + 1), firstLearned - 1));
-            if (learn.lastIndexOf(true) >= start + T + 1) {
-                truncated++;
-            }
-        }
-        const end = Math.min(ids.length, start + T + 1);
-        for (let i = start; i < end; i++) {
-            const t = i - start;
-            if (t < T) {
-                tokens[r * T + t] = ids[i]!;
-            }
-            if (t > 0 && learn[i]) {
-                targets[r * T + t - 1] = ids[i]!;
-                lossTokens++;
-            }
-        }
+    let filled = 0;
+    encoded.forEach((conversation, r) => {
+        const window = sftWindow(conversation, T);
+        truncated += window.truncated ? 1 : 0;
+        filled += window.end - window.start - 1;
+        // The last id is an input too when it fits (it predicts nothing; the row is padding after it).
+        lossTokens += placeConversation(tokens.subarray(r * T, (r + 1) * T), targets.subarray(r * T, (r + 1) * T), 0, conversation,
+            window, Math.min(T, window.end - window.start));
     });
-    return { tokens, targets, rows, T, lossTokens, truncated };
+    return { tokens, targets, rows, T, lossTokens, truncated, positions: null, efficiency: rows > 0 ? filled / (rows * T) : 0 };
 }

@@ -17,6 +17,8 @@ export interface MicroBatch {
     tokens: Int32Array;
     /** (B, T) next-token targets; -100 is ignored. */
     targets: Int32Array;
+    /** (B, T) positions within each packed example (LlamaModel ForwardOptions.positions); absent for unpacked rows. */
+    positions?: Int32Array;
 }
 
 export interface TrainStepOptions {
@@ -52,7 +54,7 @@ export function trainStep({ model, optimizer, microBatches, B, T, step, lr, maxG
     let lossSum = 0;
     for (let i = 0; i < K; i++) {
         const mb = microBatches[i]!;
-        const loss = model.forward(mb.tokens, mb.targets, B, T, { lossScale: 1 / K });
+        const loss = model.forward(mb.tokens, mb.targets, B, T, { lossScale: 1 / K, positions: mb.positions });
         if (!Number.isFinite(loss)) {
             throw new NonFiniteTrainingError(step, "loss", loss, K > 1 ? i : undefined);
         }

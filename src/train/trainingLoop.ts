@@ -49,6 +49,8 @@ export interface TrainingLoopOptions {
     overwrite?: boolean;
     /** Tokens per optimizer step that carry loss, for the throughput figure (default B·T·K). */
     tokensPerStep?: number;
+    /** Figures of the run written into every train log entry (sft: packingEfficiency). */
+    logFields?: Readonly<Record<string, number | string>>;
 }
 
 export interface TrainingLoopResult {
@@ -102,7 +104,7 @@ export function runTrainingLoop(options: TrainingLoopOptions): TrainingLoopResul
         const seconds = (performance.now() - stepBegan) / 1000;
         if (done % options.logEvery === 0 || done === totalSteps) {
             log.append({ step: done, kind: "train", loss: result.loss, lr: result.lr, gradNorm: result.gradNorm,
-                tokensPerSecond: Math.round(tokensPerStep / Math.max(seconds, 1e-9)) });
+                tokensPerSecond: Math.round(tokensPerStep / Math.max(seconds, 1e-9)), ...options.logFields });
         }
         if (options.validate !== undefined && (done % options.evalEvery === 0 || done === totalSteps)) {
             const v = options.validate();

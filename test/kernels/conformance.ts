@@ -34,6 +34,44 @@ const ATTN_FLOOR = 1e-3;
 
 const copy = (a: Float32Array): Float32Array => Float32Array.from(a);
 
+/** RoPE tables for positions 0..T-1 (theta 10000). */
+function ropeTables(T: number, HS: number): { cos: Float32Array; sin: Float32Array } {
+    const half = HS / 2;
+    const cos = new Float32Array(T * half);
+    const sin = new Float32Array(T * half);
+    for (let p = 0; p < T; p++) {
+        for (let i = 0; i < half; i++) {
+            const angle = p * Math.pow(10000, (-2 * i) / HS);
+            cos[p * half + i] = Math.cos(angle);
+            sin[p * half + i] = Math.sin(angle);
+        }
+    }
+    return { cos, sin };
+}
+
+/**
+ * Positions (B, T) of rows packed with examples of the given lengths (cycled from a different start per row, so
+ * rows differ); what does not fill a row is cut at the row's end.
+ */
+function packedPositions(B: number, T: number, lengths: readonly number[]): Int32Array {
+    const positions = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+        let t = 0;
+        for (let i = b; t < T; i++) {
+            const len = lengths[i % lengths.length]!;
+            for (let p = 0; p < len && t < T; p++, t++) {
+                positions[b * T + t] = p;
+            }
+        }
+    }
+    return positions;
+}
+
+/** segStart (B, T) of packed positions: the column where each position's example starts. */
+function segmentStarts(positions: Int32Array, T: number): Int32Array {
+    return positions.map((p, i) => (i % T) - p);
+}
+
 export function runKernelConformance({ newKernelSet, label, reference = oracleKernels }: KernelConformanceOptions): void {
     const ref: KernelSet = reference;
     let ks: KernelSet;
@@ -151,22 +189,22 @@ export function runKernelConformance({ newKernelSet, label, reference = oracleKe
                 const inp = randomArray(rng, n);
                 const tag = `B=${B} T=${T} NHx=${NHx} HS=${HS} pos0=${pos0}`;
                 const expected = new Float32Array(n);
-                ref.ropeForward(expected, inp, cos, sin, B, T, NHx, HS, pos0);
+                ref.ropeForward(expected, inp, cos, sin, null, B, T, NHx, HS, pos0);
                 const actual = offsetView(randomArray(rng, n));
-                ks.ropeForward(actual, inp, cos, sin, B, T, NHx, HS, pos0);
+                ks.ropeForward(actual, inp, cos, sin, null, B, T, NHx, HS, pos0);
                 checkClose(actual, expected, `ropeForward ${tag}`, TOL);
                 const inPlace = copy(inp);
-                ks.ropeForward(inPlace, inPlace, cos, sin, B, T, NHx, HS, pos0);
+                ks.ropeForward(inPlace, inPlace, cos, sin, null, B, T, NHx, HS, pos0);
                 checkClose(inPlace, expected, `ropeForward in place ${tag}`, TOL);
 
                 const dout = randomArray(rng, n);
                 const ed = new Float32Array(n);
-                ref.ropeBackward(ed, dout, cos, sin, B, T, NHx, HS, pos0);
+                ref.ropeBackward(ed, dout, cos, sin, null, B, T, NHx, HS, pos0);
                 const ad = offsetView(randomArray(rng, n));
-                ks.ropeBackward(ad, dout, cos, sin, B, T, NHx, HS, pos0);
+                ks.ropeBackward(ad, dout, cos, sin, null, B, T, NHx, HS, pos0);
                 checkClose(ad, ed, `ropeBackward ${tag}`, TOL);
                 const adInPlace = copy(dout);
-                ks.ropeBackward(adInPlace, adInPlace, cos, sin, B, T, NHx, HS, pos0);
+                ks.ropeBackward(adInPlace, adInPlace, cos, sin, null, B, T, NHx, HS, pos0);
                 checkClose(adInPlace, ed, `ropeBackward in place ${tag}`, TOL);
             }
         });
@@ -184,21 +222,94 @@ export function runKernelConformance({ newKernelSet, label, reference = oracleKe
                 const v = randomArray(rng, nkv);
                 const eo = new Float32Array(nq);
                 const el = new Float32Array(B * NH * T);
-                ref.attentionForward(eo, el, q, k, v, B, T, NH, NKV, HS);
+                ref.attentionForward(eo, el, q, k, v, null, B, T, NH, NKV, HS);
                 const ao = offsetView(randomArray(rng, nq));
                 const al = offsetView(randomArray(rng, B * NH * T));
-                ks.attentionForward(ao, al, offsetView(q), k, v, B, T, NH, NKV, HS);
+                ks.attentionForward(ao, al, offsetView(q), k, v, null, B, T, NH, NKV, HS);
                 checkClose(ao, eo, `attentionForward out ${tag}`, TOL);
                 checkClose(al, el, `attentionForward lse ${tag}`, TOL);
 
                 const dout = randomArray(rng, nq);
                 const e = [new Float32Array(nq), new Float32Array(nkv), new Float32Array(nkv)] as const;
                 const a = [offsetView(randomArray(rng, nq)), offsetView(randomArray(rng, nkv)), offsetView(randomArray(rng, nkv))] as const;
-                ref.attentionBackward(e[0], e[1], e[2], dout, q, k, v, eo, el, B, T, NH, NKV, HS);
-                ks.attentionBackward(a[0], a[1], a[2], dout, q, k, v, eo, el, B, T, NH, NKV, HS);
+                ref.attentionBackward(e[0], e[1], e[2], dout, q, k, v, eo, el, null, B, T, NH, NKV, HS);
+                ks.attentionBackward(a[0], a[1], a[2], dout, q, k, v, eo, el, null, B, T, NH, NKV, HS);
                 checkClose(a[0], e[0], `attentionBackward dq ${tag}`, TOL_BWD, ATTN_FLOOR);
                 checkClose(a[1], e[1], `attentionBackward dk ${tag}`, TOL_BWD, ATTN_FLOOR);
                 checkClose(a[2], e[2], `attentionBackward dv ${tag}`, TOL_BWD, ATTN_FLOOR);
+            }
+        });
+
+        test("ropeForward / ropeBackward: packed positions restarting at 0, in place", () => {
+            const rng = makeRng(15);
+            for (const [B, T, NHx, HS, lengths] of [[2, 9, 3, 6, [4, 1, 4]], [1, 70, 2, 48, [33, 37]], [3, 5, 1, 34, [5]]] as const) {
+                const { cos, sin } = ropeTables(T, HS);
+                const positions = packedPositions(B, T, lengths);
+                const n = B * T * NHx * HS;
+                const inp = randomArray(rng, n);
+                const tag = `B=${B} T=${T} NHx=${NHx} HS=${HS} lengths=${lengths.join(",")}`;
+                const expected = new Float32Array(n);
+                ref.ropeForward(expected, inp, cos, sin, positions, B, T, NHx, HS, 0);
+                const actual = offsetView(randomArray(rng, n));
+                ks.ropeForward(actual, inp, cos, sin, positions, B, T, NHx, HS, 7);
+                checkClose(actual, expected, `ropeForward positions ${tag} (pos0 unused)`, TOL);
+                const inPlace = copy(inp);
+                ks.ropeForward(inPlace, inPlace, cos, sin, positions, B, T, NHx, HS, 0);
+                checkClose(inPlace, expected, `ropeForward positions in place ${tag}`, TOL);
+                // position p of a packed row is rotated exactly as row p of an unpacked one
+                const alone = new Float32Array(NHx * HS);
+                ks.ropeForward(alone, inp.subarray((T - 1) * NHx * HS, T * NHx * HS), cos, sin, null, 1, 1, NHx, HS, positions[T - 1]!);
+                checkClose(alone, expected.subarray((T - 1) * NHx * HS, T * NHx * HS), `ropeForward last position ${tag}`, TOL);
+
+                const dout = randomArray(rng, n);
+                const ed = new Float32Array(n);
+                ref.ropeBackward(ed, dout, cos, sin, positions, B, T, NHx, HS, 0);
+                const adInPlace = copy(dout);
+                ks.ropeBackward(adInPlace, adInPlace, cos, sin, positions, B, T, NHx, HS, 0);
+                checkClose(adInPlace, ed, `ropeBackward positions in place ${tag}`, TOL);
+            }
+        });
+
+        test("attentionForward / attentionBackward: packed rows (block-diagonal causal), segments across key blocks", () => {
+            const rng = makeRng(16);
+            const cases: [number, number, number, number, number, number[]][] = [
+                [2, 13, 4, 2, 6, [5, 1, 7]], [1, 150, 2, 1, 16, [70, 3, 1, 60, 16]], [2, 130, 2, 2, 48, [64, 64, 2]],
+                [1, 9, 3, 3, 8, [1, 1, 2, 1, 3, 1]], [1, 40, 2, 2, 8, [40]],
+            ];
+            for (const [B, T, NH, NKV, HS, lengths] of cases) {
+                const tag = `B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS} lengths=${lengths.join(",")}`;
+                const segStart = segmentStarts(packedPositions(B, T, lengths), T);
+                const nq = B * T * NH * HS;
+                const nkv = B * T * NKV * HS;
+                const q = randomArray(rng, nq, 2);
+                const k = randomArray(rng, nkv, 2);
+                const v = randomArray(rng, nkv);
+                const eo = new Float32Array(nq);
+                const el = new Float32Array(B * NH * T);
+                ref.attentionForward(eo, el, q, k, v, segStart, B, T, NH, NKV, HS);
+                const ao = offsetView(randomArray(rng, nq));
+                const al = offsetView(randomArray(rng, B * NH * T));
+                ks.attentionForward(ao, al, q, k, v, segStart, B, T, NH, NKV, HS);
+                checkClose(ao, eo, `attentionForward packed out ${tag}`, TOL);
+                checkClose(al, el, `attentionForward packed lse ${tag}`, TOL);
+
+                const dout = randomArray(rng, nq);
+                const e = [new Float32Array(nq), new Float32Array(nkv), new Float32Array(nkv)] as const;
+                const a = [offsetView(randomArray(rng, nq)), offsetView(randomArray(rng, nkv)), offsetView(randomArray(rng, nkv))] as const;
+                ref.attentionBackward(e[0], e[1], e[2], dout, q, k, v, eo, el, segStart, B, T, NH, NKV, HS);
+                ks.attentionBackward(a[0], a[1], a[2], dout, q, k, v, eo, el, segStart, B, T, NH, NKV, HS);
+                checkClose(a[0], e[0], `attentionBackward packed dq ${tag}`, TOL_BWD, ATTN_FLOOR);
+                checkClose(a[1], e[1], `attentionBackward packed dk ${tag}`, TOL_BWD, ATTN_FLOOR);
+                checkClose(a[2], e[2], `attentionBackward packed dv ${tag}`, TOL_BWD, ATTN_FLOOR);
+
+                // The last example of row 0, run alone as an unpacked row, gives the same outputs.
+                const len = lengths[lengths.length - 1]!;
+                const from = T - len;
+                const slice = (x: Float32Array, heads: number): Float32Array => x.slice(from * heads * HS, T * heads * HS);
+                const so = new Float32Array(len * NH * HS);
+                const sl = new Float32Array(NH * len);
+                ks.attentionForward(so, sl, slice(q, NH), slice(k, NKV), slice(v, NKV), null, 1, len, NH, NKV, HS);
+                checkClose(so, slice(ao, NH), `attentionForward packed = alone ${tag}`, TOL);
             }
         });
 

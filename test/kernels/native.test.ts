@@ -113,9 +113,14 @@ if (addon === null) {
         expectField("tokens", () => ks.encoderForward(f(6), new Float32Array(2) as unknown as Int32Array, f(15), 2, 3));
         expectField("targets", () => ks.crossEntropyForwardBackward(f(2), null, f(8), Int32Array.of(1, 4), 2, 4, 1));
         expectField("gradScale", () => ks.crossEntropyForwardBackward(f(2), null, f(8), Int32Array.of(1, -100), 2, 4, Number.NaN));
-        expectField("HS", () => ks.ropeForward(f(6), f(6), f(10), f(10), 1, 2, 1, 3, 0));
-        expectField("cos", () => ks.ropeForward(f(8), f(8), f(3), f(10), 1, 2, 1, 4, 1));
-        expectField("NKV", () => ks.attentionForward(f(12), f(3), f(12), f(8), f(8), 1, 2, 3, 2, 2));
+        expectField("HS", () => ks.ropeForward(f(6), f(6), f(10), f(10), null, 1, 2, 1, 3, 0));
+        expectField("cos", () => ks.ropeForward(f(8), f(8), f(3), f(10), null, 1, 2, 1, 4, 1));
+        expectField("cos", () => ks.ropeForward(f(8), f(8), f(4), f(4), Int32Array.of(0, 2), 1, 2, 1, 4, 0));
+        expectField("positions", () => ks.ropeForward(f(8), f(8), f(4), f(4), Int32Array.of(0, -1), 1, 2, 1, 4, 0));
+        expectField("positions", () => ks.ropeForward(f(8), f(8), f(4), f(4), Int32Array.of(0), 1, 2, 1, 4, 0));
+        expectField("NKV", () => ks.attentionForward(f(12), f(3), f(12), f(8), f(8), null, 1, 2, 3, 2, 2));
+        expectField("segStart", () => ks.attentionForward(f(8), f(4), f(8), f(8), f(8), Int32Array.of(0, 2), 1, 2, 2, 2, 2));
+        expectField("segStart", () => ks.attentionBackward(f(8), f(8), f(8), f(8), f(8), f(8), f(8), f(8), f(4), Int32Array.of(0, 0, 1, 0), 2, 2, 1, 1, 2));
         expectField("out", () => {
             const buf = f(12);
             ks.rmsnormForward(buf, f(2), buf, f(6), 2, 6, 1e-5);

@@ -9,11 +9,12 @@ import { referenceDecodeKernels } from "../../src/kernels/reference/decode.js";
 
 const row = (b: number, t: number, T: number, heads: number, h: number, HS: number): number => ((b * T + t) * heads + h) * HS;
 
+/** Probabilities of query t over keys j0..t (p[j - j0]); j0 = the start of t's packed example, 0 when unpacked. */
 function attentionProbs(q: Float32Array, k: Float32Array, b: number, t: number, h: number, T: number, NH: number,
-    NKV: number, HS: number): { p: number[]; lse: number } {
+    NKV: number, HS: number, j0: number): { p: number[]; lse: number } {
     const kvh = Math.floor(h / (NH / NKV));
     const scores: number[] = [];
-    for (let j = 0; j <= t; j++) {
+    for (let j = j0; j <= t; j++) {
         let s = 0;
         for (let i = 0; i < HS; i++) {
             s += q[row(b, t, T, NH, h, HS) + i]! * k[row(b, j, T, NKV, kvh, HS) + i]!;
@@ -114,14 +115,15 @@ export const oracleKernels: KernelSet = {
             }
         }
     },
-    ropeForward(out, inp, cos, sin, B, T, NHx, HS, pos0) {
+    ropeForward(out, inp, cos, sin, positions, B, T, NHx, HS, pos0) {
         const half = HS / 2;
         for (let b = 0; b < B; b++) {
             for (let t = 0; t < T; t++) {
+                const p = positions === null ? pos0 + t : positions[b * T + t]!;
                 for (let h = 0; h < NHx; h++) {
                     const o = row(b, t, T, NHx, h, HS);
                     for (let i = 0; i < half; i++) {
-                        const c = cos[(pos0 + t) * half + i]!, s = sin[(pos0 + t) * half + i]!;
+                        const c = cos[p * half + i]!, s = sin[p * half + i]!;
                         const x1 = inp[o + i]!, x2 = inp[o + i + half]!;
                         out[o + i] = x1 * c - x2 * s;
                         out[o + i + half] = x2 * c + x1 * s;
@@ -130,14 +132,15 @@ export const oracleKernels: KernelSet = {
             }
         }
     },
-    ropeBackward(dinp, dout, cos, sin, B, T, NHx, HS, pos0) {
+    ropeBackward(dinp, dout, cos, sin, positions, B, T, NHx, HS, pos0) {
         const half = HS / 2;
         for (let b = 0; b < B; b++) {
             for (let t = 0; t < T; t++) {
+                const p = positions === null ? pos0 + t : positions[b * T + t]!;
                 for (let h = 0; h < NHx; h++) {
                     const o = row(b, t, T, NHx, h, HS);
                     for (let i = 0; i < half; i++) {
-                        const c = cos[(pos0 + t) * half + i]!, s = sin[(pos0 + t) * half + i]!;
+                        const c = cos[p * half + i]!, s = sin[p * half + i]!;
                         const g1 = dout[o + i]!, g2 = dout[o + i + half]!;
                         dinp[o + i] = g1 * c + g2 * s;
                         dinp[o + i + half] = g2 * c - g1 * s;
@@ -146,21 +149,22 @@ export const oracleKernels: KernelSet = {
             }
         }
     },
-    attentionForward(out, lse, q, k, v, B, T, NH, NKV, HS) {
+    attentionForward(out, lse, q, k, v, segStart, B, T, NH, NKV, HS) {
         for (let b = 0; b < B; b++) {
             for (let h = 0; h < NH; h++) {
                 const kvh = Math.floor(h / (NH / NKV));
                 for (let t = 0; t < T; t++) {
-                    const { p, lse: l } = attentionProbs(q, k, b, t, h, T, NH, NKV, HS);
+                    const j0 = segStart === null ? 0 : segStart[b * T + t]!;
+                    const { p, lse: l } = attentionProbs(q, k, b, t, h, T, NH, NKV, HS, j0);
                     lse[(b * NH + h) * T + t] = l;
                     for (let i = 0; i < HS; i++) {
-                        out[row(b, t, T, NH, h, HS) + i] = p.reduce((acc, pj, j) => acc + pj * v[row(b, j, T, NKV, kvh, HS) + i]!, 0);
+                        out[row(b, t, T, NH, h, HS) + i] = p.reduce((acc, pj, j) => acc + pj * v[row(b, j0 + j, T, NKV, kvh, HS) + i]!, 0);
                     }
                 }
             }
         }
     },
-    attentionBackward(dq, dk, dv, dout, q, k, v, _out, _lse, B, T, NH, NKV, HS) {
+    attentionBackward(dq, dk, dv, dout, q, k, v, _out, _lse, segStart, B, T, NH, NKV, HS) {
         // Exact probabilities recomputed from q and k; dS = P (dP - rowsum(dO * O)) with O = P V.
         const gq = new Float64Array(dq.length), gk = new Float64Array(dk.length), gv = new Float64Array(dv.length);
         const scale = 1 / Math.sqrt(HS);
@@ -168,18 +172,19 @@ export const oracleKernels: KernelSet = {
             for (let h = 0; h < NH; h++) {
                 const kvh = Math.floor(h / (NH / NKV));
                 for (let t = 0; t < T; t++) {
-                    const { p } = attentionProbs(q, k, b, t, h, T, NH, NKV, HS);
+                    const j0 = segStart === null ? 0 : segStart[b * T + t]!;
+                    const { p } = attentionProbs(q, k, b, t, h, T, NH, NKV, HS, j0);
                     const qo = row(b, t, T, NH, h, HS);
                     const dp = p.map((_, j) => {
                         let s = 0;
                         for (let i = 0; i < HS; i++) {
-                            s += dout[qo + i]! * v[row(b, j, T, NKV, kvh, HS) + i]!;
+                            s += dout[qo + i]! * v[row(b, j0 + j, T, NKV, kvh, HS) + i]!;
                         }
                         return s;
                     });
                     const D = p.reduce((acc, pj, j) => acc + pj * dp[j]!, 0);
                     p.forEach((pj, j) => {
-                        const ko = row(b, j, T, NKV, kvh, HS);
+                        const ko = row(b, j0 + j, T, NKV, kvh, HS);
                         const ds = pj * (dp[j]! - D) * scale;
                         for (let i = 0; i < HS; i++) {
                             gq[qo + i]! += ds * k[ko + i]!;

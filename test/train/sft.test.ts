@@ -53,6 +53,35 @@ test("LoRA SFT learns the responses, saves a PEFT adapter, and resumes bit for b
     assert.ok(readFileSync(join(resumed.checkpoint, "adapter_model.safetensors")).equals(readFileSync(join(full.checkpoint, "adapter_model.safetensors"))));
 });
 
+test("layout pack: several conversations per row, packing efficiency in the log, the loss falls, and resume is bit for bit", () => {
+    // seqLen 16 (the base's context): each conversation is BOS q x answer EOS = 5 ids, 4 inputs, so 4 fit a row.
+    const packConfig = (output: string): ReturnType<typeof parseSftConfig> => config(output, { layout: "pack", seqLen: 16, microBatchSize: 2, epochs: 8, checkpointEvery: 6 });
+    const a = mkdtempSync(join(tmpdir(), "sft-pack-"));
+    const full = sft({ config: packConfig(a), base, tokenizer, train: examples, validation: examples.slice(0, 8) });
+    assert.equal(full.rows, 6, "24 conversations of 4 positions in rows of 16");
+    assert.equal(full.packingEfficiency, 1);
+    assert.equal(full.steps, 24);
+    const log = readFileSync(join(a, "log.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; loss: number; packingEfficiency?: number });
+    const train = log.filter((e) => e.kind === "train");
+    assert.ok(train.every((e) => e.packingEfficiency === 1), "every train entry reports the packing efficiency");
+    const losses = train.map((e) => e.loss);
+    assert.ok(losses.slice(-6).reduce((x, y) => x + y) < losses.slice(0, 6).reduce((x, y) => x + y), "loss should fall");
+    const padded = sft({ config: config(mkdtempSync(join(tmpdir(), "sft-pad-")), { seqLen: 16, maxSteps: 1 }), base, tokenizer, train: examples });
+    assert.equal(padded.packingEfficiency, 4 / 16, "pad reports the same measure");
+
+    const b = mkdtempSync(join(tmpdir(), "sft-pack-"));
+    sft({ config: packConfig(b), base, tokenizer, train: examples, validation: examples.slice(0, 8) });
+    for (const step of [18, 24]) {
+        rmSync(join(b, "checkpoints", `step-${String(step).padStart(8, "0")}`), { recursive: true });
+    }
+    writeFileSync(join(b, "checkpoints", "latest"), "gone\n");
+    const resumed = sft({ config: packConfig(b), base, tokenizer, train: examples, validation: examples.slice(0, 8), resume: true });
+    assert.equal(resumed.resumedFrom, 12);
+    assert.ok(readFileSync(join(resumed.checkpoint, "adapter_model.safetensors")).equals(readFileSync(join(full.checkpoint, "adapter_model.safetensors"))));
+    // A run resumed with the other layout is refused: the rows differ.
+    assert.throws(() => sft({ config: config(b, { seqLen: 16, microBatchSize: 2, epochs: 8, checkpointEvery: 6 }), base, tokenizer, train: examples, resume: true }), /resume refused/);
+});
+
 test("a merged model's logits equal the base plus adapter's", () => {
     const out = mkdtempSync(join(tmpdir(), "sft-"));
     const trained = sft({ config: config(out, { maxSteps: 8 }), base, tokenizer, train: examples });

@@ -140,5 +140,6 @@ test("bad conversations and templates are named by file and line", () => {
     writeFileSync(failing, "{{ raise_exception('no') }}");
     assert.throws(() => encodeConversation(charTokenizer, read[1]!, { jinja: "{{ raise_exception('no') }}" }),
         (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${file}:2: the chat template failed`));
-    assert.throws(() => parseSftConfig({ output: "o", base: "b", data: { train: "t" }, layout: "pack" }), /attend to each other/);
+    assert.equal(parseSftConfig({ output: "o", base: "b", data: { train: "t" }, layout: "pack" }).layout, "pack");
+    assert.throws(() => parseSftConfig({ output: "o", base: "b", data: { train: "t" }, layout: "stack" }), /layout/);
 });

@@ -22,13 +22,14 @@ struct KernelTable {
                            int N, int C, float eps);
     void (*rmsnormBackward)(ThreadPool& pool, float* dinp, float* dweight, const float* dout, const float* inp,
                             const float* weight, const float* rstd, int N, int C);
+    // positions (B, T) or nullptr (row t at pos0 + t); segStart (B, T) or nullptr (plain causal)
     void (*ropeForward)(ThreadPool& pool, float* out, const float* inp, const float* cos, const float* sin,
-                        int B, int T, int NHx, int HS, int pos0, bool transpose);
+                        const int32_t* positions, int B, int T, int NHx, int HS, int pos0, bool transpose);
     void (*attentionForward)(ThreadPool& pool, float* out, float* lse, const float* q, const float* k,
-                             const float* v, int B, int T, int NH, int NKV, int HS);
+                             const float* v, const int32_t* segStart, int B, int T, int NH, int NKV, int HS);
     void (*attentionBackward)(ThreadPool& pool, float* dq, float* dk, float* dv, const float* dout,
                               const float* q, const float* k, const float* v, const float* out, const float* lse,
-                              int B, int T, int NH, int NKV, int HS);
+                              const int32_t* segStart, int B, int T, int NH, int NKV, int HS);
     void (*swigluForward)(ThreadPool& pool, float* out, const float* gate, const float* up, int64_t n);
     void (*swigluBackward)(ThreadPool& pool, float* dgate, float* dup, const float* dout, const float* gate,
                            const float* up, int64_t n);

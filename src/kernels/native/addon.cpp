@@ -127,10 +127,13 @@ public:
     }
     int64_t f32Length(int i) const { return (int64_t)info_[i].As<Napi::Float32Array>().ElementLength(); }
 
-    const int32_t* i32(int i, const char* name, int64_t need) {
+    const int32_t* i32(int i, const char* name, int64_t need, bool nullable = false) {
         const Napi::Value v = info_[i];
+        if (nullable && (v.IsNull() || v.IsUndefined())) {
+            return nullptr;
+        }
         if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-            fail(env_, name, "expected an Int32Array");
+            fail(env_, name, nullable ? "expected an Int32Array or null" : "expected an Int32Array");
         }
         auto a = v.As<Napi::Int32Array>();
         if ((int64_t)a.ElementLength() < need) {
@@ -350,20 +353,33 @@ private:
 
     void rope(const Napi::CallbackInfo& info, bool transpose) {
         Args a(info);
-        a.count(9);
-        const int64_t B = a.integer(4, "B", 0), T = a.integer(5, "T", 0), NHx = a.integer(6, "NHx", 1);
-        const int64_t HS = a.integer(7, "HS", 2), pos0 = a.integer(8, "pos0", 0);
+        a.count(10);
+        const int64_t B = a.integer(5, "B", 0), T = a.integer(6, "T", 0), NHx = a.integer(7, "NHx", 1);
+        const int64_t HS = a.integer(8, "HS", 2), pos0 = a.integer(9, "pos0", 0);
         if (HS % 2 != 0) {
             fail(info.Env(), "HS", "must be even for rotate-half RoPE, got " + std::to_string(HS));
         }
         const int64_t n = mul(mul(mul(B, T), NHx), HS);
         float* out = a.f32(0, transpose ? "dinp" : "out", n);
         const float* inp = a.f32(1, transpose ? "dout" : "inp", n);
-        const int64_t table = mul(pos0 + T, HS / 2);
+        const int32_t* positions = a.i32(4, "positions", mul(B, T), true);
+        // The table rows the positions reach: pos0 + T, or one past the largest given position.
+        int64_t rows = pos0 + T;
+        if (positions != nullptr) {
+            rows = 0;
+            for (int64_t i = 0; i < mul(B, T); i++) {
+                if (positions[i] < 0) {
+                    fail(info.Env(), "positions", "position " + std::to_string(positions[i]) + " at " +
+                                                      std::to_string(i) + " is negative");
+                }
+                rows = (int64_t)positions[i] + 1 > rows ? (int64_t)positions[i] + 1 : rows;
+            }
+        }
+        const int64_t table = mul(rows, HS / 2);
         const float* cosT = a.f32(2, "cos", table);
         const float* sinT = a.f32(3, "sin", table);
-        table_->ropeForward(pool(info.Env()), out, inp, cosT, sinT, (int)B, (int)T, (int)NHx, (int)HS, (int)pos0,
-                            transpose);
+        table_->ropeForward(pool(info.Env()), out, inp, cosT, sinT, positions, (int)B, (int)T, (int)NHx, (int)HS,
+                            (int)pos0, transpose);
     }
     void ropeForward(const Napi::CallbackInfo& info) { rope(info, false); }
     void ropeBackward(const Napi::CallbackInfo& info) { rope(info, true); }
@@ -380,24 +396,39 @@ private:
         return s;
     }
 
+    // segStart (B, T) or null; each entry within its row's causal range: 0 <= segStart[b*T + t] <= t.
+    const int32_t* segStarts(Args& a, int i, const AttnShape& s) {
+        const int32_t* seg = a.i32(i, "segStart", mul(s.B, s.T), true);
+        if (seg != nullptr) {
+            for (int64_t bt = 0; bt < s.B * s.T; bt++) {
+                if (seg[bt] < 0 || seg[bt] > bt % s.T) {
+                    fail(a.env(), "segStart", "entry " + std::to_string(bt) + " is " + std::to_string(seg[bt]) +
+                                                  ", outside its row's 0.." + std::to_string(bt % s.T));
+                }
+            }
+        }
+        return seg;
+    }
+
     void attentionForward(const Napi::CallbackInfo& info) {
         Args a(info);
-        a.count(10);
-        const AttnShape s = attnShape(a, 5);
+        a.count(11);
+        const AttnShape s = attnShape(a, 6);
         const int64_t nq = mul(mul(mul(s.B, s.T), s.NH), s.HS), nkv = mul(mul(mul(s.B, s.T), s.NKV), s.HS);
         float* out = a.f32(0, "out", nq);
         float* lse = a.f32(1, "lse", mul(mul(s.B, s.NH), s.T));
         const float* q = a.f32(2, "q", nq);
         const float* k = a.f32(3, "k", nkv);
         const float* v = a.f32(4, "v", nkv);
-        table_->attentionForward(pool(info.Env()), out, lse, q, k, v, (int)s.B, (int)s.T, (int)s.NH, (int)s.NKV,
+        const int32_t* seg = segStarts(a, 5, s);
+        table_->attentionForward(pool(info.Env()), out, lse, q, k, v, seg, (int)s.B, (int)s.T, (int)s.NH, (int)s.NKV,
                                  (int)s.HS);
     }
 
     void attentionBackward(const Napi::CallbackInfo& info) {
         Args a(info);
-        a.count(14);
-        const AttnShape s = attnShape(a, 9);
+        a.count(15);
+        const AttnShape s = attnShape(a, 10);
         const int64_t nq = mul(mul(mul(s.B, s.T), s.NH), s.HS), nkv = mul(mul(mul(s.B, s.T), s.NKV), s.HS);
         float* dq = a.f32(0, "dq", nq);
         float* dk = a.f32(1, "dk", nkv);
@@ -408,7 +439,8 @@ private:
         const float* v = a.f32(6, "v", nkv);
         const float* out = a.f32(7, "out", nq);
         const float* lse = a.f32(8, "lse", mul(mul(s.B, s.NH), s.T));
-        table_->attentionBackward(pool(info.Env()), dq, dk, dv, dout, q, k, v, out, lse, (int)s.B, (int)s.T,
+        const int32_t* seg = segStarts(a, 9, s);
+        table_->attentionBackward(pool(info.Env()), dq, dk, dv, dout, q, k, v, out, lse, seg, (int)s.B, (int)s.T,
                                   (int)s.NH, (int)s.NKV, (int)s.HS);
     }
 

@@ -6,11 +6,13 @@
  *   dv_j += p_j dout;  dp_j = dout·v_j;  D = dout·out = Σ_j p_j dp_j;  ds_j = p_j (dp_j - D)
  *   dq = Σ_j ds_j k_j / sqrt(HS);  dk_j += ds_j q / sqrt(HS)
  * dq, dk, dv use `=` semantics (zeroed here first); kv heads shared by several query heads sum over them.
+ * Packed rows: with segStart (B, T) given, query t of row b sees keys j in [segStart[b*T + t], t] only (a
+ * block-diagonal causal mask; segStart[b*T + t] is the first position of t's example); null means 0 (plain causal).
  */
 import { scratch64 } from "./scratch.js";
 
 export function attentionForward(out: Float32Array, lse: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array,
-    B: number, T: number, NH: number, NKV: number, HS: number): void {
+    segStart: Int32Array | null, B: number, T: number, NH: number, NKV: number, HS: number): void {
     const scale = 1 / Math.sqrt(HS);
     const group = NH / NKV;
     const s = scratch64(T);
@@ -19,8 +21,9 @@ export function attentionForward(out: Float32Array, lse: Float32Array, q: Float3
             const kh = Math.floor(h / group);
             for (let t = 0; t < T; t++) {
                 const qo = ((b * T + t) * NH + h) * HS;
+                const j0 = segStart === null ? 0 : segStart[b * T + t];
                 let max = -Infinity;
-                for (let j = 0; j <= t; j++) {
+                for (let j = j0; j <= t; j++) {
                     const ko = ((b * T + j) * NKV + kh) * HS;
                     let dot = 0;
                     for (let i = 0; i < HS; i++) {
@@ -30,14 +33,14 @@ export function attentionForward(out: Float32Array, lse: Float32Array, q: Float3
                     max = Math.max(max, s[j]);
                 }
                 let sum = 0;
-                for (let j = 0; j <= t; j++) {
+                for (let j = j0; j <= t; j++) {
                     s[j] = Math.exp(s[j] - max);
                     sum += s[j];
                 }
                 lse[(b * NH + h) * T + t] = max + Math.log(sum);
                 for (let i = 0; i < HS; i++) {
                     let acc = 0;
-                    for (let j = 0; j <= t; j++) {
+                    for (let j = j0; j <= t; j++) {
                         acc += s[j] * v[((b * T + j) * NKV + kh) * HS + i];
                     }
                     out[qo + i] = acc / sum;
@@ -48,7 +51,7 @@ export function attentionForward(out: Float32Array, lse: Float32Array, q: Float3
 }
 
 export function attentionBackward(dq: Float32Array, dk: Float32Array, dv: Float32Array, dout: Float32Array,
-    q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, lse: Float32Array,
+    q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, lse: Float32Array, segStart: Int32Array | null,
     B: number, T: number, NH: number, NKV: number, HS: number): void {
     const scale = 1 / Math.sqrt(HS);
     const group = NH / NKV;
@@ -60,12 +63,13 @@ export function attentionBackward(dq: Float32Array, dk: Float32Array, dv: Float3
             const kh = Math.floor(h / group);
             for (let t = 0; t < T; t++) {
                 const qo = ((b * T + t) * NH + h) * HS;
+                const j0 = segStart === null ? 0 : segStart[b * T + t];
                 const l = lse[(b * NH + h) * T + t];
                 let D = 0;
                 for (let i = 0; i < HS; i++) {
                     D += dout[qo + i] * out[qo + i];
                 }
-                for (let j = 0; j <= t; j++) {
+                for (let j = j0; j <= t; j++) {
                     const ko = ((b * T + j) * NKV + kh) * HS;
                     let dot = 0;
                     let dp = 0;

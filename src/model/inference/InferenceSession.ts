@@ -264,8 +264,8 @@ export class InferenceSession {
             for (const s of segments) {
                 const qs = q.subarray(s.start * D, (s.start + s.T) * D);
                 const ks = kNew.subarray(s.start * KV, (s.start + s.T) * KV);
-                k.ropeForward(qs, qs, this.cos, this.sin, 1, s.T, c.nHeads, HS, s.pos0);
-                k.ropeForward(ks, ks, this.cos, this.sin, 1, s.T, c.nKvHeads, HS, s.pos0);
+                k.ropeForward(qs, qs, this.cos, this.sin, null, 1, s.T, c.nHeads, HS, s.pos0);
+                k.ropeForward(ks, ks, this.cos, this.sin, null, 1, s.T, c.nKvHeads, HS, s.pos0);
                 s.cache.k[l]!.set(ks, s.pos0 * KV);
                 s.cache.v[l]!.set(vNew.subarray(s.start * KV, (s.start + s.T) * KV), s.pos0 * KV);
                 k.attentionForwardCached(att.subarray(s.start * D, (s.start + s.T) * D), qs, s.cache.k[l]!, s.cache.v[l]!,

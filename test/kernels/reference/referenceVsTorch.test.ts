@@ -62,10 +62,10 @@ test("RoPE (rotate-half, pos0 > 0) forward and backward match HF apply_rotary_po
     const [B, T, NHx, HS] = shape("rope.inp") as [number, number, number, number];
     const pos0 = header.scalars.ropePos0;
     const out = new Float32Array(B * T * NHx * HS);
-    k.ropeForward(out, t("rope.inp"), t("rope.cos"), t("rope.sin"), B, T, NHx, HS, pos0);
+    k.ropeForward(out, t("rope.inp"), t("rope.cos"), t("rope.sin"), null, B, T, NHx, HS, pos0);
     checkTensor(out, t("rope.out"), "rope out", TOL);
     const dinp = new Float32Array(out.length);
-    k.ropeBackward(dinp, t("rope.dout"), t("rope.cos"), t("rope.sin"), B, T, NHx, HS, pos0);
+    k.ropeBackward(dinp, t("rope.dout"), t("rope.cos"), t("rope.sin"), null, B, T, NHx, HS, pos0);
     checkTensor(dinp, t("rope.dinp"), "rope dinp", TOL);
 });
 
@@ -74,13 +74,13 @@ test("causal GQA attention: out, lse and dq, dk, dv match softmax attention with
     const NKV = shape("attention.k")[2]!;
     const out = new Float32Array(B * T * NH * HS);
     const lse = new Float32Array(B * NH * T);
-    k.attentionForward(out, lse, t("attention.q"), t("attention.k"), t("attention.v"), B, T, NH, NKV, HS);
+    k.attentionForward(out, lse, t("attention.q"), t("attention.k"), t("attention.v"), null, B, T, NH, NKV, HS);
     checkTensor(out, t("attention.out"), "attention out", TOL);
     checkTensor(lse, t("attention.lse"), "attention lse", TOL);
     const dq = new Float32Array(out.length).fill(Number.NaN);
     const dk = new Float32Array(B * T * NKV * HS).fill(Number.NaN);
     const dv = new Float32Array(B * T * NKV * HS).fill(Number.NaN);
-    k.attentionBackward(dq, dk, dv, t("attention.dout"), t("attention.q"), t("attention.k"), t("attention.v"), out, lse, B, T, NH, NKV, HS);
+    k.attentionBackward(dq, dk, dv, t("attention.dout"), t("attention.q"), t("attention.k"), t("attention.v"), out, lse, null, B, T, NH, NKV, HS);
     checkTensor(dq, t("attention.dq"), "attention dq", TOL);
     checkTensor(dk, t("attention.dk"), "attention dk", TOL);
     checkTensor(dv, t("attention.dv"), "attention dv", TOL);
