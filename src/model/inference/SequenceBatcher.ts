@@ -44,6 +44,8 @@ export class SequenceBatcher {
     private readonly running: Running[] = [];
     private readonly freeCaches: KvCache[] = [];
     private looping = false;
+    /** Decode steps run, and the sequences they decoded together (rows / steps is the mean batch size). */
+    private readonly counts = { steps: 0, rows: 0 };
 
     public constructor(session: InferenceSession, { maxBatch = 8 }: SequenceBatcherOptions = {}) {
         if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_DECODE_BATCH) {
@@ -56,6 +58,11 @@ export class SequenceBatcher {
     /** Sequences queued or decoding. */
     public get pending(): number {
         return this.queue.length + this.running.length;
+    }
+
+    /** Decode steps run so far and the rows (sequences) they decoded: what a server reports and a bench compares. */
+    public get stepCounts(): { steps: number; rows: number } {
+        return { ...this.counts };
     }
 
     /** Generates from prompt ids (BOS included); resolves when the sequence finishes, rejects on a context overflow. */
@@ -138,6 +145,8 @@ export class SequenceBatcher {
             }
             return;
         }
+        this.counts.steps++;
+        this.counts.rows += B;
         const still: Running[] = [];
         for (let b = 0; b < B; b++) {
             const r = batch[b]!;
