@@ -10,7 +10,8 @@
  * generated tokens/s, the clients' p50/p99 time to first token and inter-token latency (gaps between streamed
  * chunks) pooled over the measured rounds, and the CPU seconds per generated token of the server and its clients
  * together against the in-process batch's (Linux: the server's from /proc): on a shared machine other people's
- * load moves the wall-clock ratio far more than it moves CPU time. The load average at the start and end of each
+ * load moves the wall-clock ratio far more than it moves CPU time (the row's config also gives the server
+ * process's own share, `serverProcessMsPerToken`). The load average at the start and end of each
  * model's rounds is in every row's config. Random-weight tiny15m (F32) and small110m (F16) as GGUF with a
  * 32000-piece tokenizer, as bench:infer builds them. `--quick`: 2 rounds, shorter generations. `--only PRESET`:
  * that model alone. `--reps N`: rounds per level (default 9). `--cpu-prof DIR`: the server runs under Node's
@@ -140,6 +141,8 @@ interface LevelFigures {
     ttft: number[];
     itl: number[];
     servedCpu: number[];
+    /** The server process's share of servedCpu (the rest is the clients in this process). */
+    serverOnlyCpu: number[];
     localCpu: number[];
     steps: [number, number][];
     rows: [number, number][];
@@ -183,7 +186,7 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
     const session = await loadForInference(gguf, { threads: THREADS, maxContext: 512, maxBatch: 16 });
     const server = await startServer(gguf);
     const m = new Map<number, LevelFigures>(
-        LEVELS.map((n) => [n, { served: [], local: [], ttft: [], itl: [], servedCpu: [], localCpu: [], steps: [], rows: [], differ: 0 }]));
+        LEVELS.map((n) => [n, { served: [], local: [], ttft: [], itl: [], servedCpu: [], serverOnlyCpu: [], localCpu: [], steps: [], rows: [], differ: 0 }]));
     const loadBefore = load();
     for (let r = 0; r < reps + 1; r++) {
         const keep = r > 0; // the first round warms both sides
@@ -192,13 +195,16 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
             const prompts = PROMPTS.slice(0, n);
             const served = async (): Promise<{ clients: ClientResult[]; s: number; cpu: number; steps: number; rows: number }> => {
                 const c0 = await servedStepCounts(server.url);
-                const cpu0 = processCpuSeconds(server.pid) + ownCpuSeconds();
+                const server0 = processCpuSeconds(server.pid);
+                const cpu0 = server0 + ownCpuSeconds();
                 const t0 = performance.now();
                 const clients = await Promise.all(prompts.map((p) => streamOne(server.url, p, maxTokens)));
                 const s = (performance.now() - t0) / 1000;
-                const cpu = processCpuSeconds(server.pid) + ownCpuSeconds() - cpu0;
+                const server1 = processCpuSeconds(server.pid);
+                const cpu = server1 + ownCpuSeconds() - cpu0;
+                const serverCpu = server1 - server0;
                 const c1 = await servedStepCounts(server.url);
-                return { clients, s, cpu, steps: c1.steps - c0.steps, rows: c1.rows - c0.rows };
+                return { clients, s, cpu, serverCpu, steps: c1.steps - c0.steps, rows: c1.rows - c0.rows };
             };
             const local = async (): Promise<{ tokens: number; s: number; cpu: number; steps: number; rows: number }> => {
                 const c0 = session.batcher.stepCounts;
@@ -229,6 +235,7 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
                 e.ttft.push(...sv.clients.map((c) => c.ttft));
                 e.itl.push(...sv.clients.flatMap((c) => c.gaps));
                 e.servedCpu.push((sv.cpu / servedTokens) * 1000);
+                e.serverOnlyCpu.push((sv.serverCpu / servedTokens) * 1000);
                 e.localCpu.push((lc.cpu / lc.tokens) * 1000);
                 e.steps.push([sv.steps, lc.steps]);
                 e.rows.push([sv.rows, lc.rows]);
@@ -256,7 +263,7 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
         const lc = median(e.localCpu);
         rows.push({ name: `${preset} ${W} serve CPU per token (server + clients), ${n} client${n === 1 ? "" : "s"}`, unit: "ms", value: Number.isNaN(sc) ? null : sc,
             anchor: `in-process generateBatch CPU per token, batch ${n}`, anchorValue: lc, ratio: Number.isNaN(sc) ? null : lc / sc,
-            config: Number.isNaN(sc) ? { ...cfg, why: "no /proc to read the server's CPU time" } : cfg });
+            config: Number.isNaN(sc) ? { ...cfg, why: "no /proc to read the server's CPU time" } : { ...cfg, serverProcessMsPerToken: median(e.serverOnlyCpu) } });
         for (const [label, values] of [["time to first token", e.ttft], ["inter-token latency", e.itl]] as const) {
             for (const p of [50, 99]) {
                 rows.push({ name: `${preset} ${W} ${label} p${p}, ${n} client${n === 1 ? "" : "s"}`, unit: "ms", value: pct(values, p), anchor: null, anchorValue: null, ratio: null,
