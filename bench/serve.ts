@@ -193,7 +193,7 @@ for (const [preset, type, maxTokens] of ([["tiny15m", "f32", quick ? 48 : 96], [
         for (const n of LEVELS) {
             const e = m.get(n)!;
             const prompts = PROMPTS.slice(0, n);
-            const served = async (): Promise<{ clients: ClientResult[]; s: number; cpu: number; steps: number; rows: number }> => {
+            const served = async (): Promise<{ clients: ClientResult[]; s: number; cpu: number; serverCpu: number; steps: number; rows: number }> => {
                 const c0 = await servedStepCounts(server.url);
                 const server0 = processCpuSeconds(server.pid);
                 const cpu0 = server0 + ownCpuSeconds();
