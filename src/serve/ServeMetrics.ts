@@ -27,6 +27,8 @@ const HELP: Record<string, [type: "counter" | "gauge" | "histogram", help: strin
     mellama_prompt_tokens_total: ["counter", "Prompt tokens processed, by model"],
     mellama_generated_tokens_total: ["counter", "Tokens generated, by model"],
     mellama_queue_depth: ["gauge", "Sequences decoding or waiting, by model"],
+    mellama_decode_steps_total: ["counter", "Batched decode steps, by base model (its adapters decode in the same steps)"],
+    mellama_decode_rows_total: ["counter", "Sequences decoded by those steps (rows / steps is the mean batch size), by base model"],
     mellama_time_to_first_token_seconds: ["histogram", "Time from a request's arrival to its first generated text"],
     mellama_inter_token_latency_seconds: ["histogram", "Time between successive streamed pieces of one sequence"],
     mellama_request_duration_seconds: ["histogram", "Time from a generation request's arrival to its last byte"],
@@ -57,7 +59,7 @@ export class ServeMetrics {
         return h;
     }
 
-    /** The exposition text; `gauges` are read at scrape time (queue depth). */
+    /** The exposition text; `gauges` are series read at scrape time (queue depth, the batchers' step counts). */
     public render(gauges: Record<string, Record<string, number>>): string {
         const lines: string[] = [];
         const head = (name: string): void => {

@@ -2,7 +2,9 @@
  * The published package, as a user gets it: `npm pack` (which runs `prepare`, so dist/ is rebuilt from src/
  * first), then an install of that tarball in an empty project, offline, from the lockfile's own versions and
  * npm's cache. The installed package runs `mellama --help`, `mellama version` and a corpus build, starts a
- * compiled corpus worker, and `import("mellama")` works from plain Node with no TypeScript loader.
+ * compiled corpus worker, and `import("mellama")` works from plain Node with no TypeScript loader. The corpus
+ * worker runs from the one-file bundle the build makes of it: the compiled module it was bundled from is deleted
+ * from the installed package first, so the worker starts only if the bundle is shipped and used.
  *
  * The native addon: the package ships its C++ sources and builds them in its `install` script (node-gyp). That
  * compile takes minutes, so by default this test runs the installed package's install script with
@@ -83,6 +85,7 @@ test("npm pack makes a tarball that installs offline in an empty project and run
             assert.ok(shipped.has(path), `the tarball lacks ${path}, which the addon's install build needs`);
         }
         for (const path of ["binding.gyp", "scripts/buildNative.mjs", "dist/index.js", "dist/index.d.ts", "dist/cli/bin.js", "dist/corpus/corpusWorker.js",
+            "dist/corpus/corpusWorker.bundle.cjs",
             "dist/eval/tasks/diagnosis/synthetic_cases.jsonl"]) {
             assert.ok(shipped.has(path), `the tarball lacks ${path}`);
         }
@@ -104,6 +107,9 @@ test("npm pack makes a tarball that installs offline in an empty project and run
 
         assert.match(run(project, npm, ["exec", "--offline", "--", "mellama", "--help"], env), /^Usage: mellama/);
         assert.equal(run(project, npm, ["exec", "--offline", "--", "mellama", "version"], env).trim(), pkg.version);
+
+        // The worker must come from its bundle (startWorker falls back to the module only where there is no bundle).
+        rmSync(join(installed, "dist", "corpus", "corpusWorker.js"));
 
         // One small command: a corpus build with one compiled worker thread.
         // Varied enough to pass the quality rules (Gopher's stop words, repetition) and deduplication.

@@ -107,6 +107,10 @@ test("a client that disconnects mid-stream frees its slot at once", async () => 
     const spent = generatedTokens(metrics) - before - ((await next.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens;
     assert.ok(spent < 240, `the abandoned stream generated ${spent} of 240 tokens`);
     assert.match(metrics, /mellama_queue_depth\{model="tiny"\} 0/);
+    // maxBatch 1: every decode step decoded one sequence.
+    const steps = /^mellama_decode_steps_total\{model="tiny"\} (\d+)$/m.exec(metrics)?.[1];
+    assert.ok(steps !== undefined && Number(steps) > 0, "decode steps are counted");
+    assert.match(metrics, new RegExp(`^mellama_decode_rows_total\\{model="tiny"\\} ${steps}$`, "m"));
 });
 
 test("kill -9 of a client process mid-stream: its slot is freed and the server keeps serving", async () => {

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startWorker, workerExecArgv } from "../../src/util/startWorker.js";
 
 test("a worker started from source runs its .ts entry and answers", async () => {
@@ -30,4 +33,29 @@ test("a worker started from `node -e` does not inherit the options that name the
 
 test("a worker entry is named without its extension", () => {
     assert.throws(() => startWorker("./echoWorker.ts", import.meta.url), RangeError);
+});
+
+test("compiled, a worker runs its entry's one-file bundle where the build made one, else the compiled module", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mellama-worker-"));
+    const answer = async (): Promise<unknown> => {
+        const worker = startWorker("./entry", pathToFileURL(join(dir, "caller.js")).href);
+        try {
+            return await new Promise((resolve, reject) => {
+                worker.once("message", resolve);
+                worker.once("error", reject);
+            });
+        } finally {
+            await worker.terminate();
+        }
+    };
+    try {
+        // CommonJS both (no package.json in the directory): each says which file it is.
+        writeFileSync(join(dir, "entry.js"), 'require("node:worker_threads").parentPort.postMessage("module");');
+        writeFileSync(join(dir, "entry.bundle.cjs"), 'require("node:worker_threads").parentPort.postMessage("bundle");');
+        assert.equal(await answer(), "bundle");
+        rmSync(join(dir, "entry.bundle.cjs"));
+        assert.equal(await answer(), "module");
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
 });

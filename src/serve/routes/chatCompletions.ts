@@ -7,16 +7,16 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Tokenizer } from "../../tokenizer/Tokenizer.js";
+import { answerChoices } from "../answerChoices.js";
 import { chatCompletionRequest } from "../chatCompletionRequest.js";
 import { chatMessages } from "../chatMessages.js";
 import { keptTokens } from "../keptTokens.js";
 import { OpenaiError } from "../OpenaiError.js";
 import { parseBody } from "../parseBody.js";
-import { type ChoiceSpec, runChoices } from "../runChoices.js";
+import type { ChoiceSpec } from "../runChoices.js";
 import { samplingOf } from "../samplingOf.js";
 import { scoreTokens, type TokenLogprob } from "../scoreTokens.js";
 import type { ServeContext } from "../ServeContext.js";
-import { SseWriter } from "../SseWriter.js";
 import { pieceText, tokenTexts } from "../tokenTexts.js";
 import { usageOf } from "../usageOf.js";
 
@@ -37,63 +37,28 @@ export async function chatCompletions(ctx: ServeContext, request: FastifyRequest
     model.admit(n);
     ctx.metrics.count("mellama_prompt_tokens_total", { model: model.name }, promptIds.length);
     const head = { id: `chatcmpl-${randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model: model.name, system_fingerprint: null };
-    const job = ctx.job(reply);
     const tokenizer = model.session.tokenizer;
-    const logprobsOf = async (tokens: number[], text: string): Promise<unknown> => {
-        if (body.logprobs !== true) {
-            return null;
-        }
-        const kept = keptTokens(tokenizer, tokens, text);
-        return { content: chatLogprobs(tokenizer, kept,
-            await scoreTokens(model.session, model.adapter, promptIds, kept, body.top_logprobs ?? 0, job.signal),
-            promptIds), refusal: null };
-    };
-    const finish = (reason: string): string => (reason === "length" ? "length" : "stop");
-    try {
-        if (body.stream === true) {
-            reply.hijack();
-            const sse = new SseWriter(reply.raw);
-            const chunk = { ...head, object: "chat.completion.chunk" };
-            const pre = `${JSON.stringify(chunk).slice(0, -1)},"choices":[{"index":`;
-            for (const c of choices) {
-                sse.send({ ...chunk, choices: [{ index: c.index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] });
-            }
-            const outs = await runChoices({ model, choices, sampling, signal: job.signal, metrics: ctx.metrics, startedAt,
-                // Per token: the chunk as a string around the text (the same JSON as the object form, without building the object).
-                onText: (index, content) => sse.sendJson(`${pre}${index},"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]}`) });
-            const cut = job.cutShort();
-            if (cut !== undefined) {
-                sse.fail(cut.body());
-                return reply;
-            }
-            for (const [i, c] of choices.entries()) {
-                const out = outs[i]!;
-                if (body.logprobs === true) {
-                    sse.send({ ...chunk, choices: [{ index: c.index, delta: {}, logprobs: await logprobsOf(out.tokens, out.text), finish_reason: null }] });
+    const chunkHead = { ...head, object: "chat.completion.chunk" };
+    return answerChoices({ ctx, reply, model, choices, sampling, startedAt, stream: body.stream === true,
+        includeUsage: body.stream_options?.include_usage === true, format: {
+            head: { ...head, object: "chat.completion" },
+            chunkHead,
+            opening: choices.map((c) => ({ index: c.index, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null })),
+            pieceJson: (index, content) => `{"index":${index},"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}`,
+            emptyChoice: (index, logprobs, finishReason) => ({ index, delta: {}, logprobs, finish_reason: finishReason }),
+            answeredChoice: (c, out, logprobs, finishReason) => ({
+                index: c.index, message: { role: "assistant", content: out.text, refusal: null }, logprobs, finish_reason: finishReason,
+            }),
+            logprobs: async (_c, out, signal) => {
+                if (body.logprobs !== true) {
+                    return null;
                 }
-                sse.send({ ...chunk, choices: [{ index: c.index, delta: {}, logprobs: null, finish_reason: finish(out.finishReason) }] });
-            }
-            if (body.stream_options?.include_usage === true) {
-                sse.send({ ...chunk, choices: [], usage: usageOf([promptIds.length], outs.map((o) => o.tokens.length)) });
-            }
-            sse.done();
-            return reply;
-        }
-        const outs = await runChoices({ model, choices, sampling, signal: job.signal, metrics: ctx.metrics, startedAt });
-        const cut = job.cutShort();
-        if (cut !== undefined) {
-            throw cut;
-        }
-        const answered = await Promise.all(choices.map(async (c, i) => ({
-            index: c.index,
-            message: { role: "assistant", content: outs[i]!.text, refusal: null },
-            logprobs: await logprobsOf(outs[i]!.tokens, outs[i]!.text),
-            finish_reason: finish(outs[i]!.finishReason),
-        })));
-        return { ...head, object: "chat.completion", choices: answered, usage: usageOf([promptIds.length], outs.map((o) => o.tokens.length)) };
-    } finally {
-        job.end();
-    }
+                const kept = keptTokens(tokenizer, out.tokens, out.text);
+                return { content: chatLogprobs(tokenizer, kept,
+                    await scoreTokens(model.session, model.adapter, promptIds, kept, body.top_logprobs ?? 0, signal), promptIds), refusal: null };
+            },
+            usage: (outs) => usageOf([promptIds.length], outs.map((o) => o.tokens.length)),
+        } });
 }
 
 /** OpenAI's chat logprobs content: per token its text, log-probability, UTF-8 bytes and top alternatives. */

@@ -6,16 +6,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { answerChoices } from "../answerChoices.js";
 import { completionLogprobs } from "../completionLogprobs.js";
 import { completionRequest } from "../completionRequest.js";
 import { keptTokens } from "../keptTokens.js";
 import { OpenaiError } from "../OpenaiError.js";
 import { parseBody } from "../parseBody.js";
-import { type ChoiceSpec, runChoices } from "../runChoices.js";
+import type { ChoiceSpec } from "../runChoices.js";
 import { samplingOf } from "../samplingOf.js";
 import { scoreTokens } from "../scoreTokens.js";
 import type { ServeContext } from "../ServeContext.js";
-import { SseWriter } from "../SseWriter.js";
 import { usageOf } from "../usageOf.js";
 
 export async function completions(ctx: ServeContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -49,68 +49,35 @@ export async function completions(ctx: ServeContext, request: FastifyRequest, re
     const id = `cmpl-${randomUUID().replaceAll("-", "")}`;
     const created = Math.floor(Date.now() / 1000);
     const head = { id, object: "text_completion", created, model: model.name };
-    const job = ctx.job(reply);
     const wantLogprobs = body.logprobs !== null && body.logprobs !== undefined;
-    const logprobsOf = async (c: ChoiceSpec, tokens: number[], text: string): Promise<unknown> => {
-        if (!wantLogprobs) {
-            return null;
-        }
-        const p = prompts[Math.floor(c.index / n)]!;
-        const kept = keptTokens(tokenizer, tokens, text);
-        const top = body.logprobs!;
-        const gen = await scoreTokens(model.session, model.adapter, c.promptIds, kept, top, job.signal);
-        if (!body.echo) {
-            return completionLogprobs(tokenizer, kept, gen, 0, c.promptIds);
-        }
-        // Echo: the prompt's tokens (after the BOS this server added, which is not part of the text) come first.
-        // A token-id prompt's first token has no context to be scored in: its logprob is null.
-        const shown = p.bosAdded ? p.ids.slice(1) : p.ids;
-        const promptScored = await scoreTokens(model.session, model.adapter, p.ids.slice(0, 1), p.ids.slice(1), top, job.signal);
-        return completionLogprobs(tokenizer, [...shown, ...kept], [...promptScored, ...gen], p.bosAdded ? 0 : 1, p.bosAdded ? p.ids.slice(0, 1) : []);
-    };
-    try {
-        if (body.stream === true) {
-            reply.hijack();
-            const sse = new SseWriter(reply.raw);
-            const pre = `${JSON.stringify(head).slice(0, -1)},"choices":[{"text":`;
-            if (body.echo) {
-                for (const c of choices) {
-                    sse.send({ ...head, choices: [{ text: prompts[Math.floor(c.index / n)]!.text, index: c.index, logprobs: null, finish_reason: null }] });
+    const promptOf = (c: ChoiceSpec): { ids: number[]; text: string; bosAdded: boolean } => prompts[Math.floor(c.index / n)]!;
+    return answerChoices({ ctx, reply, model, choices, sampling, startedAt, stream: body.stream === true,
+        includeUsage: body.stream_options?.include_usage === true, format: {
+            head,
+            chunkHead: head,
+            opening: body.echo ? choices.map((c) => ({ text: promptOf(c).text, index: c.index, logprobs: null, finish_reason: null })) : [],
+            pieceJson: (index, text) => `{"text":${JSON.stringify(text)},"index":${index},"logprobs":null,"finish_reason":null}`,
+            emptyChoice: (index, logprobs, finishReason) => ({ text: "", index, logprobs, finish_reason: finishReason }),
+            answeredChoice: (c, out, logprobs, finishReason) => ({
+                text: (body.echo ? promptOf(c).text : "") + out.text, index: c.index, logprobs, finish_reason: finishReason,
+            }),
+            logprobs: async (c, out, signal) => {
+                if (!wantLogprobs) {
+                    return null;
                 }
-            }
-            const outs = await runChoices({ model, choices, sampling, signal: job.signal, metrics: ctx.metrics, startedAt,
-                // Per token: the chunk as a string around the text (the same JSON as the object form, without building the object).
-                onText: (index, text) => sse.sendJson(`${pre}${JSON.stringify(text)},"index":${index},"logprobs":null,"finish_reason":null}]}`) });
-            const cut = job.cutShort();
-            if (cut !== undefined) {
-                sse.fail(cut.body());
-                return reply;
-            }
-            for (const [i, c] of choices.entries()) {
-                const out = outs[i]!;
-                if (wantLogprobs) {
-                    sse.send({ ...head, choices: [{ text: "", index: c.index, logprobs: await logprobsOf(c, out.tokens, out.text), finish_reason: null }] });
+                const p = promptOf(c);
+                const kept = keptTokens(tokenizer, out.tokens, out.text);
+                const top = body.logprobs!;
+                const gen = await scoreTokens(model.session, model.adapter, c.promptIds, kept, top, signal);
+                if (!body.echo) {
+                    return completionLogprobs(tokenizer, kept, gen, 0, c.promptIds);
                 }
-                sse.send({ ...head, choices: [{ text: "", index: c.index, logprobs: null, finish_reason: out.finishReason === "length" ? "length" : "stop" }] });
-            }
-            if (body.stream_options?.include_usage === true) {
-                sse.send({ ...head, choices: [], usage: usageOf(prompts.map((p) => p.ids.length), outs.map((o) => o.tokens.length)) });
-            }
-            sse.done();
-            return reply;
-        }
-        const outs = await runChoices({ model, choices, sampling, signal: job.signal, metrics: ctx.metrics, startedAt });
-        const cut = job.cutShort();
-        if (cut !== undefined) {
-            throw cut;
-        }
-        const answered = await Promise.all(choices.map(async (c, i) => {
-            const out = outs[i]!;
-            const prefix = body.echo ? prompts[Math.floor(c.index / n)]!.text : "";
-            return { text: prefix + out.text, index: c.index, logprobs: await logprobsOf(c, out.tokens, out.text), finish_reason: out.finishReason === "length" ? "length" : "stop" };
-        }));
-        return { ...head, choices: answered, usage: usageOf(prompts.map((p) => p.ids.length), outs.map((o) => o.tokens.length)) };
-    } finally {
-        job.end();
-    }
+                // Echo: the prompt's tokens (after the BOS this server added, which is not part of the text) come first.
+                // A token-id prompt's first token has no context to be scored in: its logprob is null.
+                const shown = p.bosAdded ? p.ids.slice(1) : p.ids;
+                const promptScored = await scoreTokens(model.session, model.adapter, p.ids.slice(0, 1), p.ids.slice(1), top, signal);
+                return completionLogprobs(tokenizer, [...shown, ...kept], [...promptScored, ...gen], p.bosAdded ? 0 : 1, p.bosAdded ? p.ids.slice(0, 1) : []);
+            },
+            usage: (outs) => usageOf(prompts.map((p) => p.ids.length), outs.map((o) => o.tokens.length)),
+        } });
 }

@@ -25,8 +25,15 @@ export function registerInfoRoutes(app: FastifyInstance, ctx: ServeContext, page
     app.get<{ Params: { model: string } }>("/v1/models/:model", async (request) => describe(ctx.model(request.params.model)));
     app.get("/health", async () => ({ status: "ok", models: [...ctx.models.keys()] }));
     app.get("/metrics", async (_request, reply) => {
-        const depth = Object.fromEntries([...ctx.models.values()].map((m) => [m.name, m.pending]));
-        return reply.type("text/plain; version=0.0.4; charset=utf-8").send(ctx.metrics.render({ mellama_queue_depth: depth }));
+        const models = [...ctx.models.values()];
+        const depth = Object.fromEntries(models.map((m) => [m.name, m.pending]));
+        // One batcher per base model: an adapter's steps are its base's.
+        const bases = models.filter((m) => m.parent === null).map((m) => [m.name, m.session.batcher.stepCounts] as const);
+        return reply.type("text/plain; version=0.0.4; charset=utf-8").send(ctx.metrics.render({
+            mellama_queue_depth: depth,
+            mellama_decode_steps_total: Object.fromEntries(bases.map(([name, c]) => [name, c.steps])),
+            mellama_decode_rows_total: Object.fromEntries(bases.map(([name, c]) => [name, c.rows])),
+        }));
     });
     app.get("/", async (_request, reply) => reply.headers(pageHeaders).type("text/html; charset=utf-8").send(WEB_PAGE));
     app.post("/api/render", async (request) => {

@@ -73,6 +73,18 @@ for (const [name, kernels] of kernelsUnderTest()) {
     });
 }
 
+test("SequenceBatcher: stepCounts counts each decode step once and each sequence once per step it decoded in", async () => {
+    const s = session(referenceKernels, 6);
+    const batcher = new SequenceBatcher(s, { maxBatch: 4 });
+    const prompts = PROMPTS.slice(0, 4).map((p) => tokenizer.encode(p, { bos: true }));
+    const outs = await Promise.all(prompts.map((ids, i) => batcher.generate(ids, { maxTokens: 3 + 2 * i })));
+    // The first token comes from the prompt's own pass; each later one, and an EOS, from one decode step.
+    const decoded = outs.map((o) => o.tokens.length - 1 + (o.finishReason === "eos" ? 1 : 0));
+    assert.deepEqual(batcher.stepCounts, { steps: Math.max(...decoded), rows: decoded.reduce((a, b) => a + b, 0) });
+    await batcher.generate(prompts[0]!, { maxTokens: 2 });
+    assert.equal(batcher.stepCounts.steps, Math.max(...decoded) + 1, "a later lone sequence decodes in steps of its own");
+});
+
 test("SequenceBatcher: a prompt that does not fit rejects alone; the context limit ends a sequence; bad maxBatch is a ConfigError", async () => {
     const s = session(referenceKernels, 9);
     const batcher = new SequenceBatcher(s, { maxBatch: 2 });
