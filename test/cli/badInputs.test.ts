@@ -125,6 +125,7 @@ const rows: Row[] = [
     [["tokenizer", "encode", "--tokenizer", at("nope.model")], 2, /--tokenizer: no such file/],
     [["data", "fetch", "pubmedqa", "--source", "ftp"], 2, /--source: expected one of github, hf/],
     [["data", "fetch", "nosuch"], 2, /nosuch/],
+    [["data", "fetch", "pubmedqa", "--max-bytes", "0"], 2, /--max-bytes: expected an integer in \[1, /],
     [["diagnosis", "review", "export", at("dir"), "--reviewers", "0"], 2, /--reviewers: expected an integer in \[1, 1000\]/],
     [["diagnosis", "compare", at("dir"), at("nope")], 2, /<runB>: no such file or directory/],
     [["diagnosis", "review", "export", at("nope"), "--reviewers", "2"], 2, /<runs>: no such file or directory/],
