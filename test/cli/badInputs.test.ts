@@ -3,7 +3,9 @@
  * out of range, an occupied or input output path): one line `mellama: …` on stderr, the right exit status (2 for
  * a user error), no stack trace, and no file that existed before changed. The table runs through main() in one
  * child process (helpers/cliBatch.ts), so it costs one process start, not one per row; the other CLI tests cover
- * bin/mellama.js itself.
+ * bin/mellama.js itself. A second table runs the commands that write large outputs onto a full disk (a small tmpfs,
+ * where this process may mount one; otherwise it is skipped with the reason): exit 1, one line naming the file and
+ * the full disk, nothing partial or temporary left, nothing that was there changed.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * kill -9 in the middle of merge, export and instruct build, then the same command again: the output is
+ * kill -9 in the middle of merge, export, instruct build and tokenizer train, then the same command again: the output is
  * byte-identical to an uninterrupted run's, and no temporary is left behind.
  */
 import assert from "node:assert/strict";
