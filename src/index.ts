@@ -3,6 +3,7 @@
  * (kernels' individual files, CLI plumbing) are not exported.
  */
 export { MellamaError, ConfigError, FormatError } from "./errors/MellamaError.js";
+export { StorageError } from "./errors/StorageError.js";
 
 // Engine
 export type { KernelSet } from "./kernels/KernelSet.js";

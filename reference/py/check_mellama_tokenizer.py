@@ -42,8 +42,8 @@ try:
     with open(corpus, "w", encoding="utf-8") as f:
         f.write("\n".join(train) + "\n")
     subprocess.run(["node", os.path.join(root, "dist", "cli", "bin.js"), "tokenizer", "train", "--input", corpus, "--vocab-size", "2000",
-                    "--output", tmp, "--user-defined-symbols", "[INST]", "[/INST]", "<<SYS>>"], check=True)
-    shutil.copyfile(os.path.join(tmp, "tokenizer.model"), os.path.join(out, "mellama_trained.model"))
+                    "--output", os.path.join(tmp, "tok"), "--user-defined-symbols", "[INST]", "[/INST]", "<<SYS>>"], check=True)
+    shutil.copyfile(os.path.join(tmp, "tok", "tokenizer.model"), os.path.join(out, "mellama_trained.model"))
 finally:
     shutil.rmtree(tmp)
 

@@ -8,6 +8,7 @@ classes' fetch_data. Writes test/fixtures/eval/tasks/prompt_cases.json.
 """
 import ast
 import json
+import re
 import sys
 
 source = open(sys.argv[1]).read()
@@ -23,6 +24,19 @@ def question(q):
     return q if q.endswith("?") or q.endswith(".") else q + "?"
 
 
+def emrqa_fields(context, question_text):
+    """EmrQA.fetch_data: the context and question cut from its source query by its regexes, then str.strip()."""
+    query = f"Context: {context}\nQuestion: {question_text}\nAnswer:"
+    text = re.search(r"Context:(.*?)\nQuestion:", query, re.DOTALL).group(1).strip()
+    asked = re.search(r"Question:(.*?)\nAnswer:", query, re.DOTALL).group(1).strip()
+    return {"text": text, "question": asked}
+
+
+# Surrounding whitespace of Python's set (NEL, the \x1c-\x1f separators, an em space) that JavaScript's trim() differs on.
+PADDED_CONTEXT = " \n\x85 Pt admitted with chest pain.\nTroponin negative.\u2003\n"
+PADDED_QUESTION = "\x1c\tWhat was the troponin? \r"
+
+
 cases = [
     ("pubmedqa", "PubmedQA", {"context": "First context.\nSecond context.", "text": "Does X help?"},
      {"contexts": ["First context.", "Second context."], "question": "Does X help?"}),
@@ -31,6 +45,7 @@ cases = [
     ("medmcqa", "MedMCQA", {"text": question("Concentration of tropicamide:"), "options": "A. 0.01\nB. 0.02\nC. 0.03\nD. 0.04"},
      {"question": "Concentration of tropicamide:", "options": [["A", "0.01"], ["B", "0.02"], ["C", "0.03"], ["D", "0.04"]]}),
     ("emrqa", "EmrQA", {"text": "Note text.", "question": "Why?"}, {"context": "Note text.", "question": "Why?"}),
+    ("emrqa", "EmrQA", emrqa_fields(PADDED_CONTEXT, PADDED_QUESTION), {"context": PADDED_CONTEXT, "question": PADDED_QUESTION}),
     ("ddi2013", "DDI2013", {"text": "@DRUG$ raises @DRUG$ levels."}, {"sentence": "@DRUG$ raises @DRUG$ levels."}),
     ("hoc", "HoC", {"text": "An abstract."}, {"text": "An abstract."}),
     ("mtsample", "MTSample", {"text": "A transcription."}, {"text": "A transcription."}),

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { ConfigError, DegenerateResultError, FormatError, MellamaError } from "../errors/MellamaError.js";
 import { SourceReadError } from "../errors/SourceReadError.js";
+import { StorageError } from "../errors/StorageError.js";
 import { MegatronWriter } from "../formats/shards/MegatronWriter.js";
 import type { Tokenizer } from "../tokenizer/Tokenizer.js";
 import { atomicWriteFileSync } from "../util/atomicWrite.js";
@@ -247,6 +248,9 @@ export async function buildDocuments(config: CorpusConfig, shard = 0, of = 1, lo
             throw error;
         }
         const e = error as NodeJS.ErrnoException;
+        if (e.syscall === "write" || StorageError.from(e, out) instanceof StorageError) {
+            throw StorageError.from(e, out);
+        }
         // Only the error code and the source: a raw message could quote the input.
         throw new SourceReadError(current?.name ?? "?", current?.path ?? "?", `cannot read (${e.code ?? e.name})`);
     } finally {

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { ConfigError } from "../errors/MellamaError.js";
+import { StorageError } from "../errors/StorageError.js";
 import type { CorpusManifest } from "./buildCorpus.js";
 import type { CorpusConfig } from "./CorpusConfig.js";
 import { CorpusWorkers, defaultCorpusWorkers } from "./CorpusWorkers.js";
@@ -43,8 +44,10 @@ async function prepare(configPath: string, pool: CorpusWorkers | undefined): Pro
 /** Stage 1 for one shard, or both stages when no shard is given. */
 export async function runCorpusBuild(configPath: string, shard?: string): Promise<CorpusManifest | null> {
     const pool = startWorkers();
+    let output: string | undefined;
     try {
         const config = await prepare(configPath, pool);
+        output = config.output;
         const { buildCorpus, buildDocuments } = await import("./buildCorpus.js");
         if (shard !== undefined) {
             const [i, n] = parseShard(shard);
@@ -55,6 +58,8 @@ export async function runCorpusBuild(configPath: string, shard?: string): Promis
         const { loadTokenizer } = await import("../tokenizer/loadTokenizer.js");
         const { stats, manifest } = await buildCorpus(config, loadTokenizer(config.tokenizer), log, { pool });
         return await report(config, [stats], manifest);
+    } catch (error) {
+        throw output === undefined ? error : StorageError.from(error, output);
     } finally {
         await pool?.close();
     }
@@ -62,10 +67,16 @@ export async function runCorpusBuild(configPath: string, shard?: string): Promis
 
 export async function runCorpusMerge(configPath: string, shards: number): Promise<CorpusManifest> {
     const pool = startWorkers();
+    let output: string | undefined;
     try {
         const config = await prepare(configPath, pool);
+        output = config.output;
         const [{ packCorpus }, { loadTokenizer }] = await Promise.all([import("./buildCorpus.js"), import("../tokenizer/loadTokenizer.js")]);
         return await report(config, [], await packCorpus(config, loadTokenizer(config.tokenizer), shards, log, { pool }));
+    } catch (error) {
+        // A full disk under a scratch file of the pack stage (token spills, signatures) is named by the corpus output
+        // it was for: the stage removes its scratch files, and the user knows the output's disk, not their names.
+        throw output === undefined ? error : StorageError.from(error, output);
     } finally {
         await pool?.close();
     }

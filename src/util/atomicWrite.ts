@@ -2,11 +2,13 @@
  * Writes a file so that readers see either the old content or the whole new content, never a torn file:
  * write to a temporary name in the same directory, fsync, rename over the target. `data` may be a generator of
  * chunks, so a multi-gigabyte model file streams through without ever being whole in memory; an error thrown while
- * producing a chunk removes the temporary file and leaves the target as it was. Temporaries of this target left by
+ * producing a chunk removes the temporary file and leaves the target as it was (a full disk is a StorageError
+ * naming the target). Temporaries of this target left by
  * killed processes (they may hold clinical text) are removed first.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { StorageError } from "../errors/StorageError.js";
 import { sweepStaleTemps } from "./sweepStaleTemps.js";
 
 export function atomicWriteFileSync(path: string, data: string | Uint8Array | Iterable<Uint8Array>): void {
@@ -25,7 +27,7 @@ export function atomicWriteFileSync(path: string, data: string | Uint8Array | It
     } catch (error) {
         closeSync(fd);
         rmSync(tmp, { force: true });
-        throw error;
+        throw StorageError.from(error, path);
     }
     closeSync(fd);
     renameSync(tmp, path);

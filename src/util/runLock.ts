@@ -8,6 +8,7 @@ import { openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { MellamaError } from "../errors/MellamaError.js";
+import { StorageError } from "../errors/StorageError.js";
 import { processAlive } from "./processAlive.js";
 
 export const RUN_LOCK_FILE = ".mellama.lock";
@@ -36,11 +37,18 @@ export class RunLock implements Disposable {
         for (let attempt = 0; attempt < 3; attempt++) {
             try {
                 const fd = openSync(path, "wx");
-                writeSync(fd, `${JSON.stringify(me)}\n`);
+                try {
+                    writeSync(fd, `${JSON.stringify(me)}\n`);
+                } catch (error) {
+                    // A full disk creates the file but not its content: no empty lock is left behind.
+                    closeSync(fd);
+                    rmSync(path, { force: true });
+                    throw StorageError.from(error, path);
+                }
                 closeSync(fd);
                 return new RunLock(path);
             } catch (error) {
-                if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+                if (error instanceof MellamaError || (error as NodeJS.ErrnoException).code !== "EEXIST") {
                     throw error;
                 }
             }

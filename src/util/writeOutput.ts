@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { MellamaError } from "../errors/MellamaError.js";
+import { StorageError } from "../errors/StorageError.js";
 import { sweepStaleTemps } from "./sweepStaleTemps.js";
 
 export interface OutputClaim {
@@ -117,7 +118,10 @@ export function writeOutputDir<T>(out: string, claim: OutputClaim, write: (dir: 
         writeMarker(tmp, true, claim.command);
     } catch (error) {
         rmSync(tmp, { recursive: true, force: true });
-        throw error;
+        // Named by the path the user gave, not the temporary it never sees.
+        const storage = StorageError.from(error, out);
+        throw storage instanceof StorageError && storage.path.startsWith(tmp) ? new StorageError(out + storage.path.slice(tmp.length), storage.reason)
+            : storage;
     }
     if (existsSync(out)) {
         // An empty directory, or (with replace) this command's earlier output: moved aside, then removed once the

@@ -3,16 +3,22 @@
  * out of range, an occupied or input output path): one line `mellama: …` on stderr, the right exit status (2 for
  * a user error), no stack trace, and no file that existed before changed. The table runs through main() in one
  * child process (helpers/cliBatch.ts), so it costs one process start, not one per row; the other CLI tests cover
- * bin/mellama.js itself.
+ * bin/mellama.js itself. A second table runs the commands that write large outputs onto a full disk (a small tmpfs,
+ * where this process may mount one; otherwise it is skipped with the reason): exit 1, one line naming the file and
+ * the full disk, nothing partial or temporary left, nothing that was there changed.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+    chmodSync, closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { runCliBatch } from "../helpers/cliBatch.js";
-import { writeTinyAdapter, writeTinyModel } from "../helpers/tinyModel.js";
+import { tinyConfig, writeTinyAdapter, writeTinyModel } from "../helpers/tinyModel.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-bad-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -112,10 +118,16 @@ const rows: Row[] = [
     [["tokenizer", "train", "--input", at("nope.txt"), "--vocab-size", "300", "--output", at("tok")], 2, /--input: no such file/],
     [["tokenizer", "train", "--input", at("dir"), "--vocab-size", "300", "--output", at("tok")], 2, /--input: is a directory/],
     [["tokenizer", "train", "--input", at("empty.yaml"), "--vocab-size", "-5", "--output", at("tok")], 2, /--vocab-size: expected an integer/],
+    [["tokenizer", "train", "--input", at("empty.yaml"), "--vocab-size", "300", "--output", at("empty.yaml")], 2, /empty\.yaml: is an input of this command/],
+    [["tokenizer", "train", "--input", at("empty.yaml"), "--vocab-size", "300", "--output", dir], 2, /holds an input of this command/],
+    [["tokenizer", "train", "--input", at("empty.yaml"), "--vocab-size", "300", "--output", at("occupied")], 2, /occupied: exists and is not empty; pass --overwrite/],
+    [["tokenizer", "train", "--input", at("empty.yaml"), "--vocab-size", "300", "--output", at("occupied"), "--overwrite"], 2,
+        /occupied: was not written by `mellama tokenizer train`/],
     [["tokenizer", "encode", "--tokenizer", at("garbage.bin")], 2, /garbage\.bin: /],
     [["tokenizer", "encode", "--tokenizer", at("nope.model")], 2, /--tokenizer: no such file/],
     [["data", "fetch", "pubmedqa", "--source", "ftp"], 2, /--source: expected one of github, hf/],
     [["data", "fetch", "nosuch"], 2, /nosuch/],
+    [["data", "fetch", "pubmedqa", "--max-bytes", "0"], 2, /--max-bytes: expected an integer in \[1, /],
     [["diagnosis", "review", "export", at("dir"), "--reviewers", "0"], 2, /--reviewers: expected an integer in \[1, 1000\]/],
     [["diagnosis", "compare", at("dir"), at("nope")], 2, /<runB>: no such file or directory/],
     [["diagnosis", "review", "export", at("nope"), "--reviewers", "2"], 2, /<runs>: no such file or directory/],
@@ -129,14 +141,16 @@ const rows: Row[] = [
     [["corpus", "merge", "--shards", "2"], 2, /missing required argument 'config'/],
 ];
 
-/** Every file under `root` with its content hash and mtime. */
-function snapshot(root: string): Map<string, string> {
+/** Every file under `root` with its content hash and mtime (`skip`: relative paths left out). */
+function snapshot(root: string, skip: (rel: string) => boolean = () => false): Map<string, string> {
     const out = new Map<string, string>();
     const walk = (p: string): void => {
         for (const name of readdirSync(p)) {
             const full = join(p, name);
             const s = statSync(full);
-            if (s.isDirectory()) {
+            if (skip(relative(root, full))) {
+                continue;
+            } else if (s.isDirectory()) {
                 walk(full);
             } else {
                 const readable = asRoot || (s.mode & 0o444) !== 0;
@@ -171,5 +185,114 @@ test("every command: bad inputs give one line, exit 2, no stack trace, and chang
     const afterwards = snapshot(dir);
     for (const [file, stamp] of before) {
         assert.equal(afterwards.get(file), stamp, `${file} changed`);
+    }
+});
+
+const FIXTURE_DATA = fileURLToPath(new URL("../fixtures/eval/data/", import.meta.url));
+const WORDS_MODEL = fileURLToPath(new URL("../fixtures/tokenizer/words.model", import.meta.url));
+
+/** Fills the file system of `root` with `root/.filler` until `free` bytes are left (0: completely full). */
+function fill(root: string, free: number): void {
+    const fd = openSync(join(root, ".filler"), "w");
+    const page = Buffer.alloc(4096, 1);
+    let size = 0;
+    try {
+        for (;;) {
+            size += writeSync(fd, page);
+        }
+    } catch (error) {
+        assert.equal((error as NodeJS.ErrnoException).code, "ENOSPC");
+    }
+    ftruncateSync(fd, Math.max(0, size - free));
+    closeSync(fd);
+}
+
+test("full disk (a small tmpfs): the commands that write large outputs fail with one line naming the file and ENOSPC, exit 1, and leave nothing", async (t) => {
+    const full = mkdtempSync(join(tmpdir(), "mellama-full-"));
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", full], { encoding: "utf8" });
+    if (mounted.status !== 0) {
+        rmSync(full, { recursive: true, force: true });
+        const why = (mounted.stderr || mounted.error?.message || `exit ${mounted.status}`).trim();
+        t.skip(`cannot mount a tmpfs here (${why}); the full-disk rows need one (root, or CAP_SYS_ADMIN)`);
+        return;
+    }
+    t.after(() => {
+        spawnSync("umount", [full]);
+        rmSync(full, { recursive: true, force: true });
+    });
+    const big = tinyConfig(64, 2); // ~0.3 MB of F32 weights: far over the room the rows leave
+    writeTinyModel(at("model64"), big);
+    writeTinyAdapter(at("adapter64"), big);
+    writeFileSync(at("notes.jsonl"), `${Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `n${i}`,
+        text: `aspirin was given daily for the chest pain of the patient ${i} in clinic, follow up in ${i % 9} weeks, dose ${i * 7} mg` })).join("\n")}\n`);
+    // Made-up words from syllables, so a 1500-piece vocabulary has text to learn from (tokenizer.json alone ~100 KB).
+    const syllables = ["ka", "lo", "mi", "tre", "su", "pan", "dor", "vel", "qui", "zen", "bra", "fo"];
+    const word = (n: number): string => [n % 12, Math.floor(n / 12) % 12, Math.floor(n / 144) % 12].map((k) => syllables[k]).join("");
+    writeFileSync(at("words.txt"), Array.from({ length: 4000 }, (_, i) => Array.from({ length: 8 }, (_, j) => word((i * 37 + j * 101) % 1728)).join(" ")).join("\n"));
+    const corpusConfig = (name: string): string => {
+        const path = at(`${name}.json`);
+        writeFileSync(path, JSON.stringify({ output: join(full, name), tokenizer: WORDS_MODEL, seqLen: 16, validationFraction: 0.1,
+            sources: [{ name: "notes", domain: "clinical", format: "jsonl", path: at("notes.jsonl"), quality: false }],
+            mix: { biomedical: 0, clinical: 1, general: 0 } }));
+        return path;
+    };
+    const env = { MELLAMA_QUIET: "1", OPENAI_API_KEY: "" };
+    // The document stage of one corpus while there is room, so `corpus merge` meets the full disk while packing.
+    const [staged] = runCliBatch([{ args: ["corpus", "build", corpusConfig("packed"), "--shard", "0/1"], cwd: at("cwd"), env }]);
+    assert.equal(staged!.status, 0, staged!.stderr);
+    writeFileSync(join(full, "keep.txt"), "precious\n");
+    const rows: { args: string[]; final: string }[] = [
+        { args: ["export", "--from", at("model64"), "--to", "gguf", "--out", join(full, "m.gguf")], final: "m.gguf" },
+        { args: ["export", "--from", at("model64"), "--to", "hf", "--out", join(full, "hf")], final: "hf" },
+        { args: ["quantize", at("model64"), join(full, "q.gguf"), "--type", "q8_0"], final: "q.gguf" },
+        { args: ["merge", "--base", at("model64"), "--adapter", at("adapter64"), "--out", join(full, "merged")], final: "merged" },
+        { args: ["tokenizer", "train", "--input", at("words.txt"), "--vocab-size", "1500", "--output", join(full, "tok")], final: "tok" },
+        { args: ["corpus", "build", corpusConfig("corpus")], final: "corpus" },
+        { args: ["corpus", "merge", corpusConfig("packed"), "--shards", "1"], final: "packed" },
+        { args: ["eval", "--model", `native:${at("model64")}`, "--tasks", "mednli", "--data", FIXTURE_DATA, "--max-tokens", "2",
+            "--output", join(full, "runs")], final: "runs" },
+    ];
+    const line = new RegExp(`^mellama: ${full.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/\\S+: no space left on the device \\((ENOSPC|SQLITE_FULL|SQLITE_IOERR_\\w+)\\)`);
+    const inputsBefore = snapshot(dir, (rel) => rel.startsWith("cwd"));
+    // Completely full (the first byte of any file fails), then nearly full (small files fit, the outputs do not).
+    for (const free of [0, 48 << 10]) {
+        fill(full, free);
+        const before = snapshot(full, (rel) => rel === ".filler");
+        const results = runCliBatch(rows.map(({ args }) => ({ args, cwd: at("cwd"), env })));
+        const failures: string[] = [];
+        rows.forEach(({ args }, i) => {
+            const { status, stderr } = results[i]!;
+            const name = `[${free} bytes free] mellama ${args.slice(0, 2).join(" ")}`;
+            const lines = stderr.split("\n").filter((l) => l !== "");
+            if (status !== 1) {
+                failures.push(`${name}: exit ${status}, expected 1: ${stderr}`);
+            } else if (lines.length !== 1 || !line.test(lines[0]!)) {
+                failures.push(`${name}: not one "mellama: <file>: no space left on the device (ENOSPC)" line: ${JSON.stringify(stderr)}`);
+            } else if (lines[0]!.includes(".tmp-")) {
+                failures.push(`${name}: names a temporary: ${lines[0]}`);
+            } else if (/\n\s+at |\(node:|\.ts:\d+:\d+\)/.test(stderr)) {
+                failures.push(`${name}: a stack trace: ${stderr}`);
+            }
+        });
+        assert.deepEqual(failures, []);
+        const after = snapshot(full, (rel) => rel === ".filler");
+        for (const [file, stamp] of before) {
+            assert.equal(after.get(file), stamp, `[${free} bytes free] ${file} changed`);
+        }
+        // New files: only the response cache, whose SQLite transactions leave it consistent.
+        const added = [...after.keys()].filter((f) => !before.has(f) && !/^runs\/\.cache\/responses\.sqlite(-wal|-shm)?$/.test(f));
+        assert.deepEqual(added, [], `[${free} bytes free] files left behind (partial outputs or temporaries)`);
+        for (const { final } of rows.filter((r) => r.final !== "packed")) {
+            const left = readdirSync(full, { recursive: true }).map(String).filter((p) => p === final || p.startsWith(`${final}/`))
+                .filter((p) => !statSync(join(full, p)).isDirectory() && !p.startsWith("runs/.cache/"));
+            assert.deepEqual(left, [], `[${free} bytes free] ${final}: nothing is left under the final name`);
+        }
+        assert.deepEqual(readdirSync(full, { recursive: true }).map(String).filter((p) => /\.tmp-/.test(p)), [], "no temporary left");
+        rmSync(join(full, ".filler"));
+    }
+    assert.equal(readFileSync(join(full, "keep.txt"), "utf8"), "precious\n");
+    const inputsAfter = snapshot(dir, (rel) => rel.startsWith("cwd"));
+    for (const [file, stamp] of inputsBefore) {
+        assert.equal(inputsAfter.get(file), stamp, `input ${file} changed`);
     }
 });

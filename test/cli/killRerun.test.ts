@@ -1,5 +1,5 @@
 /**
- * kill -9 in the middle of merge, export and instruct build, then the same command again: the output is
+ * kill -9 in the middle of merge, export, instruct build and tokenizer train, then the same command again: the output is
  * byte-identical to an uninterrupted run's, and no temporary is left behind.
  */
 import assert from "node:assert/strict";
@@ -109,4 +109,21 @@ test("instruct build: killed mid-run, run again, the same bytes", async () => {
         assert.equal(stripPaths(b.get(name)!), stripPaths(bytes), name);
     }
     assert.deepEqual(readdirSync(at("inst-b")).filter((n) => n.includes(".tmp-")), []);
+});
+
+test("tokenizer train --overwrite: killed while replacing an earlier output, run again, the same bytes", async (t) => {
+    // Made-up words, so training has many merges to make and tokenizer.json is large enough to take a while to write.
+    const syllables = ["ka", "lo", "mi", "tre", "su", "pan", "dor", "vel", "qui", "zen", "bra", "fo", "gu", "ny"];
+    const word = (n: number): string => [n % 14, Math.floor(n / 14) % 14, Math.floor(n / 196) % 14].map((k) => syllables[k]).join("");
+    writeFileSync(at("words.txt"), Array.from({ length: 6000 }, (_, i) => Array.from({ length: 10 }, (_, j) => word((i * 37 + j * 101) % 2744)).join(" ")).join("\n"));
+    const args = (out: string): string[] => ["tokenizer", "train", "--input", at("words.txt"), "--vocab-size", "3000", "--output", at(out), "--overwrite"];
+    runToEnd(args("tok-a"));
+    runToEnd(args("tok-b"));
+    // Killed once its new output is being written next to the old one (or, if it is quicker than the poll, after it finished).
+    const signal = await killMidway(args("tok-b"), () => temporaries().some((n) => n.startsWith("tok-b.tmp-")));
+    t.diagnostic(signal === "SIGKILL" ? "killed while writing" : "finished before the kill");
+    assertSameFiles(at("tok-a"), at("tok-b")); // the old output whole, or the new one whole: never a mix
+    runToEnd(args("tok-b"));
+    assertSameFiles(at("tok-a"), at("tok-b"));
+    assert.deepEqual(temporaries(), [], "the killed run's temporary was swept");
 });

@@ -90,9 +90,10 @@ test("logprobs: completions (with echo) and chat; greedy tokens are the top alte
     assert.equal(lp.tokens!.length, lp.token_logprobs!.length);
     const promptTokens = r.usage!.prompt_tokens - 1; // without BOS
     assert.equal(lp.tokens!.slice(0, promptTokens).join(""), "the patient");
-    // Token texts read as in the whole sequence (the first generated one keeps its leading space); the choice's
-    // text is the prompt followed by the generated text as decoded on its own, as without echo.
-    assert.equal(lp.tokens!.slice(promptTokens).join("").trimStart(), c.text.slice("the patient".length));
+    // The choice's text is the prompt followed by the generated text as decoded on its own, as without echo, and
+    // the token texts read as that text does: they concatenate to it and text_offset indexes into it.
+    assert.equal(lp.tokens!.join(""), c.text);
+    lp.tokens!.forEach((t, i) => assert.equal(c.text.slice(lp.text_offset![i], lp.text_offset![i]! + t.length), t));
     const gen = lp.token_logprobs!.slice(promptTokens);
     assert.ok(gen.length > 0);
     for (const [i, v] of gen.entries()) {

@@ -39,11 +39,13 @@ test("the tokenizer CLI encodes and decodes lines", () => {
     const dir = mkdtempSync(join(tmpdir(), "tok-"));
     const input = join(dir, "in.txt");
     writeFileSync(input, corpus.slice(0, 60).join("\n"));
-    execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "train", "--input", input, "--vocab-size", "800", "--output", dir], { stdio: "pipe" });
-    const encoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "encode", "--tokenizer", dir], { input: "heart rate 72\nfever\n" }).toString();
+    // The output is its own directory: the output guard refuses one that holds an input.
+    const out = join(dir, "tok");
+    execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "train", "--input", input, "--vocab-size", "800", "--output", out], { stdio: "pipe" });
+    const encoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "encode", "--tokenizer", out], { input: "heart rate 72\nfever\n" }).toString();
     const lines = encoded.trim().split("\n");
     assert.equal(lines.length, 2);
-    const decoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "decode", "--tokenizer", dir], { input: encoded }).toString();
+    const decoded = execFileSync(process.execPath, [...mellamaArgv, "tokenizer", "decode", "--tokenizer", out], { input: encoded }).toString();
     assert.equal(decoded, "heart rate 72\nfever\n");
 });
 

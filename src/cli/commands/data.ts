@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { choiceArg, pathArg } from "../options.js";
+import { choiceArg, intArg, pathArg } from "../options.js";
 
 export function register(program: Command): void {
     const data = program.command("data").description("benchmark data");
@@ -9,11 +9,13 @@ export function register(program: Command): void {
         .option("--mirror <url>", "fetch from this origin instead (same paths)")
         .option("--dest <dir>", "data directory (default MELLAMA_DATA or ../shared/data)")
         .option("--source <src>", "github | hf", choiceArg(["github", "hf"]), "github")
-        .option("--force", "download again even when the file is present with the right size")
-        .action(async (task: string, options: { mirror?: string; dest?: string; source: "github" | "hf"; force?: boolean }) => {
+        .option("--force", "download again even when the file is present with the pinned size and sha256")
+        .option("--max-bytes <n>", "refuse a file without a pinned size beyond this many bytes (a pinned size is its own cap)", intArg(1), 512 * 1024 * 1024)
+        .action(async (task: string, options: { mirror?: string; dest?: string; source: "github" | "hf"; force?: boolean; maxBytes: number }) => {
             const { fetchTaskData } = await import("../../eval/data/fetchTaskData.js");
             const { dataDir } = await import("../../util/dataDir.js");
-            const files = await fetchTaskData({ task, dest: options.dest ?? dataDir(), mirror: options.mirror, source: options.source, force: options.force });
+            const files = await fetchTaskData({ task, dest: options.dest ?? dataDir(), mirror: options.mirror, source: options.source, force: options.force,
+                maxBytes: options.maxBytes });
             process.stdout.write(`${files.join("\n")}\n`);
         });
     data.command("list")

@@ -10,7 +10,7 @@ export function register(program: Command): void {
             + "perplexity_builtin (perplexity_medical + perplexity_general); perplexity scores --task-path perplexity=FILE; diagnosis and diagnosis_cot run the clinical case study")
         .option("--cases <file>", "cases jsonl for diagnosis / diagnosis_cot (default: the shipped SYNTHETIC cases)", pathArg("file"))
         .option("--judge <spec>", "LLM judge for diagnosis: openai:BASE_URL#model | native:PATH | llamacpp:FILE.gguf | judge-oracle (tests)")
-        .option("--limit <n>", "evaluate the first N docs of each task after the seeded Random(42) shuffle (a value below 1 is a fraction)", numberArg(Number.MIN_VALUE))
+        .option("--limit <n>", "evaluate the first N docs of each task after the seeded Random(42) shuffle (below 1: a fraction of each task's docs, rounded down as Me-LLaMA's harness, at least 1)", numberArg(Number.MIN_VALUE))
         .option("--num-fewshot <k>", "few-shot examples per prompt, drawn from the task's train split with the run's seed (tasks without one are skipped)", intArg(0, 1000), 0)
         .option("--scoring <mode>", "paper | strict", choiceArg(["paper", "strict"]), "paper")
         .option("--output <dir>", "where the run directory is created", "runs/eval")

@@ -7,16 +7,21 @@ export function register(program: Command): void {
         .description("train a BPE tokenizer from text files; writes tokenizer.model and tokenizer.json")
         .requiredOption("--input <files...>", "text files (one document or sentence per line)", listArg(pathArg("file")))
         .requiredOption("--vocab-size <n>", "vocabulary size", intArg(1, 10_000_000))
-        .requiredOption("--output <dir>", "output directory")
+        .requiredOption("--output <dir>", "output directory (refused when it exists and is not empty, unless --overwrite)")
+        .option("--overwrite", "replace the output of an earlier `mellama tokenizer train` at --output (nothing else is ever replaced)")
         .option("--character-coverage <x>", "share of characters kept as pieces", numberArg(Number.MIN_VALUE, 1), 0.9995)
         .option("--no-split-digits", "keep digit runs together")
         .option("--user-defined-symbols <pieces...>", "pieces matched whole before BPE (e.g. [INST] [/INST])", [])
         .action(async (o: { input: string[]; vocabSize: number; output: string; characterCoverage: number; splitDigits: boolean;
-            userDefinedSymbols: string[]; }) => {
+            userDefinedSymbols: string[]; overwrite?: boolean; }) => {
             const { readFileSync } = await import("node:fs");
             const { ConfigError, DegenerateResultError } = await import("../../errors/MellamaError.js");
             const { trainBpe } = await import("../../tokenizer/trainBpe.js");
             const { saveTokenizer } = await import("../../tokenizer/saveTokenizer.js");
+            const { claimOutput, writeOutputDir } = await import("../../util/writeOutput.js");
+            const claim = { command: "tokenizer train", inputs: o.input, overwrite: o.overwrite === true };
+            // Refused before the (long) training, not after it; writeOutputDir checks again when it writes.
+            claimOutput(o.output, claim, true);
             const lines = o.input.flatMap((f) => {
                 try {
                     return readFileSync(f, "utf8").split("\n");
@@ -31,7 +36,7 @@ export function register(program: Command): void {
                 throw new DegenerateResultError("--vocab-size", `the input has too little text to make ${o.vocabSize} pieces (it made `
                     + `${model.pieces.length}); give more text or --vocab-size ${model.pieces.length} or less`);
             }
-            const files = saveTokenizer(o.output, model);
+            const files = writeOutputDir(o.output, claim, (dir) => saveTokenizer(dir, model));
             process.stderr.write(`trained ${model.pieces.length} pieces; wrote ${files.join(", ")}\n`);
         });
     tokenizer.command("encode")

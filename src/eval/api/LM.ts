@@ -61,6 +61,12 @@ export interface LM {
      */
     loglikelihood?(requests: readonly LoglikelihoodRequest[],
         onResult?: (index: number, result: LoglikelihoodResult) => void): Promise<LoglikelihoodResult[]>;
+    /**
+     * Where the backend tokenizes prompts itself (native, llamacpp): whether it cuts this generation request's prompt
+     * from the left, because BOS + prompt do not fit the window beside the room kept for maxTokens. A pure function
+     * of the request and the model, so a run answered from the cache counts the same prompts as the first run.
+     */
+    promptTruncated?(request: GenerateRequest): boolean;
     /** Where the backend can score whole texts (perplexity): lm-eval's loglikelihood_rolling. */
     loglikelihoodRolling?(texts: readonly string[], onResult?: (index: number, result: RollingResult) => void): Promise<RollingResult[]>;
     dispose?(): Promise<void>;

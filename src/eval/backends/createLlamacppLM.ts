@@ -4,7 +4,7 @@
  * BackendUnavailableError that says what to do; nothing falls back silently.
  */
 import { existsSync } from "node:fs";
-import type { LM } from "../api/LM.js";
+import type { GenerateRequest, LM } from "../api/LM.js";
 import { BackendUnavailableError } from "./BackendUnavailableError.js";
 import { describeError } from "./describeError.js";
 import { lmFromGenerator } from "./lmFromGenerator.js";
@@ -61,7 +61,11 @@ export async function createLlamacppLM(modelPath: string, options: { timeoutMs?:
             ...(settings.until.length > 0 ? { customStopTriggers: [...settings.until] } : {}),
         }), { concurrency: 1, timeoutMs: options.timeoutMs, dispose: async () => { await context.dispose(); await model.dispose(); },
             cacheKey: `llamacpp:${modelFingerprint(modelPath)}` });
-        return { ...lm, loglikelihood: scorer.loglikelihood, loglikelihoodRolling: scorer.loglikelihoodRolling };
+        // The same rule as the native backend's: BOS + prompt beside min(maxTokens, window - 2) new tokens
+        // (node-llama-cpp then drops the prompt's start to make room).
+        const promptTruncated = (request: GenerateRequest): boolean =>
+            tokenizer.encode(request.prompt, { bos: true }).length > context.contextSize - Math.min(request.maxTokens, context.contextSize - 2);
+        return { ...lm, promptTruncated, loglikelihood: scorer.loglikelihood, loglikelihoodRolling: scorer.loglikelihoodRolling };
     } catch (error) {
         throw new BackendUnavailableError("llamacpp", `node-llama-cpp could not load its binary or the model (${describeError(error)}). `
             + "HINT: run `npx node-llama-cpp source download` to build llama.cpp here, or serve the GGUF with llama.cpp's "

@@ -58,6 +58,15 @@ export interface SessionLMOptions {
     encodePrompt?: PromptEncoder;
 }
 
+/**
+ * A prompt's ids cut to the window: room is kept for min(maxTokens, window - 2) new tokens, and a longer prompt
+ * keeps its first id (BOS) and its last ones.
+ */
+export function fitPrompt(ids: number[], maxContext: number, maxTokens: number): { ids: number[]; truncated: boolean } {
+    const room = maxContext - Math.min(maxTokens, maxContext - 2);
+    return ids.length <= room ? { ids, truncated: false } : { ids: [ids[0]!, ...ids.slice(ids.length - room + 1)], truncated: true };
+}
+
 /** An LM over an inference session: greedy, stop strings, left-truncated prompts, maxBatch requests decoded together. */
 export function lmFromSession(id: string, session: InferenceSession, {
     timeoutMs = 0, maxBatch = 8, ownsSession = false, adapter = null, cacheKey,
@@ -65,11 +74,7 @@ export function lmFromSession(id: string, session: InferenceSession, {
 }: SessionLMOptions = {}): LM {
     const batcher = new SequenceBatcher(session, { maxBatch });
     const lm = lmFromGenerator(id, async (prompt, { maxTokens, until, temperature, signal }) => {
-        let ids = encodePrompt(prompt);
-        const room = session.maxContext - Math.min(maxTokens, session.maxContext - 2);
-        if (ids.length > room) {
-            ids = [ids[0]!, ...ids.slice(ids.length - room + 1)];
-        }
+        const { ids } = fitPrompt(encodePrompt(prompt), session.maxContext, maxTokens);
         const out = await batcher.generate(ids, { maxTokens: Math.min(maxTokens, session.maxContext - ids.length),
             stop: until, temperature, ...(signal ? { signal } : {}),
             ...(adapter === null ? {} : { adapter }) });
@@ -78,6 +83,7 @@ export function lmFromSession(id: string, session: InferenceSession, {
         ...(cacheKey === undefined ? {} : { cacheKey }) });
     return {
         ...lm,
+        promptTruncated: (request) => fitPrompt(encodePrompt(request.prompt), session.maxContext, request.maxTokens).truncated,
         loglikelihood: (requests, onResult) => sessionLoglikelihood(session, requests, onResult, adapter),
         loglikelihoodRolling: (texts, onResult) => sessionLoglikelihoodRolling(session, texts, onResult, adapter),
     };

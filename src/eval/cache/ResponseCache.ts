@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { GenerateRequest } from "../api/LM.js";
+import { StorageError } from "../../errors/StorageError.js";
 
 export function requestHash(request: GenerateRequest): string {
     return createHash("sha256")
@@ -23,24 +24,40 @@ export class ResponseCache {
 
     public constructor(public readonly path: string) {
         mkdirSync(dirname(path), { recursive: true });
-        this.db = new Database(path);
-        this.db.pragma("journal_mode = WAL");
-        // NORMAL in WAL mode survives a process kill (only a power loss can drop the last commits).
-        this.db.pragma("synchronous = NORMAL");
-        this.db.pragma("busy_timeout = 5000");
-        this.db.exec(`CREATE TABLE IF NOT EXISTS responses (
-            model TEXT NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL, created_ms INTEGER NOT NULL,
-            PRIMARY KEY (model, request)) WITHOUT ROWID`);
-        this.getStmt = this.db.prepare("SELECT response FROM responses WHERE model = ? AND request = ?");
-        this.putStmt = this.db.prepare("INSERT OR REPLACE INTO responses (model, request, response, created_ms) VALUES (?, ?, ?, ?)");
+        this.db = this.guard(() => new Database(path));
+        const statements = this.guard(() => {
+            this.db.pragma("journal_mode = WAL");
+            // NORMAL in WAL mode survives a process kill (only a power loss can drop the last commits).
+            this.db.pragma("synchronous = NORMAL");
+            this.db.pragma("busy_timeout = 5000");
+            this.db.exec(`CREATE TABLE IF NOT EXISTS responses (
+                model TEXT NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL, created_ms INTEGER NOT NULL,
+                PRIMARY KEY (model, request)) WITHOUT ROWID`);
+            return {
+                get: this.db.prepare<[string, string], { response: string }>("SELECT response FROM responses WHERE model = ? AND request = ?"),
+                put: this.db.prepare<[string, string, string, number]>(
+                    "INSERT OR REPLACE INTO responses (model, request, response, created_ms) VALUES (?, ?, ?, ?)"),
+            };
+        });
+        this.getStmt = statements.get;
+        this.putStmt = statements.put;
+    }
+
+    /** Runs `fn`; a full disk or an I/O error is a StorageError naming the cache file (SQLite rolls the write back). */
+    private guard<T>(fn: () => T): T {
+        try {
+            return fn();
+        } catch (error) {
+            throw StorageError.from(error, this.path);
+        }
     }
 
     public get(model: string, hash: string): string | undefined {
-        return this.getStmt.get(model, hash)?.response;
+        return this.guard(() => this.getStmt.get(model, hash)?.response);
     }
 
     public put(model: string, hash: string, response: string): void {
-        this.putStmt.run(model, hash, response, Date.now());
+        this.guard(() => this.putStmt.run(model, hash, response, Date.now()));
     }
 
     public count(model?: string): number {

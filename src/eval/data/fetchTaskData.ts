@@ -1,15 +1,19 @@
 /**
- * `mellama data fetch TASK`: downloads a task's public test files (dataSources.ts) into the data directory,
- * verifying sizes where known and writing each file atomically (a failed or interrupted download leaves no partial
- * file). `--mirror URL` replaces the origin (https://raw.githubusercontent.com or https://huggingface.co) while
+ * `mellama data fetch TASK`: downloads a task's public test files (dataSources.ts) into the data directory. Each
+ * body is streamed to a temporary name beside the destination while its sha256 is computed, and refused (the
+ * temporary deleted) as soon as it passes the file's byte cap: its pinned size, else `maxBytes`. Only a file with
+ * the pinned size and sha256 is renamed to its final name, so a failed, corrupted, oversized or interrupted
+ * download leaves nothing under that name (and the temporaries of killed runs are swept by the next one). A file
+ * already present is kept when its size and sha256 match the pins. `--mirror URL` replaces the origin (https://raw.githubusercontent.com or https://huggingface.co) while
  * keeping the path, for offline mirrors and the tests. Hub parquet files are checked with hyparquet to hold
  * Me-LLaMA's {query, answer, choices, gold} columns.
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parquetMetadata, parquetSchema } from "hyparquet";
 import { ConfigError, FormatError, MellamaError } from "../../errors/MellamaError.js";
-import { atomicWriteFileSync } from "../../util/atomicWrite.js";
+import { sweepStaleTemps } from "../../util/sweepStaleTemps.js";
 import type { SourceFile } from "./dataSources.js";
 import { GITHUB_SOURCES, hfSource, NOT_FETCHABLE } from "./dataSources.js";
 
@@ -18,8 +22,10 @@ export interface FetchTaskDataOptions {
     dest: string;
     mirror?: string;
     source?: "github" | "hf";
-    /** Re-download files that exist with the right size (default: keep them). */
+    /** Re-download files that exist with the pinned size and sha256 (default: keep them). */
     force?: boolean;
+    /** Byte cap of a file without a pinned size (default DEFAULT_MAX_BYTES); a pinned size is its own cap. */
+    maxBytes?: number;
     log?: (line: string) => void;
 }
 
@@ -28,6 +34,9 @@ export class DownloadError extends MellamaError {
         super("DOWNLOAD", `${url}: ${message}`);
     }
 }
+
+/** Cap of a download without a pinned size (the Hub parquet exports): far above any Me-LLaMA test set. */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 export function withMirror(url: string, mirror: string | undefined): string {
     if (mirror === undefined) {
@@ -38,7 +47,8 @@ export function withMirror(url: string, mirror: string | undefined): string {
 }
 
 export async function fetchTaskData(options: FetchTaskDataOptions): Promise<string[]> {
-    const { task, dest, mirror, source = "github", force = false, log = (l) => process.stderr.write(`${l}\n`) } = options;
+    const { task, dest, mirror, source = "github", force = false, maxBytes = DEFAULT_MAX_BYTES,
+        log = (l) => process.stderr.write(`${l}\n`) } = options;
     let files: SourceFile[];
     let note: string | undefined;
     if (source === "hf") {
@@ -59,22 +69,15 @@ export async function fetchTaskData(options: FetchTaskDataOptions): Promise<stri
     const written: string[] = [];
     for (const file of files) {
         const path = join(dest, file.dest);
-        if (!force && existsSync(path) && file.size !== undefined && statSync(path).size === file.size) {
-            log(`data fetch ${task}: ${file.dest} present (${file.size} bytes), kept`);
+        if (!force && existsSync(path) && matchesPins(path, file)) {
+            log(`data fetch ${task}: ${file.dest} present (${file.size} bytes, sha256 as pinned), kept`);
             written.push(path);
             continue;
         }
         const url = withMirror(file.url, mirror);
-        const bytes = await download(url);
-        if (file.size !== undefined && bytes.byteLength !== file.size) {
-            throw new DownloadError(url, `got ${bytes.byteLength} bytes, expected ${file.size}; nothing written`);
-        }
-        if (file.dest.endsWith(".parquet")) {
-            checkMeLlamaParquet(url, bytes);
-        }
         mkdirSync(dirname(path), { recursive: true });
-        atomicWriteFileSync(path, bytes);
-        log(`data fetch ${task}: ${file.dest} (${bytes.byteLength} bytes)`);
+        const { bytes, sha256 } = await downloadTo(url, path, file, file.size ?? maxBytes);
+        log(`data fetch ${task}: ${file.dest} (${bytes} bytes, sha256 ${sha256}${file.sha256 === undefined ? ", not pinned" : ", as pinned"})`);
         written.push(path);
     }
     if (note !== undefined) {
@@ -83,17 +86,87 @@ export async function fetchTaskData(options: FetchTaskDataOptions): Promise<stri
     return written;
 }
 
-async function download(url: string): Promise<Uint8Array> {
+/** Present with the pinned size and sha256 (a file without pins is never taken as present). */
+function matchesPins(path: string, file: SourceFile): boolean {
+    if (file.size === undefined || file.sha256 === undefined || statSync(path).size !== file.size) {
+        return false;
+    }
+    return createHash("sha256").update(readFileSync(path)).digest("hex") === file.sha256;
+}
+
+/**
+ * Streams `url` into a temporary beside `path`, then renames it there once size, sha256 (and, for parquet, the
+ * columns) are right; on any failure the temporary is removed and `path` is left as it was.
+ */
+async function downloadTo(url: string, path: string, file: SourceFile, cap: number): Promise<{ bytes: number; sha256: string }> {
+    const name = file.dest;
     let response: Response;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error("no complete answer within 300 s")), 300_000);
     try {
-        response = await fetch(url, { signal: AbortSignal.timeout(300_000) });
-    } catch (error) {
-        throw new DownloadError(url, `request failed (${(error as Error).message}); check the network or use --mirror`);
+        try {
+            response = await fetch(url, { signal: abort.signal });
+        } catch (error) {
+            throw new DownloadError(url, `request failed (${(error as Error).message}); check the network or use --mirror`);
+        }
+        if (!response.ok) {
+            throw new DownloadError(url, `HTTP ${response.status}`);
+        }
+        const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+        if (declared > cap) {
+            abort.abort();
+            throw new DownloadError(url, `${name}: the server announces ${declared} bytes, over the cap of ${cap} bytes; nothing written`);
+        }
+        sweepStaleTemps(dirname(path), `.${basename(path)}.tmp-`);
+        const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
+        const fd = openSync(tmp, "w");
+        const hash = createHash("sha256");
+        let bytes = 0;
+        try {
+            if (response.body !== null) {
+                for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+                    bytes += chunk.byteLength;
+                    if (bytes > cap) {
+                        abort.abort();
+                        throw new DownloadError(url, `${name}: more than the cap of ${cap} bytes${file.size === undefined ? "" : " (its pinned size)"}; `
+                            + "download stopped and nothing kept");
+                    }
+                    hash.update(chunk);
+                    for (let off = 0; off < chunk.byteLength;) {
+                        off += writeSync(fd, chunk, off, chunk.byteLength - off);
+                    }
+                }
+            }
+            closeSync(fd);
+            const sha256 = hash.digest("hex");
+            if (file.size !== undefined && bytes !== file.size) {
+                throw new DownloadError(url, `${name}: got ${bytes} bytes, expected ${file.size}; nothing kept`);
+            }
+            if (file.sha256 !== undefined && sha256 !== file.sha256) {
+                throw new DownloadError(url, `${name}: sha256 ${sha256} is not the pinned ${file.sha256}; nothing kept`);
+            }
+            if (file.dest.endsWith(".parquet")) {
+                checkMeLlamaParquet(url, readFileSync(tmp));
+            }
+            renameSync(tmp, path);
+            return { bytes, sha256 };
+        } catch (error) {
+            try {
+                closeSync(fd);
+            } catch {
+                // already closed
+            }
+            rmSync(tmp, { force: true });
+            // mellama's own errors and the system's (ENOSPC while writing) say what happened; anything else is
+            // the stream failing under us (a reset connection, the timeout).
+            if (error instanceof MellamaError || /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code))) {
+                throw error;
+            }
+            throw new DownloadError(url, `${name}: the download broke off (${(error as Error).message}); nothing kept`);
+        }
+    } finally {
+        clearTimeout(timer);
     }
-    if (!response.ok) {
-        throw new DownloadError(url, `HTTP ${response.status}`);
-    }
-    return new Uint8Array(await response.arrayBuffer());
 }
 
 function checkMeLlamaParquet(url: string, bytes: Uint8Array): void {

@@ -65,7 +65,10 @@ export interface SampleRecord {
     judge?: SampleJudgement;
     /** Log-likelihood tasks: the score of each choice (multiple choice) or of the text (perplexity). */
     loglikelihoods?: number[];
-    /** Log-likelihood tasks: whether the context was cut from the left to fit the model's window. */
+    /**
+     * Whether the prompt (generation) or context (log-likelihood) was cut from the left to fit the model's window;
+     * absent where the backend cannot tell (openai: the server tokenizes).
+     */
     truncated?: boolean;
 }
 

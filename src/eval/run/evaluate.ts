@@ -10,7 +10,7 @@
  */
 import { RunLock } from "../../util/runLock.js";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { LM } from "../api/LM.js";
 import type { Doc, OnError, Scoring, Task } from "../api/Task.js";
@@ -24,6 +24,7 @@ import { atomicWriteFileSync } from "../../util/atomicWrite.js";
 import { dataDir as defaultDataDir } from "../../util/dataDir.js";
 import { ConfigError, DegenerateResultError, MellamaError } from "../../errors/MellamaError.js";
 import { DatasetMissingError } from "../../errors/DatasetMissingError.js";
+import { StorageError } from "../../errors/StorageError.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { SHUFFLE_SEED } from "./buildPrompts.js";
 import { buildResultsJson } from "./buildResultsJson.js";
@@ -171,68 +172,77 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const modelSpec = options.modelSpec ?? (typeof options.lm === "string" ? options.lm : lm.id);
     const runDir = options.runDir ?? createRunDir(options.outputDir, modelSpec, tasks.map((t) => t.name));
     mkdirSync(runDir, { recursive: true });
-    // One process per run directory: two resumes of one run would write the same samples and results.
-    using _lock = RunLock.acquire(runDir, "eval");
-    const runJson = join(runDir, "run.json");
-    if (!existsSync(runJson)) {
-        atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
-            limit: options.limit ?? null, num_fewshot: numFewshot, scoring, model_prompt: modelPrompt, max_tokens: maxTokens,
-            on_error: onError, data_dir: options.dataDir ?? null, task_paths: options.taskPaths ?? {},
-            judge: typeof options.judge === "string" ? options.judge : options.judge?.id ?? null }, null, 2)}\n`);
-    }
-    const judged = tasks.some((t) => t.judge !== undefined);
-    const judge = options.judge === undefined || !judged ? undefined : typeof options.judge === "string"
-        ? await createLM(options.judge, { concurrency: options.concurrency, timeoutMs: options.timeoutMs, retries: options.retries,
-            rateLimit: options.rateLimit, chat: options.chat })
-        : options.judge;
-    const cache = new ResponseCache(options.cachePath ?? join(options.runDir === undefined ? options.outputDir : dirname(runDir), ".cache", "responses.sqlite"));
-    const runs = new Map<string, TaskRun>();
     try {
+        // One process per run directory: two resumes of one run would write the same samples and results.
+        using _lock = RunLock.acquire(runDir, "eval");
+        const runJson = join(runDir, "run.json");
+        if (!existsSync(runJson)) {
+            atomicWriteFileSync(runJson, `${JSON.stringify({ model: modelSpec, model_args: options.modelArgs ?? {}, tasks: tasks.map((t) => t.name),
+                limit: options.limit ?? null, num_fewshot: numFewshot, scoring, model_prompt: modelPrompt, max_tokens: maxTokens,
+                on_error: onError, data_dir: options.dataDir ?? null, task_paths: options.taskPaths ?? {},
+                judge: typeof options.judge === "string" ? options.judge : options.judge?.id ?? null }, null, 2)}\n`);
+        }
+        const judged = tasks.some((t) => t.judge !== undefined);
+        const judge = options.judge === undefined || !judged ? undefined : typeof options.judge === "string"
+            ? await createLM(options.judge, { concurrency: options.concurrency, timeoutMs: options.timeoutMs, retries: options.retries,
+                rateLimit: options.rateLimit, chat: options.chat })
+            : options.judge;
+        const cache = new ResponseCache(options.cachePath ?? join(options.runDir === undefined ? options.outputDir : dirname(runDir), ".cache", "responses.sqlite"));
+        const runs = new Map<string, TaskRun>();
+        try {
+            for (const task of tasks) {
+                const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache,
+                    limit: options.limit, numFewshot, scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
+                runs.set(task.name, run);
+                if (judge !== undefined && task.judge !== undefined) {
+                    run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });
+                }
+                atomicWriteFileSync(join(runDir, `samples_${task.name}.jsonl`), run.samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
+                const failed = run.samples.filter((s) => s.error !== null);
+                if (onError === "fail" && failed.length > 0) {
+                    throw new EvalFailedError(task.name, failed.length, failed[0]!.doc_id, failed[0]!.error!);
+                }
+            }
+        } finally {
+            cache.close();
+            if (typeof options.lm !== "object") {
+                await lm.dispose?.(); // evaluate() built this backend, so it frees it (model memory, contexts)
+            }
+            if (typeof options.judge === "string") {
+                await judge?.dispose?.();
+            }
+        }
+        const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
+            numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
+            seconds: (performance.now() - started) / 1000,
+            judge: judge === undefined ? undefined : typeof options.judge === "string" ? options.judge : judge.id });
+        if (Object.keys(skipped).length > 0) {
+            results.skipped = skipped;
+        }
+        // A reported metric this run could not compute is named as such, never given a number.
         for (const task of tasks) {
-            const run = await runTask({ task, pool: docsByTask.get(task.name)!, trainDocs: trainByTask.get(task.name), lm, cache,
-                limit: options.limit, numFewshot, scoring, modelPrompt, maxTokens, bertScorer: options.bertScorer, progress });
-            runs.set(task.name, run);
-            if (judge !== undefined && task.judge !== undefined) {
-                run.judgeStats = await runLlmJudge({ task: { ...task, judge: task.judge }, run, judge, cache, scoring, progress });
-            }
-            atomicWriteFileSync(join(runDir, `samples_${task.name}.jsonl`), run.samples.map((s) => `${JSON.stringify(s)}\n`).join(""));
-            const failed = run.samples.filter((s) => s.error !== null);
-            if (onError === "fail" && failed.length > 0) {
-                throw new EvalFailedError(task.name, failed.length, failed[0]!.doc_id, failed[0]!.error!);
+            if (task.reportedMetrics.includes("bert_score_f1") && runs.get(task.name)?.metrics.bert_score_f1 === undefined) {
+                (results.not_computed ??= {})[task.name] = { bert_score_f1: "no BERT model given (--bertscore-model DIR)" };
             }
         }
-    } finally {
-        cache.close();
-        if (typeof options.lm !== "object") {
-            await lm.dispose?.(); // evaluate() built this backend, so it frees it (model memory, contexts)
+        atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+        if (report) {
+            atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));
         }
-        if (typeof options.judge === "string") {
-            await judge?.dispose?.();
+        // Metrics over answers that never came are not results: the run is kept for inspection, the command fails.
+        const allFailed = [...runs].filter(([, r]) => r.samples.length > 0 && r.samples.every((s) => s.error !== null)).map(([name]) => name);
+        if (allFailed.length > 0) {
+            throw new DegenerateResultError(runDir, `every request failed for ${allFailed.join(", ")} (see samples_<task>.jsonl); check the model or endpoint and rerun with --resume`);
         }
-    }
-    const results = buildResultsJson({ tasks, runs, lm, modelSpec, modelArgs: options.modelArgs ?? {}, limit: options.limit ?? null,
-        numFewshot, scoring, modelPrompt, maxTokens, seeds: { shuffle: SHUFFLE_SEED, fewshot: SHUFFLE_SEED }, gitHash: gitHash(),
-        seconds: (performance.now() - started) / 1000,
-        judge: judge === undefined ? undefined : typeof options.judge === "string" ? options.judge : judge.id });
-    if (Object.keys(skipped).length > 0) {
-        results.skipped = skipped;
-    }
-    // A reported metric this run could not compute is named as such, never given a number.
-    for (const task of tasks) {
-        if (task.reportedMetrics.includes("bert_score_f1") && runs.get(task.name)?.metrics.bert_score_f1 === undefined) {
-            (results.not_computed ??= {})[task.name] = { bert_score_f1: "no BERT model given (--bertscore-model DIR)" };
+        return { runDir, results, runs };
+    } catch (error) {
+        // A new run that the disk could not hold leaves nothing under its name (its answers stay in the response
+        // cache, so the rerun after space is freed asks for nothing twice); a resumed run keeps its directory.
+        if (error instanceof StorageError && options.runDir === undefined) {
+            rmSync(runDir, { recursive: true, force: true });
         }
+        throw error;
     }
-    atomicWriteFileSync(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    if (report) {
-        atomicWriteFileSync(join(runDir, "report.html"), renderReport({ results, samples: new Map([...runs].map(([k, r]) => [k, r.samples])) }));
-    }
-    // Metrics over answers that never came are not results: the run is kept for inspection, the command fails.
-    const allFailed = [...runs].filter(([, r]) => r.samples.length > 0 && r.samples.every((s) => s.error !== null)).map(([name]) => name);
-    if (allFailed.length > 0) {
-        throw new DegenerateResultError(runDir, `every request failed for ${allFailed.join(", ")} (see samples_<task>.jsonl); check the model or endpoint and rerun with --resume`);
-    }
-    return { runDir, results, runs };
 }
 
 function gitHash(): string | null {

@@ -14,6 +14,7 @@ import { summarizationBertScore } from "../tasks/summarizationTask.js";
 import { createProgress } from "../../util/progress.js";
 import type { ModelPrompt } from "./buildPrompts.js";
 import { buildPrompts, orderDocs } from "./buildPrompts.js";
+import { limitCount } from "./limitCount.js";
 import type { SampleRecord } from "./ResultsJson.js";
 import { runScoringTask } from "./runScoringTask.js";
 
@@ -54,9 +55,7 @@ export interface TaskRun {
 export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const { task, lm, cache } = options;
     const started = performance.now();
-    // lm-eval: `int(len(docs) * limit) if limit < 1.0 else int(limit)`.
-    const limit = options.limit === undefined ? undefined : options.limit < 1 ? Math.trunc(options.pool.length * options.limit) : options.limit;
-    const docs = orderDocs(options.pool, limit);
+    const docs = orderDocs(options.pool, limitCount(options.pool.length, options.limit));
     const prompts = buildPrompts(docs, options.pool, options.numFewshot, options.modelPrompt, {
         ...(options.trainDocs === undefined ? {} : { train: options.trainDocs }),
         ...(task.outputType === "multiple_choice" ? { target: (x: Doc) => task.choiceContinuations!(x)[x.gold as number] ?? "" } : {}),
@@ -67,6 +66,13 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     const requests: GenerateRequest[] = prompts.map((prompt, i) => ({ prompt, until: [...task.generation.until], maxTokens: options.maxTokens,
         temperature: 0, docId: `${task.name}/${docs[i]!.id}` }));
     const hashes = requests.map(requestHash);
+    // Counted from the prompts, not from the answers: a resumed run answered from the cache counts the same ones.
+    const truncatedFlags = lm.promptTruncated === undefined ? undefined : requests.map((r) => lm.promptTruncated!(r));
+    const truncated = truncatedFlags?.filter((t) => t).length;
+    if (truncated !== undefined && truncated > 0) {
+        process.stderr.write(`eval ${task.name}: ${truncated} prompt(s) longer than the model's window beside ${options.maxTokens} new tokens `
+            + "were cut from the left (results.json \"truncated\")\n");
+    }
     const outputs: (string | undefined)[] = hashes.map((h) => cache.get(lm.cacheKey ?? lm.id, h));
     const cachedFlags = outputs.map((o) => o !== undefined);
     const errors: (string | null)[] = requests.map(() => null);
@@ -99,7 +105,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
         const output = outputs[i];
         if (output === undefined) {
             samples.push({ doc_id: doc.id, doc_index: i, prompt: prompts[i]!, output: null, parsed: null,
-                gold: goldOf(doc), scores: {}, error: errors[i] ?? "no response", cached: false });
+                gold: goldOf(doc), scores: {}, error: errors[i] ?? "no response", cached: false,
+                ...(truncatedFlags === undefined ? {} : { truncated: truncatedFlags[i]! }) });
             continue;
         }
         const result = task.processResult(doc, output, options.scoring);
@@ -107,7 +114,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
         answered.push(result);
         answeredOutputs.push(output);
         samples.push({ doc_id: doc.id, doc_index: i, prompt: prompts[i]!, output, parsed: result.parsed, gold: result.gold,
-            scores: result.scores, error: null, cached: cachedFlags[i]! });
+            scores: result.scores, error: null, cached: cachedFlags[i]!, ...(truncatedFlags === undefined ? {} : { truncated: truncatedFlags[i]! }) });
     }
     const metrics = answered.length > 0 ? task.aggregate(answeredDocs, answered, options.scoring) : {};
     const details = answered.length > 0 ? task.details?.(answeredDocs, answered) : undefined;
@@ -116,7 +123,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRun> {
     }
     const promptHash = createHash("sha256").update(JSON.stringify(prompts)).digest("hex");
     return { docs, poolSize: options.pool.length, samples, metrics, details, promptHash, cached, requested: todo.length,
-        seconds: (performance.now() - started) / 1000 };
+        ...(truncated === undefined ? {} : { truncated }), seconds: (performance.now() - started) / 1000 };
 }
 
 /**

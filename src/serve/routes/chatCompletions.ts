@@ -61,11 +61,24 @@ export async function chatCompletions(ctx: ServeContext, request: FastifyRequest
         } });
 }
 
-/** OpenAI's chat logprobs content: per token its text, log-probability, UTF-8 bytes and top alternatives. */
+/**
+ * OpenAI's chat logprobs content: per token its text, log-probability, UTF-8 bytes and top alternatives. A byte
+ * token of a character split over several carries its own byte (<0xE2> -> [226]) though its text is "" (the
+ * character is the text of the token that completes it), so the bytes concatenate to the text's UTF-8.
+ */
 function chatLogprobs(tokenizer: Tokenizer, ids: readonly number[], scored: readonly TokenLogprob[], prefix: readonly number[]): unknown[] {
     const bytes = (s: string): number[] => [...Buffer.from(s, "utf8")];
-    return tokenTexts(tokenizer, ids, prefix).map((token, i) => ({
-        token, logprob: scored[i]?.logprob ?? null, bytes: bytes(token),
+    const texts = tokenTexts(tokenizer, ids, prefix);
+    const byteOf = (id: number): number | null => {
+        const m = /^<0x([0-9A-Fa-f]{2})>$/.exec(tokenizer.idToPiece(id));
+        return m === null ? null : Number.parseInt(m[1]!, 16);
+    };
+    const ownBytes = texts.map((token, i) => {
+        const b = byteOf(ids[i]!);
+        return b === null ? bytes(token) : [b];
+    });
+    return texts.map((token, i) => ({
+        token, logprob: scored[i]?.logprob ?? null, bytes: ownBytes[i]!,
         top_logprobs: (scored[i]?.top ?? []).map((t) => ({ token: pieceText(tokenizer, t.id), logprob: t.logprob, bytes: bytes(pieceText(tokenizer, t.id)) })),
     }));
 }

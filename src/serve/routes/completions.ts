@@ -10,6 +10,7 @@ import { answerChoices } from "../answerChoices.js";
 import { completionLogprobs } from "../completionLogprobs.js";
 import { completionRequest } from "../completionRequest.js";
 import { keptTokens } from "../keptTokens.js";
+import { tokenTexts } from "../tokenTexts.js";
 import { OpenaiError } from "../OpenaiError.js";
 import { parseBody } from "../parseBody.js";
 import type { ChoiceSpec } from "../runChoices.js";
@@ -69,14 +70,18 @@ export async function completions(ctx: ServeContext, request: FastifyRequest, re
                 const kept = keptTokens(tokenizer, out.tokens, out.text);
                 const top = body.logprobs!;
                 const gen = await scoreTokens(model.session, model.adapter, c.promptIds, kept, top, signal);
+                // The generated tokens read as the choice's text does (decoded on their own: SentencePiece drops the
+                // first one's leading space), so the token texts concatenate to the text and text_offset indexes it.
+                const genTexts = tokenTexts(tokenizer, kept);
                 if (!body.echo) {
-                    return completionLogprobs(tokenizer, kept, gen, 0, c.promptIds);
+                    return completionLogprobs(tokenizer, kept, genTexts, gen, 0);
                 }
                 // Echo: the prompt's tokens (after the BOS this server added, which is not part of the text) come first.
                 // A token-id prompt's first token has no context to be scored in: its logprob is null.
                 const shown = p.bosAdded ? p.ids.slice(1) : p.ids;
                 const promptScored = await scoreTokens(model.session, model.adapter, p.ids.slice(0, 1), p.ids.slice(1), top, signal);
-                return completionLogprobs(tokenizer, [...shown, ...kept], [...promptScored, ...gen], p.bosAdded ? 0 : 1, p.bosAdded ? p.ids.slice(0, 1) : []);
+                const promptTexts = tokenTexts(tokenizer, shown, p.bosAdded ? p.ids.slice(0, 1) : []);
+                return completionLogprobs(tokenizer, [...shown, ...kept], [...promptTexts, ...genTexts], [...promptScored, ...gen], p.bosAdded ? 0 : 1);
             },
             usage: (outs) => usageOf(prompts.map((p) => p.ids.length), outs.map((o) => o.tokens.length)),
         } });

@@ -1,6 +1,6 @@
 /** `mellama tokenizer train` through the real CLI: trains and writes a model sentencepiece's layout loads; bad input is a one-line error. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -34,4 +34,26 @@ test("mellama tokenizer train: a missing input file or a bad --vocab-size is one
     assert.equal(big.status, 1);
     assert.match(big.stderr, /^mellama: --vocab-size: the input has too little text to make 5000 pieces \(it made \d+\)/);
     assert.equal(existsSync(join(dir, "y")), false);
+});
+
+test("mellama tokenizer train --output goes through the output guard: refused when occupied, --overwrite replaces only its own output", () => {
+    const input = join(dir, "text.txt");
+    const out = join(dir, "guarded");
+    const train = (...extra: string[]): CliResult => run("tokenizer", "train", "--input", input, "--vocab-size", "300", "--output", out, ...extra);
+    assert.equal(train().status, 0);
+    const first = readFileSync(join(out, "tokenizer.model"));
+    const again = train();
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, /^mellama: .*guarded: exists and is not empty; pass --overwrite/);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const replaced = train("--overwrite");
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.ok(readFileSync(join(out, "tokenizer.model")).equals(first), "the same text trains the same model");
+    assert.equal(existsSync(join(out, "notes.txt")), false, "the earlier output is replaced whole, through a temporary and a rename");
+    assert.deepEqual(readdirSync(dir).filter((n) => n.includes(".tmp-")), []);
+    // Not the input, nor a directory holding it, even with --overwrite.
+    const intoInput = run("tokenizer", "train", "--input", input, "--vocab-size", "300", "--output", dir, "--overwrite");
+    assert.equal(intoInput.status, 2);
+    assert.match(intoInput.stderr, /holds an input of this command/);
+    assert.ok(existsSync(input));
 });
