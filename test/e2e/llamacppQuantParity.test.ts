@@ -7,8 +7,9 @@
  * ulp of upstream difference rounds the other way, measured up to 0.062), and greedy generation of 64 tokens is
  * identical on every prompt. The model's layer weights are scaled down and its norm weights random (see below) so
  * that such flips move the logits little, and its lm_head is sharpened (sharpenLmHead) so that the top-2 margin
- * exceeds the tolerance at every greedy step; the test asserts that it does (measured: smallest margin ~2.9). llama.cpp runs with an F32 KV cache and flash attention off (its defaults round K, V and Q to
- * F16). Skipped, with the reason, when node-llama-cpp or its prebuilt binary is unavailable.
+ * exceeds the tolerance at every greedy step; the test asserts that it does (measured: smallest margin ~2.9).
+ * llama.cpp runs with an F32 KV cache and flash attention off (its defaults round K, V and Q to F16). Skipped,
+ * with the reason, when node-llama-cpp or its prebuilt binary is unavailable.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
