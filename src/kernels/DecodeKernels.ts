@@ -58,8 +58,8 @@ export interface DecodeKernels {
      *   out[n][o] = Σ over blocks of the exact integer sum of weight level × activation quant per group, scaled by
      *   its group scale, times (d · dx), minus the mins' term (dmin · dx · Σ m_g · Σ q over group g) for Q2_K,
      *   Q4_K, Q5_K, plus (m · dx · Σ q) for Q4_1, Q5_1; float32 accumulators in a fixed order per output (the
-     *   SIMD paths: 8 lanes of the integer sums, scaled by fused multiply-adds, summed at the end), so a row's bits
-     *   do not depend on N, its place in the batch or the thread count.
+     *   SIMD paths: 8 lanes of the integer sums, scaled by fused multiply-adds, summed at the end, the same bits on
+     *   AVX2 and AVX-512), so a row's bits do not depend on N, its place in the batch or the thread count.
      * Equivalently: the weights dequantized exactly (float64) times the dequantized activations (dx · q).
      */
     matmulQuant(out: Float32Array, inp: Float32Array, weight: Uint8Array, type: QuantKernelType, N: number, C: number, OC: number): void;

@@ -8,6 +8,7 @@ import { KernelArgumentError } from "../../src/kernels/native/KernelArgumentErro
 import { createNativeKernels, loadNativeAddon, nativeLoadError, nativeSimdVariants } from "../../src/kernels/native/nativeKernels.js";
 import { makeRng, randomArray } from "./checkClose.js";
 import { QUANT_KERNEL_TYPES } from "../../src/kernels/DecodeKernels.js";
+import { GGML_BLOCK } from "../../src/formats/gguf/ggufTypes.js";
 import { randomHalfBits, randomQ8_0, randomQuantRows, runDecodeConformance } from "./decodeConformance.js";
 
 if (loadNativeAddon() === null) {
@@ -48,17 +49,20 @@ if (loadNativeAddon() === null) {
 
     for (const simd of variants) {
         test(`native ${simd}: matmulQuant gives a row the same bits for any N and thread count (every type)`, () => {
+            // Decode (N = 1) and prompt (N > 1, panels of weight rows unpacked once) paths, a partial last panel
+            // (OC = 21), and for the legacy types an odd block count (C = 544: the last pair holds one block).
             const alone = createNativeKernels({ simd, threads: 1 });
             const batched = createNativeKernels({ simd, threads: 2 });
             const rng = makeRng(13);
             for (const type of QUANT_KERNEL_TYPES) {
-                const [C, OC] = [512, 21];
+                const [C, OC] = [GGML_BLOCK[type][0] === 256 ? 512 : 544, 21];
                 const weight = randomQuantRows(rng, type, OC, C);
                 const inp = randomArray(rng, 40 * C, 2);
-                for (const N of [40, 9]) {
+                inp.fill(0, 5 * C, 5 * C + 32); // a zero activation block: dx = 0
+                for (const N of [40, 9, 2]) {
                     const out = new Float32Array(N * OC);
                     batched.matmulQuant(out, inp, weight, type, N, C, OC);
-                    for (const n of [0, N - 1]) {
+                    for (let n = 0; n < N; n++) {
                         const one = new Float32Array(OC);
                         alone.matmulQuant(one, inp.slice(n * C, (n + 1) * C), weight, type, 1, C, OC);
                         assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `type ${type} N=${N} row ${n}`);
@@ -67,6 +71,32 @@ if (loadNativeAddon() === null) {
             }
             alone.dispose();
             batched.dispose();
+        });
+    }
+
+    const simdQuant = variants.filter((v) => v !== "scalar");
+    if (simdQuant.length > 1) {
+        test(`native ${simdQuant.join(", ")}: matmulQuant gives the same bits on every SIMD path (every type)`, () => {
+            // The SIMD forms share one contract down to the float operations (8 exact int32 lanes per block, 512-bit
+            // lanes folded exactly into 256-bit ones), so AVX2 machines and AVX-512 machines decode alike.
+            const sets = simdQuant.map((simd) => createNativeKernels({ simd, threads: 2 }));
+            const rng = makeRng(14);
+            for (const type of QUANT_KERNEL_TYPES) {
+                const [C, OC] = [GGML_BLOCK[type][0] === 256 ? 768 : 544, 13];
+                const weight = randomQuantRows(rng, type, OC, C);
+                for (const N of [1, 19]) {
+                    const inp = randomArray(rng, N * C, 2);
+                    const outs = sets.map((ks) => {
+                        const out = new Float32Array(N * OC);
+                        ks.matmulQuant(out, inp, weight, type, N, C, OC);
+                        return out;
+                    });
+                    for (let i = 1; i < outs.length; i++) {
+                        assert.deepEqual(outs[i], outs[0], `type ${type} N=${N}: ${simdQuant[i]} vs ${simdQuant[0]}`);
+                    }
+                }
+            }
+            sets.forEach((ks) => ks.dispose());
         });
     }
 

@@ -143,8 +143,10 @@ inline S::V S::exp(V a) { return expPoly<S>(a); }
 
 #define MELLAMA_VARIANT_NAMESPACE avx512
 #define MELLAMA_VARIANT_NAME "avx512"
-#define MELLAMA_QUANT_AVX2 1  // quantImpl.inc: vpmaddubsw / vpmaddwd dot products
+#define MELLAMA_QUANT_AVX2 1    // quantImpl.inc: vpmaddubsw dot products
+#define MELLAMA_QUANT_AVX512 1  // quantSimdImpl.inc: 512-bit vectors, vpdpwssd / vpdpbusd
 #include "kernelsImpl.inc"
+#undef MELLAMA_QUANT_AVX512
 #undef MELLAMA_QUANT_AVX2
 
 }  // namespace avx512
