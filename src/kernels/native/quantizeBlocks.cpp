@@ -48,12 +48,21 @@ inline float jsMax(float a, float b) {
     }
     return a > b ? a : b;
 }
-// clamp(lo, hi, v) of kQuantMath.ts: Math.max(lo, Math.min(hi, v)).
-inline float jsClamp(float lo, float hi, float v) { return jsMax(lo, jsMin(hi, v)); }
+// clamp(lo, hi, v) of kQuantMath.ts, Math.max(lo, Math.min(hi, v)), for the search loops: NaN stays NaN, but a
+// -0 is not made +0 as Math.max(0, -0) would. That sign never reaches an output: a clamped level is either
+// stored as an integer or multiplied into a sum that starts at +0 (where +0 + -0 is +0, and a nonzero sum is
+// unchanged), and kept branch-free this is the searches' inner loop's cheapest form.
+inline float jsClamp(float lo, float hi, float v) {
+    const float m = v > hi ? hi : v;
+    return m < lo ? lo : m;
+}
 
 // JavaScript's ToInt32 (storing into an Int32Array, `& 0xff`, `<< 4`): NaN and Inf are 0, else truncation
 // modulo 2^32.
 inline int32_t toInt32(double v) {
+    if (v > -2147483649.0 && v < 2147483648.0) {
+        return (int32_t)v;  // truncates, without the libm call std::trunc is on baseline x86-64
+    }
     if (!std::isfinite(v)) {
         return 0;
     }
@@ -78,8 +87,8 @@ inline float nearestInt(float v) {
     const float biased = v + 12582912.0f;
     int32_t bits;
     std::memcpy(&bits, &biased, 4);
-    const float r = (float)((bits & 0x007fffff) - 0x00400000);
-    return r == 0 ? std::copysign(0.0f, v) : r;
+    // A nonzero result has v's sign already; a zero takes it (Math.round(-0.3) is -0).
+    return std::copysign((float)((bits & 0x007fffff) - 0x00400000), v);
 }
 
 const float GROUP_MAX_EPS = 1e-15f;
@@ -244,79 +253,109 @@ float makeQ3Quants(const float* x, int n, int nmax, int32_t* L) {
     return suml2 > 0 ? sumlx / suml2 : 0;
 }
 
-// make_qkx2_quants; returns the scale, *outMin the subtracted minimum.
-float makeQkx2Quants(const float* x, int n, int nmax, const float* weights, int32_t* L, float rmin, float rdelta,
-                     int nstep, bool useMad, float* outMin) {
-    float min = x[0], max = x[0];
-    float sumW = weights[0];
-    float sumX = sumW * x[0];
+// make_qkx2_quants (kQuantMath.ts makeQkx2Quants) over K independent sub-blocks at once (sub-block k: x + k * n,
+// weights + k * n, L + k * n; its scale in scales[k], its subtracted minimum in mins[k]). Each lane runs exactly
+// makeQkx2Quants's operations in the same order; only the lanes' steps are interleaved. One sub-block's search is a chain of dependent float additions
+// (each candidate starts from the minimum the previous one chose), so on its own it waits on add latency; K
+// chains side by side fill those waits.
+template <int K>
+void makeQkx2QuantsLanes(const float* x, int n, int nmax, const float* weights, int32_t* L, float rmin, float rdelta,
+                         int nstep, bool useMad, float* scales, float* mins) {
+    float min[K], max[K], sumW[K], sumX[K], iscale[K], scale[K], best[K];
+    bool flat[K];
+    for (int k = 0; k < K; k++) {
+        const float* xk = x + k * n;
+        const float* wk = weights + k * n;
+        min[k] = xk[0];
+        max[k] = xk[0];
+        sumW[k] = wk[0];
+        sumX[k] = sumW[k] * xk[0];
+    }
     for (int i = 1; i < n; i++) {
-        const float xi = x[i];
-        if (xi < min) {
-            min = xi;
+        for (int k = 0; k < K; k++) {
+            const float xi = x[k * n + i];
+            if (xi < min[k]) {
+                min[k] = xi;
+            }
+            if (xi > max[k]) {
+                max[k] = xi;
+            }
+            const float w = weights[k * n + i];
+            sumW[k] = sumW[k] + w;
+            sumX[k] = sumX[k] + w * xi;
         }
-        if (xi > max) {
-            max = xi;
-        }
-        const float w = weights[i];
-        sumW = sumW + w;
-        sumX = sumX + w * xi;
-    }
-    if (min > 0) {
-        min = 0;
-    }
-    if (max == min) {
-        std::memset(L, 0, sizeof(int32_t) * n);
-        *outMin = -min;
-        return 0;
     }
     const float fn = (float)nmax;
-    float iscale = fn / (max - min);
-    float scale = 1 / iscale;
-    float best = 0;
+    bool allFlat = true;
+    for (int k = 0; k < K; k++) {
+        if (min[k] > 0) {
+            min[k] = 0;
+        }
+        flat[k] = max[k] == min[k];
+        allFlat = allFlat && flat[k];
+        iscale[k] = flat[k] ? 0 : fn / (max[k] - min[k]);
+        scale[k] = flat[k] ? 0 : 1 / iscale[k];
+        best[k] = 0;
+    }
     for (int i = 0; i < n; i++) {
-        const float xi = x[i];
-        const float l = jsClamp(0, fn, nearestInt(iscale * (xi - min)));
-        L[i] = toInt32(l);
-        const float diff = ((scale * l) + min) - xi;
-        best = best + weights[i] * (useMad ? std::fabs(diff) : diff * diff);
+        for (int k = 0; k < K; k++) {
+            const float xi = x[k * n + i];
+            const float l = jsClamp(0, fn, nearestInt(iscale[k] * (xi - min[k])));
+            L[k * n + i] = flat[k] ? 0 : toInt32(l);
+            const float diff = ((scale[k] * l) + min[k]) - xi;
+            best[k] = best[k] + weights[k * n + i] * (useMad ? std::fabs(diff) : diff * diff);
+        }
     }
-    int32_t laux[32];
-    for (int is = 0; is <= nstep; is++) {
-        iscale = ((rmin + rdelta * (float)is) + fn) / (max - min);
-        float sumL = 0, sumL2 = 0, sumXL = 0;
+    int32_t laux[K][32];
+    for (int is = 0; is <= nstep && !allFlat; is++) {
+        float sumL[K], sumL2[K], sumXL[K];
+        for (int k = 0; k < K; k++) {
+            iscale[k] = ((rmin + rdelta * (float)is) + fn) / (max[k] - min[k]);
+            sumL[k] = sumL2[k] = sumXL[k] = 0;
+        }
         for (int i = 0; i < n; i++) {
-            const float xi = x[i];
-            const float l = jsClamp(0, fn, nearestInt(iscale * (xi - min)));
-            laux[i] = toInt32(l);
-            const float wl = weights[i] * l;
-            sumL = sumL + wl;
-            sumL2 = sumL2 + wl * l;
-            sumXL = sumXL + wl * xi;
+            for (int k = 0; k < K; k++) {
+                const float xi = x[k * n + i];
+                const float l = jsClamp(0, fn, nearestInt(iscale[k] * (xi - min[k])));
+                laux[k][i] = toInt32(l);
+                const float wl = weights[k * n + i] * l;
+                sumL[k] = sumL[k] + wl;
+                sumL2[k] = sumL2[k] + wl * l;
+                sumXL[k] = sumXL[k] + wl * xi;
+            }
         }
-        const float D = (sumW * sumL2) - (sumL * sumL);
-        if (D > 0) {
-            float thisScale = ((sumW * sumXL) - (sumX * sumL)) / D;
-            float thisMin = ((sumL2 * sumX) - (sumL * sumXL)) / D;
-            if (thisMin > 0) {
-                thisMin = 0;
-                thisScale = sumXL / sumL2;
+        float thisScale[K], thisMin[K], cur[K];
+        bool fit[K];
+        for (int k = 0; k < K; k++) {
+            const float D = (sumW[k] * sumL2[k]) - (sumL[k] * sumL[k]);
+            fit[k] = !flat[k] && D > 0;
+            thisScale[k] = ((sumW[k] * sumXL[k]) - (sumX[k] * sumL[k])) / D;
+            thisMin[k] = ((sumL2[k] * sumX[k]) - (sumL[k] * sumXL[k])) / D;
+            if (thisMin[k] > 0) {
+                thisMin[k] = 0;
+                thisScale[k] = sumXL[k] / sumL2[k];
             }
-            float cur = 0;
-            for (int i = 0; i < n; i++) {
-                const float diff = ((thisScale * (float)laux[i]) + thisMin) - x[i];
-                cur = cur + weights[i] * (useMad ? std::fabs(diff) : diff * diff);
+            cur[k] = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < K; k++) {
+                const float diff = ((thisScale[k] * (float)laux[k][i]) + thisMin[k]) - x[k * n + i];
+                cur[k] = cur[k] + weights[k * n + i] * (useMad ? std::fabs(diff) : diff * diff);
             }
-            if (cur < best) {
-                std::memcpy(L, laux, sizeof(int32_t) * n);
-                best = cur;
-                scale = thisScale;
-                min = thisMin;
+        }
+        for (int k = 0; k < K; k++) {
+            if (fit[k] && cur[k] < best[k]) {
+                std::memcpy(L + k * n, laux[k], sizeof(int32_t) * n);
+                best[k] = cur[k];
+                scale[k] = thisScale[k];
+                min[k] = thisMin[k];
             }
         }
     }
-    *outMin = -min;
-    return scale;
+    for (int k = 0; k < K; k++) {
+        mins[k] = -min[k];
+        scales[k] = flat[k] ? 0 : scale[k];
+    }
 }
 
 void scaleMinK4(const uint8_t* q, int j, int* sc, int* mn) {
@@ -334,8 +373,7 @@ void quantize45Block(int bits, const float* x, uint8_t* out) {
     const int nmax = bits == 4 ? 15 : 31;
     const int bb = bits == 4 ? 144 : 176;
     int32_t L[QK_K];
-    float weights[32], scales[8], mins[8];
-    float maxScale = 0, maxMin = 0;
+    float weights[QK_K], scales[8], mins[8];
     for (int j = 0; j < 8; j++) {
         float sumX2 = 0;
         for (int l = 0; l < 32; l++) {
@@ -344,12 +382,18 @@ void quantize45Block(int bits, const float* x, uint8_t* out) {
         }
         const float avX = std::sqrt(sumX2 / 32);
         for (int l = 0; l < 32; l++) {
-            weights[l] = avX + std::fabs(x[32 * j + l]);
+            weights[32 * j + l] = avX + std::fabs(x[32 * j + l]);
         }
-        float m = 0;
-        scales[j] = bits == 4 ? makeQkx2Quants(x + 32 * j, 32, 15, weights, L + 32 * j, -1, 0.1f, 20, false, &m)
-                              : makeQkx2Quants(x + 32 * j, 32, 31, weights, L + 32 * j, -0.5f, 0.1f, 15, false, &m);
-        mins[j] = m;
+    }
+    for (int j = 0; j < 8; j += 4) {
+        if (bits == 4) {
+            makeQkx2QuantsLanes<4>(x + 32 * j, 32, 15, weights + 32 * j, L + 32 * j, -1, 0.1f, 20, false, scales + j, mins + j);
+        } else {
+            makeQkx2QuantsLanes<4>(x + 32 * j, 32, 31, weights + 32 * j, L + 32 * j, -0.5f, 0.1f, 15, false, scales + j, mins + j);
+        }
+    }
+    float maxScale = 0, maxMin = 0;
+    for (int j = 0; j < 8; j++) {
         maxScale = scales[j] > maxScale ? scales[j] : maxScale;
         maxMin = mins[j] > maxMin ? mins[j] : maxMin;
     }
@@ -457,15 +501,15 @@ void pack2Bit(uint8_t* out, const int32_t* L) {
 
 void quantizeQ2_KBlock(const float* x, uint8_t* out) {
     int32_t L[QK_K];
-    float weights[16], scales[16], mins[16];
+    float weights[QK_K], scales[16], mins[16];
+    for (int i = 0; i < QK_K; i++) {
+        weights[i] = std::fabs(x[i]);
+    }
+    for (int j = 0; j < 16; j += 4) {
+        makeQkx2QuantsLanes<4>(x + 16 * j, 16, 3, weights + 16 * j, L + 16 * j, -0.5f, 0.1f, 15, true, scales + j, mins + j);
+    }
     float maxScale = 0, maxMin = 0;
     for (int j = 0; j < 16; j++) {
-        for (int l = 0; l < 16; l++) {
-            weights[l] = std::fabs(x[16 * j + l]);
-        }
-        float m = 0;
-        scales[j] = makeQkx2Quants(x + 16 * j, 16, 3, weights, L + 16 * j, -0.5f, 0.1f, 15, true, &m);
-        mins[j] = m;
         maxScale = scales[j] > maxScale ? scales[j] : maxScale;
         maxMin = mins[j] > maxMin ? mins[j] : maxMin;
     }
