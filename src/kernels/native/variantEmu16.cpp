@@ -115,6 +115,7 @@ struct Q8 {
         return {dpbusd8(acc.lo, w.lo, xb), dpbusd8(acc.hi, w.hi, xb)};
     }
     static constexpr bool kFastPack = false;
+    static constexpr bool kRowSums = false;  // no blockSums16: q8PanelOneRow dots loadBlock16's vectors
     // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
     static void loadBlock16(I*, const uint8_t*, int64_t) {}
     static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
