@@ -27,6 +27,7 @@ struct S {
     static constexpr int W = 8;
     static constexpr int MR = 6;
     static constexpr int NV = 2;
+    static constexpr bool kTransposeW = false;  // no transposeW: packB transposes element by element
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }

@@ -31,6 +31,41 @@ struct S {
     static constexpr int W = 16;
     static constexpr int MR = 12;
     static constexpr int NV = 2;
+    // r[0..15] = the transpose of the 16 x 16 block r[0..15] (row i, lane j -> row j, lane i): packB's weight rows
+    // to k-major panels. Four rounds of 16 shuffles: 32-bit, 64-bit and twice 128-bit interleaves.
+    static constexpr bool kTransposeW = true;
+    static void transposeW(V* r) {
+        __m512 t[16];
+        for (int i = 0; i < 16; i += 2) {
+            t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+            t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+        }
+        // per 128-bit lane, t[2p] = (a0 b0 a1 b1), t[2p + 1] = (a2 b2 a3 b3) for rows a = 2p, b = 2p + 1
+        __m512 u[16];
+        for (int i = 0; i < 16; i += 4) {
+            for (int h = 0; h < 2; h++) {
+                const __m512d x = _mm512_castps_pd(t[i + h]), y = _mm512_castps_pd(t[i + 2 + h]);
+                u[i + 2 * h] = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
+                u[i + 2 * h + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(x, y));
+            }
+        }
+        // per 128-bit lane, u[4g + c] = column c (of that lane's four) of rows 4g .. 4g + 3
+        __m512 w[16];
+        for (int g = 0; g < 4; g += 2) {
+            for (int c = 0; c < 4; c++) {
+                w[4 * g + c] = _mm512_shuffle_f32x4(u[4 * g + c], u[4 * g + 4 + c], 0x88);
+                w[4 * g + 4 + c] = _mm512_shuffle_f32x4(u[4 * g + c], u[4 * g + 4 + c], 0xdd);
+            }
+        }
+        // w[c] = columns (c, 8 + c) of rows 0..3, then of rows 4..7; w[4 + c] the same of columns (4 + c, 12 + c);
+        // w[8 + c], w[12 + c] likewise of rows 8..15
+        for (int c = 0; c < 4; c++) {
+            r[c] = _mm512_shuffle_f32x4(w[c], w[8 + c], 0x88);
+            r[4 + c] = _mm512_shuffle_f32x4(w[4 + c], w[12 + c], 0x88);
+            r[8 + c] = _mm512_shuffle_f32x4(w[c], w[8 + c], 0xdd);
+            r[12 + c] = _mm512_shuffle_f32x4(w[4 + c], w[12 + c], 0xdd);
+        }
+    }
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
     static V load(const float* p) { return _mm512_loadu_ps(p); }

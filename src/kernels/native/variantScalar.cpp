@@ -16,6 +16,7 @@ struct S {
     static constexpr int W = 1;
     static constexpr int MR = 4;  // 4 x 4 accumulators fit the 16 SSE registers of baseline x86-64
     static constexpr int NV = 4;
+    static constexpr bool kTransposeW = false;  // no transposeW: packB transposes element by element
     static V zero() { return 0.0f; }
     static V set1(float x) { return x; }
     static V load(const float* p) { return *p; }
