@@ -226,10 +226,11 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
             });
         }
 
-        test("attentionForwardCached: GQA, pos0 > 0, T > 1, cache beyond one key block", () => {
+        test("attentionForwardCached: GQA, pos0 > 0, T > 1, cache beyond one key block, prompt chunks of several query blocks", () => {
             const ks = newDecodeKernels();
             const rng = makeRng(33);
-            for (const [T, pos0, NH, NKV, HS] of [[1, 0, 2, 1, 6], [1, 100, 6, 6, 48], [5, 7, 4, 2, 13], [3, 70, 3, 1, 8]] as const) {
+            const cases = [[1, 0, 2, 1, 6], [1, 100, 6, 6, 48], [5, 7, 4, 2, 13], [3, 70, 3, 1, 8], [70, 3, 4, 2, 16], [130, 0, 2, 2, 48]] as const;
+            for (const [T, pos0, NH, NKV, HS] of cases) {
                 const maxT = pos0 + T + 3;
                 const q = randomArray(rng, T * NH * HS, 2);
                 const kCache = randomArray(rng, maxT * NKV * HS, 2);

@@ -104,19 +104,25 @@ if (loadNativeAddon() === null) {
         test(`native ${simd}: matmulQ8_0 gives a row the same bits for any N, decode or prompt path, any thread count`, () => {
             // The contract fixes every float operation of an output (integer block sums, then one float32 sum
             // over blocks in order), so even the prompt path (N > 16) must equal decoding the row alone.
-            const [C, OC] = [544, 37];
+            // C = 1056: rows long enough (33 blocks) for batch-1 decoding's per-row prefetch, which runs on into the
+            // next panel, and 9 panels (above the size run inline), so that two threads take runs of panels
             const rng = makeRng(12);
-            const weight = randomQ8_0(rng, OC, C);
-            const inp = randomArray(rng, 40 * C, 2);
             const alone = createNativeKernels({ simd, threads: 1 });
             const batched = createNativeKernels({ simd, threads: 2 });
-            for (const N of [40, 17, 9]) {
-                const out = new Float32Array(N * OC);
-                batched.matmulQ8_0(out, inp, weight, N, C, OC);
-                for (let n = 0; n < N; n++) {
-                    const one = new Float32Array(OC);
-                    alone.matmulQ8_0(one, inp.subarray(n * C, (n + 1) * C), weight, 1, C, OC);
-                    assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `N=${N} row ${n}`);
+            for (const [C, OC] of [[544, 37], [1056, 141]] as const) {
+                const weight = randomQ8_0(rng, OC, C);
+                const inp = randomArray(rng, 40 * C, 2);
+                for (const N of [40, 17, 9]) {
+                    const out = new Float32Array(N * OC);
+                    batched.matmulQ8_0(out, inp, weight, N, C, OC);
+                    for (let n = 0; n < N; n++) {
+                        const one = new Float32Array(OC);
+                        alone.matmulQ8_0(one, inp.subarray(n * C, (n + 1) * C), weight, 1, C, OC);
+                        assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `C=${C} N=${N} row ${n}`);
+                    }
+                    const two = new Float32Array(OC);
+                    batched.matmulQ8_0(two, inp, weight, 1, C, OC);
+                    assert.deepEqual(two, out.subarray(0, OC), `C=${C} N=${N}: batch-1 decoding on two threads`);
                 }
             }
             alone.dispose();

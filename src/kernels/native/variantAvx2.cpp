@@ -27,6 +27,7 @@ struct S {
     static constexpr int W = 8;
     static constexpr int MR = 6;
     static constexpr int NV = 2;
+    static constexpr bool kTransposeW = false;  // no transposeW: packB transposes element by element
     static V zero() { return _mm256_setzero_ps(); }
     static V set1(float x) { return _mm256_set1_ps(x); }
     static V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -86,6 +87,7 @@ struct Q8 {
     // One block of 16 full rows (blk: row 0's block; row o at blk + o * rowBytes) in the packed layout: 16
     // vectors, g[2k + v] holding quants 4k..4k+3 of rows 8v..8v+7; an 8 x 8 transpose of dwords per 8 rows.
     static constexpr bool kFastPack = true;
+    static constexpr bool kRowSums = false;  // no blockSums16: q8PanelOneRow dots loadBlock16's vectors
     static void loadBlock16(I* g, const uint8_t* blk, int64_t rowBytes) {
         for (int v = 0; v < 2; v++) {
             __m256i r[8];

@@ -31,6 +31,41 @@ struct S {
     static constexpr int W = 16;
     static constexpr int MR = 12;
     static constexpr int NV = 2;
+    // r[0..15] = the transpose of the 16 x 16 block r[0..15] (row i, lane j -> row j, lane i): packB's weight rows
+    // to k-major panels. Four rounds of 16 shuffles: 32-bit, 64-bit and twice 128-bit interleaves.
+    static constexpr bool kTransposeW = true;
+    static void transposeW(V* r) {
+        __m512 t[16];
+        for (int i = 0; i < 16; i += 2) {
+            t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+            t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+        }
+        // per 128-bit lane, t[2p] = (a0 b0 a1 b1), t[2p + 1] = (a2 b2 a3 b3) for rows a = 2p, b = 2p + 1
+        __m512 u[16];
+        for (int i = 0; i < 16; i += 4) {
+            for (int h = 0; h < 2; h++) {
+                const __m512d x = _mm512_castps_pd(t[i + h]), y = _mm512_castps_pd(t[i + 2 + h]);
+                u[i + 2 * h] = _mm512_castpd_ps(_mm512_unpacklo_pd(x, y));
+                u[i + 2 * h + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(x, y));
+            }
+        }
+        // per 128-bit lane, u[4g + c] = column c (of that lane's four) of rows 4g .. 4g + 3
+        __m512 w[16];
+        for (int g = 0; g < 4; g += 2) {
+            for (int c = 0; c < 4; c++) {
+                w[4 * g + c] = _mm512_shuffle_f32x4(u[4 * g + c], u[4 * g + 4 + c], 0x88);
+                w[4 * g + 4 + c] = _mm512_shuffle_f32x4(u[4 * g + c], u[4 * g + 4 + c], 0xdd);
+            }
+        }
+        // w[c] = columns (c, 8 + c) of rows 0..3, then of rows 4..7; w[4 + c] the same of columns (4 + c, 12 + c);
+        // w[8 + c], w[12 + c] likewise of rows 8..15
+        for (int c = 0; c < 4; c++) {
+            r[c] = _mm512_shuffle_f32x4(w[c], w[8 + c], 0x88);
+            r[4 + c] = _mm512_shuffle_f32x4(w[4 + c], w[12 + c], 0x88);
+            r[8 + c] = _mm512_shuffle_f32x4(w[c], w[8 + c], 0xdd);
+            r[12 + c] = _mm512_shuffle_f32x4(w[4 + c], w[12 + c], 0xdd);
+        }
+    }
     static V zero() { return _mm512_setzero_ps(); }
     static V set1(float x) { return _mm512_set1_ps(x); }
     static V load(const float* p) { return _mm512_loadu_ps(p); }
@@ -85,6 +120,7 @@ struct Q8 {
     static constexpr uint32_t kXor = 0x80808080u;
     static constexpr int RN = 8;  // rows per tile: 8 int + 8 float accumulators, the weights and scales
     static I set1(int32_t v) { return _mm512_set1_epi32(v); }
+    static I add(I a, I b) { return _mm512_add_epi32(a, b); }
     static I load(const uint8_t* p) { return _mm512_loadu_si512(p); }
     static I dot4(I acc, I w, const int8_t* x4) {
         int32_t x;
@@ -119,6 +155,29 @@ struct Q8 {
             g[m + 4] = _mm512_xor_si512(_mm512_shuffle_i32x4(p[m], q[m], 0xdd), flip);
         }
     }
+    // Batch-1 decoding (q8PanelOneRow): the 16 rows' exact block sums sum((w + 128) * x) as one vector, lane o
+    // for row o, without the transpose: each of 8 vectors pairs two rows' 32 quants (rows o | o + 4 for o in 0..3
+    // and 8..11, as in loadBlock16), vpdpbusd against the activation block broadcast to both
+    // halves leaves 8 partial sums per row, and three levels of unpack-and-add (14 shuffles instead of
+    // loadBlock16's 40) fold them into lanes that fall in row order. Integer adds: exact in any order.
+    static constexpr bool kRowSums = true;
+    // per 128-bit lane: dword pairs of a and b summed, interleaved (a, b, a, b)
+    static I fold32(I a, I b) { return _mm512_add_epi32(_mm512_unpacklo_epi32(a, b), _mm512_unpackhi_epi32(a, b)); }
+    // per 128-bit lane: the 4-dword sums of the four rows behind a and b, in order (a0, a1, b0, b1)
+    static I fold64(I a, I b) { return _mm512_add_epi32(_mm512_unpacklo_epi64(a, b), _mm512_unpackhi_epi64(a, b)); }
+    static I blockSums16(const uint8_t* blk, int64_t rowBytes, const int8_t* x32) {
+        const __m512i x = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x32)));
+        const __m512i flip = _mm512_set1_epi32((int)kXor);
+        auto row = [&](int o) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + o * rowBytes + 2)); };
+        auto pair = [&](int lo, int hi) {
+            const __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(row(lo)), row(hi), 1);
+            return _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_xor_si512(w, flip), x);
+        };
+        // lanes 0, 1 of u hold rows 0..3 (two halves of each row), lanes 2, 3 rows 4..7; v likewise rows 8..15
+        const __m512i u = fold64(fold32(pair(0, 4), pair(1, 5)), fold32(pair(2, 6), pair(3, 7)));
+        const __m512i v = fold64(fold32(pair(8, 12), pair(9, 13)), fold32(pair(10, 14), pair(11, 15)));
+        return _mm512_add_epi32(_mm512_shuffle_i32x4(u, v, 0x88), _mm512_shuffle_i32x4(u, v, 0xdd));
+    }
     static void packBlock(uint8_t* dst, const uint8_t* blk, int64_t rowBytes) {
         I g[8];
         loadBlock16(g, blk, rowBytes);
@@ -126,11 +185,14 @@ struct Q8 {
             _mm512_storeu_si512(dst + m * 64, g[m]);
         }
     }
-    // The 16 rows' half scales of one block (a gather of the 4 bytes at each block's start, low halves kept).
+    // The 16 rows' half scales of one block, gathered by scalar loads through the stack: vpgatherdd is microcoded
+    // slowly on CPUs with the gather-data-sampling mitigation, and was the longest step of batch-1 decoding there.
     static __m256i scaleBits(const uint8_t* blk, int64_t rowBytes) {
-        const __m512i at = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                              _mm512_set1_epi32((int)rowBytes));
-        return _mm512_cvtepi32_epi16(_mm512_i32gather_epi32(at, blk, 1));
+        alignas(32) uint16_t d[16];
+        for (int o = 0; o < 16; o++) {
+            std::memcpy(d + o, blk + o * rowBytes, 2);
+        }
+        return _mm256_load_si256(reinterpret_cast<const __m256i*>(d));
     }
     static void packScales(uint16_t* pd, const uint8_t* blk, int64_t rowBytes) {
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(pd), scaleBits(blk, rowBytes));

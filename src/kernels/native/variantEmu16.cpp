@@ -33,6 +33,7 @@ struct S {
     static constexpr int W = 16;
     static constexpr int MR = 12;
     static constexpr int NV = 2;
+    static constexpr bool kTransposeW = false;  // no transposeW: packB transposes element by element
     static V zero() { return {_mm256_setzero_ps(), _mm256_setzero_ps()}; }
     static V set1(float x) { return {_mm256_set1_ps(x), _mm256_set1_ps(x)}; }
     static V load(const float* p) { return {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
@@ -115,6 +116,7 @@ struct Q8 {
         return {dpbusd8(acc.lo, w.lo, xb), dpbusd8(acc.hi, w.hi, xb)};
     }
     static constexpr bool kFastPack = false;
+    static constexpr bool kRowSums = false;  // no blockSums16: q8PanelOneRow dots loadBlock16's vectors
     // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
     static void loadBlock16(I*, const uint8_t*, int64_t) {}
     static void packBlock(uint8_t*, const uint8_t*, int64_t) {}

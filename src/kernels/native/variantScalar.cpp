@@ -16,6 +16,7 @@ struct S {
     static constexpr int W = 1;
     static constexpr int MR = 4;  // 4 x 4 accumulators fit the 16 SSE registers of baseline x86-64
     static constexpr int NV = 4;
+    static constexpr bool kTransposeW = false;  // no transposeW: packB transposes element by element
     static V zero() { return 0.0f; }
     static V set1(float x) { return x; }
     static V load(const float* p) { return *p; }
@@ -62,6 +63,7 @@ struct Q8 {
     }
     static float toFloat(I a) { return (float)a; }
     static constexpr bool kFastPack = false;
+    static constexpr bool kRowSums = false;  // no blockSums16: q8PanelOneRow dots loadBlock16's vectors
     // no in-register transpose here: q8Impl.inc's generic packing runs instead (these stubs are never called)
     static void loadBlock16(I*, const uint8_t*, int64_t) {}
     static void packBlock(uint8_t*, const uint8_t*, int64_t) {}
