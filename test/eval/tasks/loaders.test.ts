@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DatasetMissingError } from "../../../src/errors/DatasetMissingError.js";
 import { FormatError } from "../../../src/errors/MellamaError.js";
 import { getTask } from "../../../src/eval/tasks/registry.js";
 import { FIXTURE_DATA } from "./taskFixtures.js";
+
+const root = mkdtempSync(join(tmpdir(), "mellama-loaders-"));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 const layout = fileURLToPath(new URL("../../fixtures/eval/layout/", import.meta.url));
 
@@ -53,7 +56,7 @@ test("malformed records: fail names file and line without the record's text; ski
 });
 
 test("original-format readers report bad records by line: MedNLI label, DDI tsv columns, MTSamples csv", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mellama-loaders-"));
+    const dir = mkdtempSync(join(root, "loaders-"));
     const mednli = join(dir, "mednli.jsonl");
     writeFileSync(mednli, [
         JSON.stringify({ pairID: "a", sentence1: "x", sentence2: "y", gold_label: "entailment" }),
@@ -92,7 +95,7 @@ test("i2b2 XML layout: PROBLEM/TEST/TREATMENT events become inline HTML per line
 });
 
 test("multiple-choice formats: MedMCQA opa..opd/cop (json array) and MedQA options as [{key, value}]", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mellama-mc-"));
+    const dir = mkdtempSync(join(root, "mc-"));
     const mcqa = join(dir, "dev.json");
     writeFileSync(mcqa, JSON.stringify([
         { id: "q1", question: "Which vitamin is fat soluble", opa: "B1", opb: "C", opc: "K", opd: "B12", cop: 2, choice_type: "single" },
@@ -111,7 +114,7 @@ test("multiple-choice formats: MedMCQA opa..opd/cop (json array) and MedQA optio
 });
 
 test("MTSamples csv: quoted multi-line fields parse, an unknown specialty is reported at its csv line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mellama-mts-"));
+    const dir = mkdtempSync(join(root, "mts-"));
     const csv = join(dir, "mtsamples.csv");
     writeFileSync(csv, "note_id,description,medical_specialty,sample_name,transcription,keywords\n"
         + "1,d, Urology,s,\"line one\nline two\",k\n2,d,Astrology,s,\"PATIENT-SECRET\",k\n3,d,Surgery,s,,k\n");
