@@ -194,8 +194,12 @@ struct Q8 {
         }
         return _mm256_load_si256(reinterpret_cast<const __m256i*>(d));
     }
+    // Packing for prompts copies the 16 halves straight to the packed chunk (read much later): going through a
+    // vector as scaleBits does would reload 16 fresh 2-byte stores as one 32-byte load, which cannot be forwarded.
     static void packScales(uint16_t* pd, const uint8_t* blk, int64_t rowBytes) {
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(pd), scaleBits(blk, rowBytes));
+        for (int o = 0; o < 16; o++) {
+            std::memcpy(pd + o, blk + o * rowBytes, 2);
+        }
     }
     static void scales(S::V* dw, const uint8_t* blk, int64_t rowBytes) { dw[0] = _mm512_cvtph_ps(scaleBits(blk, rowBytes)); }
 };
