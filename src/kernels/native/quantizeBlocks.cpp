@@ -146,16 +146,23 @@ void putU16(uint8_t* p, uint16_t v) {
     p[1] = (uint8_t)(v >> 8);
 }
 
-// make_qx_quants (rmse_type 1, weights x^2); L gets level + nmax.
-float makeQxQuants(const float* x, int n, int nmax, int32_t* L) {
-    float max = 0, amax = 0;
+// kQuantMath.ts signedMax: the largest magnitude, returned, and the signed value that has it (the first on ties).
+float signedMax(const float* x, int n, float* max) {
+    float amax = 0;
+    *max = 0;
     for (int i = 0; i < n; i++) {
         if (std::fabs(x[i]) > amax) {
             amax = std::fabs(x[i]);
-            max = x[i];
+            *max = x[i];
         }
     }
-    if (amax < GROUP_MAX_EPS) {
+    return amax;
+}
+
+// make_qx_quants (rmse_type 1, weights x^2); L gets level + nmax.
+float makeQxQuants(const float* x, int n, int nmax, int32_t* L) {
+    float max = 0;
+    if (signedMax(x, n, &max) < GROUP_MAX_EPS) {
         std::memset(L, 0, sizeof(int32_t) * n);
         return 0;
     }
@@ -199,14 +206,8 @@ float makeQxQuants(const float* x, int n, int nmax, int32_t* L) {
 
 // make_q3_quants with do_rmse; L gets level + nmax.
 float makeQ3Quants(const float* x, int n, int nmax, int32_t* L) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < n; i++) {
-        if (std::fabs(x[i]) > amax) {
-            amax = std::fabs(x[i]);
-            max = x[i];
-        }
-    }
-    if (amax < GROUP_MAX_EPS) {
+    float max = 0;
+    if (signedMax(x, n, &max) < GROUP_MAX_EPS) {
         std::memset(L, 0, sizeof(int32_t) * n);
         return 0;
     }
