@@ -93,10 +93,7 @@ export async function compareWithLlamaCpp(
             const theirs = await llamaCppNextLogits(seq, ids);
             assert.ok(theirs !== undefined && theirs.size === tok.vocabSize, "llama.cpp returned the full logits");
             const ours = mine.logits(ids);
-            let maxDiff = 0;
-            for (const [id, v] of theirs) {
-                maxDiff = Math.max(maxDiff, Math.abs(ours[id]! - v));
-            }
+            const maxDiff = maxLogitDiff(theirs, ours);
             const sorted = [...ours].sort((a, b) => b - a);
             const scale = Math.max(Math.abs(sorted[0]!), Math.abs(sorted.at(-1)!));
             t.diagnostic(`${label} "${text.slice(0, 12)}…": max |logit diff| ${maxDiff.toExponential(2)} (max |logit| ${scale.toFixed(1)}, top-2 margin ${(sorted[0]! - sorted[1]!).toFixed(3)})`);
@@ -132,6 +129,15 @@ export async function compareWithLlamaCpp(
 }
 
 /** llama.cpp's logits for the token after `ids`, evaluated from an empty history (undefined if none came back). */
+/** The largest |ours[id] - theirs(id)| over llama.cpp's logits. */
+export function maxLogitDiff(theirs: ReadonlyMap<number, number>, ours: ArrayLike<number>): number {
+    let maxDiff = 0;
+    for (const [id, v] of theirs) {
+        maxDiff = Math.max(maxDiff, Math.abs(ours[id]! - v));
+    }
+    return maxDiff;
+}
+
 export async function llamaCppNextLogits(seq: Sequence, ids: readonly number[]): Promise<Map<number, number> | undefined> {
     await seq.clearHistory();
     const res = await seq.controlledEvaluate([...ids.slice(0, -1), [ids.at(-1)!, { generateNext: { logits: true } }]]);

@@ -20,7 +20,7 @@ import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { loadForInference } from "../../src/model/inference/index.js";
 import { loadTokenizer } from "../../src/tokenizer/loadTokenizer.js";
-import { type Llama, llamaCppNextLogits } from "./llamacppHarness.js";
+import { type Llama, llamaCppNextLogits, maxLogitDiff } from "./llamacppHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-parity-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,10 +68,7 @@ test("llama.cpp and mellama on the same GGUF: next-token logits and 64 greedy to
                 const theirs = await llamaCppNextLogits(seq, ids);
                 assert.ok(theirs !== undefined && theirs.size === config.vocabSize, "llama.cpp returned the full logits");
                 const ours = mine.logits(ids);
-                let maxDiff = 0;
-                for (const [id, v] of theirs) {
-                    maxDiff = Math.max(maxDiff, Math.abs(ours[id]! - v));
-                }
+                const maxDiff = maxLogitDiff(theirs, ours);
                 const scale = ours.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
                 t.diagnostic(`${type} "${text.slice(0, 12)}…" (${ids.length} tokens): max |logit diff| ${maxDiff.toExponential(2)} (max |logit| ${scale.toFixed(1)})`);
                 assert.ok(maxDiff <= tol, `${type}: max abs logit diff ${maxDiff} > ${tol}`);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadForInference } from "../../src/model/inference/index.js";
-import { getLlama } from "./llamacppHarness.js";
+import { getLlama, maxLogitDiff } from "./llamacppHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mellama-npgguf-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,12 +49,8 @@ test("numpy-written GGUFs of every quantized type: mellama's logits equal llama.
                     const theirs = res.at(-1)?.next.logits;
                     assert.ok(theirs !== undefined && theirs.size === 512, "llama.cpp returned the full logits");
                     const ours = mine.logits(ids);
-                    let maxDiff = 0;
-                    let scale = 0;
-                    for (const [id, v] of theirs) {
-                        maxDiff = Math.max(maxDiff, Math.abs(ours[id]! - v));
-                        scale = Math.max(scale, Math.abs(v));
-                    }
+                    const maxDiff = maxLogitDiff(theirs, ours);
+                    const scale = [...theirs.values()].reduce((m, v) => Math.max(m, Math.abs(v)), 0);
                     t.diagnostic(`${type} prompt ${PROMPTS.indexOf(ids)}: max |logit diff| ${maxDiff.toExponential(2)} (max |logit| ${scale.toFixed(1)})`);
                     assert.ok(maxDiff <= TOLERANCE, `${type}: max abs logit diff ${maxDiff} > ${TOLERANCE}`);
                 }
