@@ -5,6 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { getKernelSet } from "../../src/kernels/index.js";
+import type { KernelSet } from "../../src/kernels/KernelSet.js";
+import { referenceKernels } from "../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import type { LlamaModel } from "../../src/model/LlamaModel.js";
 
@@ -25,6 +28,20 @@ export interface LlamaFixture {
 }
 
 /** "packed" (make_packed_state.py) has the model, B, T, loss and tensors only: no training fields. */
+/**
+ * The kernel sets the fixture tests run on: the reference, and native at 2 threads, whose entry is a skip reason
+ * (not a set) where the addon is unavailable.
+ */
+export function fixtureKernelSets(): [label: string, kernels: KernelSet | string][] {
+    let native: KernelSet | string;
+    try {
+        native = getKernelSet({ kind: "native", threads: 2 });
+    } catch (error) {
+        native = `native kernels unavailable: ${(error as Error).message}`;
+    }
+    return [["reference", referenceKernels], ["native", native]];
+}
+
 export function loadLlamaFixture(variant: "tied" | "untied" | "packed"): LlamaFixture {
     const stem = fileURLToPath(new URL(`../fixtures/model/llama_state_${variant}`, import.meta.url));
     const header = JSON.parse(readFileSync(`${stem}.json`, "utf8")) as Omit<LlamaFixture, "tensor" | "ints">

@@ -8,29 +8,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { getKernelSet } from "../../src/kernels/index.js";
-import type { KernelSet } from "../../src/kernels/KernelSet.js";
-import { referenceKernels } from "../../src/kernels/reference/index.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { AdamW } from "../../src/optim/AdamW.js";
 import { cosineSchedule } from "../../src/optim/cosineSchedule.js";
 import { trainableTensors } from "../../src/optim/trainableTensors.js";
 import { trainStep } from "../../src/train/trainStep.js";
-import { checkTensor, loadFixtureWeights, loadLlamaFixture } from "./llamaFixture.js";
+import { checkTensor, fixtureKernelSets, loadFixtureWeights, loadLlamaFixture } from "./llamaFixture.js";
 import { concat } from "../helpers/concat.js";
 
 const TENSOR_TOL = 1e-4;
 const LOSS_TOL = 1e-5;
 
-let native: KernelSet | null = null;
-let nativeSkip = "";
-try {
-    native = getKernelSet({ kind: "native", threads: 2 });
-} catch (error) {
-    nativeSkip = `native kernels unavailable: ${(error as Error).message}`;
-}
-
-const sets: [string, KernelSet | null][] = [["reference", referenceKernels], ["native", native]];
+const sets = fixtureKernelSets();
 
 for (const variant of ["untied", "tied"] as const) {
     const fx = loadLlamaFixture(variant);
@@ -38,8 +27,9 @@ for (const variant of ["untied", "tied"] as const) {
     const tokens = Array.from({ length: K }, (_, i) => fx.ints(`tokens:${i}`));
     const targets = Array.from({ length: K }, (_, i) => fx.ints(`targets:${i}`));
 
-    for (const [label, kernels] of sets) {
-        const skip = kernels === null ? nativeSkip : false;
+    for (const [label, set] of sets) {
+        const skip = typeof set === "string" ? set : false;
+        const kernels = typeof set === "string" ? null : set;
         const newModel = (): LlamaModel => {
             const model = new LlamaModel({ config: fx.config, kernels: kernels!, maxBatch: B, maxT: T });
             loadFixtureWeights(model, fx);

@@ -12,32 +12,24 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ModelInputError } from "../../src/errors/ModelInputError.js";
-import { getKernelSet } from "../../src/kernels/index.js";
-import type { KernelSet } from "../../src/kernels/KernelSet.js";
 import { referenceKernels } from "../../src/kernels/reference/index.js";
 import type { LlamaConfig } from "../../src/model/LlamaConfig.js";
 import { LlamaModel } from "../../src/model/LlamaModel.js";
 import { Rng } from "../../src/util/rng.js";
 import { concat } from "../helpers/concat.js";
-import { checkTensor, loadFixtureWeights, loadLlamaFixture } from "./llamaFixture.js";
+import { checkTensor, fixtureKernelSets, loadFixtureWeights, loadLlamaFixture } from "./llamaFixture.js";
 
 const TENSOR_TOL = 1e-4;
 const LOSS_TOL = 1e-5;
 const SUM_TOL = 2e-5;
 
-let native: KernelSet | null = null;
-let nativeSkip = "";
-try {
-    native = getKernelSet({ kind: "native", threads: 2 });
-} catch (error) {
-    nativeSkip = `native kernels unavailable: ${(error as Error).message}`;
-}
-const sets: [string, KernelSet | null][] = [["reference", referenceKernels], ["native", native]];
+const sets = fixtureKernelSets();
 
 const fx = loadLlamaFixture("packed");
 
-for (const [label, kernels] of sets) {
-    const skip = kernels === null ? nativeSkip : false;
+for (const [label, set] of sets) {
+    const skip = typeof set === "string" ? set : false;
+    const kernels = typeof set === "string" ? null : set;
 
     test(`${label}: a packed batch's logits, loss and every gradient match PyTorch's position_ids + block-diagonal mask`, { skip }, () => {
         const { B, T } = fx;
