@@ -1,5 +1,8 @@
 // ThreadPool: persistent workers that run one parallel-for at a time; the calling thread is worker 0.
-// No threads are created per call. Tasks are handed out by an atomic counter (dynamic scheduling), and
+// No threads are created per call. Between calls a worker spins for a short while (kSpinMicros) before it sleeps,
+// and so does the caller waiting for the last task: a decode step is hundreds of short calls made back to back
+// from JavaScript, and a sleeping thread's wake-up (futex, and on a virtual machine an inter-processor interrupt)
+// costs tens of microseconds on each of them. Tasks are handed out by an atomic counter (dynamic scheduling), and
 // `run` returns only when every task has finished, so kernels stay synchronous from JavaScript's side.
 // Each worker also owns a 64-byte-aligned scratch buffer (GEMM packing, attention score rows) that only grows.
 #pragma once
@@ -40,13 +43,13 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable done_;
-    unsigned long generation_ = 0;
+    std::atomic<unsigned long> generation_{0};
     bool stop_ = false;
     TaskFn fn_ = nullptr;
     void* ctx_ = nullptr;
     int tasks_ = 0;
     std::atomic<int> next_{0};
-    int busy_ = 0;  // workers (excluding the caller) still inside the current generation
+    std::atomic<int> busy_{0};  // workers (excluding the caller) still inside the current generation
     std::vector<std::vector<float>> scratch_;
     std::vector<float*> scratchPtr_;
     std::vector<float> shared_;
