@@ -10,6 +10,7 @@
  */
 import { freemem } from "node:os";
 import { FormatError } from "../../errors/MellamaError.js";
+import { adviseHugePages } from "../../kernels/native/nativeKernels.js";
 import type { ModelSource, ModelTensor } from "../../formats/model/ModelSource.js";
 import { Q8_0_BLOCK, q8_0ByteSize, quantizeQ8_0 } from "../../formats/quant/q8_0.js";
 import { modelTensors } from "../modelTensors.js";
@@ -66,9 +67,16 @@ export function loadInferenceWeights(
     return { config: c, embedTokens, layers, norm: norms.get("norm")!, lmHead: c.tieEmbeddings ? embedTokens : byName.get("lmHead")!, bytes };
 }
 
+/** A zeroed buffer advised onto 2 MiB pages before it is written, so its pages are huge from the first fault. */
+function hugePageBuffer(byteSize: number): Uint8Array {
+    const out = new Uint8Array(byteSize);
+    adviseHugePages(out);
+    return out;
+}
+
 /** The tensor's bytes, mapped or in a buffer of its own, viewed as its storage type. */
 function stored(t: ModelTensor, mmap: boolean): StoredWeight {
-    const bytes = (mmap ? t.mapBytes() : null) ?? t.readBytes(new Uint8Array(t.byteSize));
+    const bytes = (mmap ? t.mapBytes() : null) ?? t.readBytes(hugePageBuffer(t.byteSize));
     switch (t.storage) {
         case "F32":
             return { type: "F32", data: new Float32Array(bytes.buffer, bytes.byteOffset, t.byteSize / 4) };
