@@ -130,6 +130,36 @@ if (loadNativeAddon() === null) {
         });
     }
 
+    for (const simd of variants) {
+        test(`native ${simd}: matmulF16 / matmulBF16 give a row the same bits batch-1 (runs of rows, two threads) as batched`, () => {
+            // C = 1037: rows longer than the batch-1 prefetch distance, whose prefetch runs on into the next group's
+            // rows, plus an odd tail; OC = 141: above the size run inline, so two threads take runs of rows, the
+            // last run ending in a partial group of four
+            const rng = makeRng(15);
+            const alone = createNativeKernels({ simd, threads: 1 });
+            const two = createNativeKernels({ simd, threads: 2 });
+            const [C, OC] = [1037, 141];
+            const inp = randomArray(rng, 16 * C, 2);
+            const half = randomHalfBits(rng, OC * C);
+            const bf16 = new Uint16Array(randomArray(rng, OC * C, 1).buffer).filter((_, i) => i % 2 === 1);
+            for (const [name, w, run] of [["F16", half, "matmulF16"], ["BF16", bf16, "matmulBF16"]] as const) {
+                for (const N of [16, 9, 3]) { // decoding rows (N <= 16; longer N is the prompt path's GEMM)
+                    const out = new Float32Array(N * OC);
+                    two[run](out, inp, w, N, C, OC);
+                    for (let n = 0; n < N; n++) {
+                        const one = new Float32Array(OC);
+                        alone[run](one, inp.subarray(n * C, (n + 1) * C), w, 1, C, OC);
+                        assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `${name} N=${N} row ${n}: one thread, batch 1`);
+                        two[run](one, inp.subarray(n * C, (n + 1) * C), w, 1, C, OC);
+                        assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `${name} N=${N} row ${n}: two threads, batch 1`);
+                    }
+                }
+            }
+            alone.dispose();
+            two.dispose();
+        });
+    }
+
     test("native decode: bad arguments throw KernelArgumentError naming the field", () => {
         const ks = createNativeKernels({ threads: 1 });
         const expectField = (field: string, fn: () => unknown): void => {

@@ -643,7 +643,8 @@ void setErrorFactory(const Napi::CallbackInfo& info) {
 
 // Decoding streams every weight once per token, tens to hundreds of MB: with 4 KiB pages the page walks take a
 // visible share of single-thread bandwidth (docs/performance-notes.md); 2 MiB pages remove most of them. MADV_HUGEPAGE
-// covers pages faulted later, MADV_COLLAPSE (Linux 6.1+) converts the ones already written. Contents are kept.
+// covers pages faulted later (for a file mapping: readahead then reads 2 MiB folios), MADV_COLLAPSE (Linux 6.1+)
+// converts the ones already written (file pages only with CONFIG_READ_ONLY_THP_FOR_FS). Contents are kept.
 Napi::Value adviseHugePages(const Napi::CallbackInfo& info) {
     if (info.Length() != 1 || !info[0].IsTypedArray()) {
         throw Napi::TypeError::New(info.Env(), "adviseHugePages: expected a typed array");
