@@ -50,22 +50,26 @@ if (loadNativeAddon() === null) {
     for (const simd of variants) {
         test(`native ${simd}: matmulQuant gives a row the same bits for any N and thread count (every type)`, () => {
             // Decode (N = 1) and prompt (N > 1, panels of weight rows unpacked once) paths, a partial last panel
-            // (OC = 21), and for the legacy types an odd block count (C = 544: the last pair holds one block).
+            // (odd OC), and for the legacy types an odd block count (C = 544, 2144: the last pair holds one block).
+            // The larger shape is above the size run inline, so that two threads take runs of panels (decoding
+            // takes rows in pairs on some paths: the odd last row goes alone).
             const alone = createNativeKernels({ simd, threads: 1 });
             const batched = createNativeKernels({ simd, threads: 2 });
             const rng = makeRng(13);
+            const shapes = (k: boolean): [number, number][] => (k ? [[512, 21], [2304, 75]] : [[544, 21], [2144, 75]]);
             for (const type of QUANT_KERNEL_TYPES) {
-                const [C, OC] = [GGML_BLOCK[type][0] === 256 ? 512 : 544, 21];
-                const weight = randomQuantRows(rng, type, OC, C);
-                const inp = randomArray(rng, 40 * C, 2);
-                inp.fill(0, 5 * C, 5 * C + 32); // a zero activation block: dx = 0
-                for (const N of [40, 9, 2]) {
-                    const out = new Float32Array(N * OC);
-                    batched.matmulQuant(out, inp, weight, type, N, C, OC);
-                    for (let n = 0; n < N; n++) {
-                        const one = new Float32Array(OC);
-                        alone.matmulQuant(one, inp.slice(n * C, (n + 1) * C), weight, type, 1, C, OC);
-                        assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `type ${type} N=${N} row ${n}`);
+                for (const [C, OC] of shapes(GGML_BLOCK[type][0] === 256)) {
+                    const weight = randomQuantRows(rng, type, OC, C);
+                    const inp = randomArray(rng, 40 * C, 2);
+                    inp.fill(0, 5 * C, 5 * C + 32); // a zero activation block: dx = 0
+                    for (const N of [40, 9, 2]) {
+                        const out = new Float32Array(N * OC);
+                        batched.matmulQuant(out, inp, weight, type, N, C, OC);
+                        for (let n = 0; n < N; n++) {
+                            const one = new Float32Array(OC);
+                            alone.matmulQuant(one, inp.slice(n * C, (n + 1) * C), weight, type, 1, C, OC);
+                            assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `type ${type} C=${C} N=${N} row ${n}`);
+                        }
                     }
                 }
             }
@@ -81,18 +85,20 @@ if (loadNativeAddon() === null) {
             // lanes folded exactly into 256-bit ones), so AVX2 machines and AVX-512 machines decode alike.
             const sets = simdQuant.map((simd) => createNativeKernels({ simd, threads: 2 }));
             const rng = makeRng(14);
+            const shapes = (k: boolean): [number, number][] => (k ? [[768, 13], [2304, 75]] : [[544, 13], [2144, 75]]);
             for (const type of QUANT_KERNEL_TYPES) {
-                const [C, OC] = [GGML_BLOCK[type][0] === 256 ? 768 : 544, 13];
-                const weight = randomQuantRows(rng, type, OC, C);
-                for (const N of [1, 19]) {
-                    const inp = randomArray(rng, N * C, 2);
-                    const outs = sets.map((ks) => {
-                        const out = new Float32Array(N * OC);
-                        ks.matmulQuant(out, inp, weight, type, N, C, OC);
-                        return out;
-                    });
-                    for (let i = 1; i < outs.length; i++) {
-                        assert.deepEqual(outs[i], outs[0], `type ${type} N=${N}: ${simdQuant[i]} vs ${simdQuant[0]}`);
+                for (const [C, OC] of shapes(GGML_BLOCK[type][0] === 256)) {
+                    const weight = randomQuantRows(rng, type, OC, C);
+                    for (const N of [1, 19]) {
+                        const inp = randomArray(rng, N * C, 2);
+                        const outs = sets.map((ks) => {
+                            const out = new Float32Array(N * OC);
+                            ks.matmulQuant(out, inp, weight, type, N, C, OC);
+                            return out;
+                        });
+                        for (let i = 1; i < outs.length; i++) {
+                            assert.deepEqual(outs[i], outs[0], `type ${type} C=${C} N=${N}: ${simdQuant[i]} vs ${simdQuant[0]}`);
+                        }
                     }
                 }
             }
