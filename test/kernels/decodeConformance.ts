@@ -1,8 +1,9 @@
 /**
  * Conformance of DecodeKernels implementations against referenceDecodeKernels (plain TS, float64 sums):
- * F16, BF16 and Q8_0 matmuls at N = 1 (the batch-1 decode path), 1 < N <= 16 (multi-sequence decode) and N > 16
- * (prompt processing), odd C and OC for F16, subnormal and negative halves, full-range int8; Q8_0's activation
- * quantizer on exact ties and its distance from the unquantized product; cached attention with GQA, pos0 > 0,
+ * F16, BF16, Q8_0 and the quantized types' matmuls at N = 1 (the batch-1 decode path), 1 < N <= 16 (multi-sequence
+ * decode) and N > 16 (prompt processing: for the quantized types, several unpacked chunks of weight units, a partial
+ * tile of rows and a partial panel of channels), odd C and OC for F16, subnormal and negative halves, full-range
+ * int8; Q8_0's activation quantizer on exact ties and its distance from the unquantized product; cached attention with GQA, pos0 > 0,
  * T > 1 and a cache longer than one key block. Tolerance: relative max-abs 1e-5 (float32 sums against float64
  * ones; Q8_0 runs the same quantized algorithm on both sides, so only the sums' rounding differs).
  */
@@ -185,8 +186,8 @@ export function runDecodeConformance({ newDecodeKernels, label }: DecodeConforma
                 const rng = makeRng(40 + type);
                 const [block] = GGML_BLOCK[type];
                 const shapes = block === 256
-                    ? [[1, 256, 19], [1, 1024, 40], [5, 512, 17], [19, 256, 9], [41, 768, 8], [1, 0, 3]]
-                    : [[1, 32, 19], [1, 1024, 40], [5, 96, 17], [19, 256, 9], [41, 544, 8], [1, 0, 3]];
+                    ? [[1, 256, 19], [1, 1024, 40], [5, 512, 17], [19, 256, 9], [41, 768, 8], [37, 2304, 35], [1, 0, 3]]
+                    : [[1, 32, 19], [1, 1024, 40], [5, 96, 17], [19, 256, 9], [41, 544, 8], [37, 608, 35], [1, 0, 3]];
                 for (const [N, C, OC] of shapes as [number, number, number][]) {
                     const inp = randomArray(rng, N * C);
                     if (N > 1) {

@@ -78,6 +78,33 @@ if (loadNativeAddon() === null) {
         });
     }
 
+    for (const simd of variants) {
+        test(`native ${simd}: matmulQuant's prompt path (N > 16) gives every row the bits of decoding it alone (every type)`, () => {
+            // The prompt path computes 16 channels per vector from unpacked chunks of weight units; the contract fixes
+            // every integer lane and float operation, so each row must equal the decode path's result bit for bit.
+            // 9 units per row (K: 9 super-blocks; legacy: 17 blocks, the last pair holding one) span several chunks,
+            // N = 37 leaves a partial tile of rows and OC = 35 a partial panel of channels.
+            const alone = createNativeKernels({ simd, threads: 1 });
+            const batched = createNativeKernels({ simd, threads: 2 });
+            const rng = makeRng(15);
+            for (const type of QUANT_KERNEL_TYPES) {
+                const [C, OC, N] = [GGML_BLOCK[type][0] === 256 ? 2304 : 544, 35, 37];
+                const weight = randomQuantRows(rng, type, OC, C);
+                const inp = randomArray(rng, N * C, 2);
+                inp.fill(0, 3 * C, 3 * C + 256); // a zero activation block: dx = 0
+                const out = new Float32Array(N * OC);
+                batched.matmulQuant(out, inp, weight, type, N, C, OC);
+                for (let n = 0; n < N; n++) {
+                    const one = new Float32Array(OC);
+                    alone.matmulQuant(one, inp.slice(n * C, (n + 1) * C), weight, type, 1, C, OC);
+                    assert.deepEqual(out.subarray(n * OC, (n + 1) * OC), one, `type ${type} N=${N} row ${n}`);
+                }
+            }
+            alone.dispose();
+            batched.dispose();
+        });
+    }
+
     const simdQuant = variants.filter((v) => v !== "scalar");
     if (simdQuant.length > 1) {
         test(`native ${simdQuant.join(", ")}: matmulQuant gives the same bits on every SIMD path (every type)`, () => {
