@@ -10,7 +10,7 @@
 #include <immintrin.h>
 #define MELLAMA_SPIN_PAUSE() _mm_pause()
 #else
-#define MELLAMA_SPIN_PAUSE() std::this_thread::yield()
+#define MELLAMA_SPIN_PAUSE() ((void)0)
 #endif
 
 namespace mellama {
@@ -42,12 +42,15 @@ bool spinUntil(Done done) {
     }
     const auto start = std::chrono::steady_clock::now();
     for (;;) {
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 32; i++) {
             if (done()) {
                 return true;
             }
             MELLAMA_SPIN_PAUSE();
         }
+        // Give the core to any other runnable thread (a server's clients, another process): on an idle core this
+        // returns at once, on a busy one the spin stops costing the others their share.
+        std::this_thread::yield();
         if (std::chrono::steady_clock::now() - start > std::chrono::microseconds(limit)) {
             return done();
         }
