@@ -16,6 +16,7 @@ import random
 import sys
 
 import sentencepiece as spm
+from spm_paths import strip_paths
 
 data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
 out = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "tokenizer")
@@ -46,6 +47,7 @@ spm.SentencePieceTrainer.train(model_prefix=os.path.join(out, "words"), **common
 os.remove(corpus)
 for name in ("llama_like", "words"):
     os.remove(os.path.join(out, name + ".vocab"))
+    strip_paths(os.path.join(out, name + ".model"))  # the fixtures must not name the directory they were made in
 
 tricky = [
     "", " ", "  leading spaces", "trailing spaces   ", "tabs\tand\nnewlines\r\n", "multiple     internal     spaces",
