@@ -1,5 +1,5 @@
 // ThreadPool: persistent workers that run one parallel-for at a time; the calling thread is worker 0.
-// No threads are created per call. Between calls a worker spins for a short while (kSpinMicros) before it sleeps,
+// No threads are created per call. Between calls a worker spins for a short while (MELLAMA_SPIN_US) before it sleeps,
 // and so does the caller waiting for the last task: a decode step is hundreds of short calls made back to back
 // from JavaScript, and a sleeping thread's wake-up (futex, and on a virtual machine an inter-processor interrupt)
 // costs tens of microseconds on each of them. Tasks are handed out by an atomic counter (dynamic scheduling), and
